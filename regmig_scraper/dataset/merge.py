@@ -1,0 +1,159 @@
+"""Merge the sightings of one publication into one row, and link translations.
+
+A publication is seen on its own page and as teasers in any number of listing blocks and
+pager pages. Which sighting wins, field by field (documented in the README):
+
+============================  ==============================================================
+field                          precedence
+============================  ==============================================================
+url                            the page's canonical link; else the teaser's link
+title, authors, body, PDFs     the page; else the first teaser that has one
+content_type(_label)           the first teaser's label (the program's own vocabulary); else
+                               the page's
+published, date_precision      the most precise date among all sightings (day > month >
+                               year), the page first on ties
+summary                        the page's description; else the first teaser's
+language                       the page's (it has the most text); else the first teaser's
+============================  ==============================================================
+
+"First teaser" is in the order the staging store gives: by listing URL, block, position.
+Pure functions, no Scrapy import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from regmig_scraper.items import SOURCE_PAGE
+from regmig_scraper.urls import normalize_url, publication_id, url_key
+
+Record = Mapping[str, Any]
+PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+
+
+def _first(records: Iterable[Record], field: str) -> Any:
+    for record in records:
+        value = record.get(field)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _best_date(records: Sequence[Record]) -> Record | None:
+    best: Record | None = None
+    for record in records:
+        if record.get("published") is None:
+            continue
+        if best is None or PRECISION_RANK.get(record.get("date_precision") or "", 0) > (
+            PRECISION_RANK.get(best.get("date_precision") or "", 0)
+        ):
+            best = record
+    return best
+
+
+def merge_sightings(
+    records: Sequence[Record],
+    *,
+    is_publication_kind: Callable[[str | None], bool],
+    resolve: Callable[[str], str | None] = lambda url: None,
+) -> dict[str, Any] | None:
+    """One publication row from its sightings; None when its page says it is no publication."""
+    pages = [r for r in records if r.get("source") == SOURCE_PAGE]
+    teasers = [r for r in records if r.get("source") != SOURCE_PAGE]
+    if pages and not any(is_publication_kind(p.get("page_kind")) for p in pages):
+        return None
+    pages = [p for p in pages if is_publication_kind(p.get("page_kind"))] or pages
+    page_first = [*pages, *teasers]
+    teaser_first = [*teasers, *pages]
+
+    url = pages[0]["url"] if pages else normalize_url(teasers[0]["url"])
+    dated = _best_date(page_first)
+    undated = _first(page_first, "date_raw")
+    language_source = next(
+        (r for r in page_first if r.get("language") not in (None, "", "und")), None
+    )
+    label_source = next((r for r in teaser_first if r.get("content_type_label")), None)
+
+    seen_urls: set[str] = set()
+    for record in records:
+        seen_urls.add(normalize_url(record["url"]))
+        for extra in [record.get("request_url"), *(record.get("alternate_urls") or [])]:
+            if extra:
+                seen_urls.add(normalize_url(extra))
+    seen_urls.discard(url)
+
+    translations: set[str] = set()
+    for page in pages:
+        for other in page.get("translation_urls") or []:
+            canonical = resolve(other) or normalize_url(other)
+            if url_key(canonical) != url_key(url):
+                translations.add(canonical)
+
+    return {
+        "id": publication_id(url),
+        "url": url,
+        "title": _first(page_first, "title"),
+        "content_type": label_source.get("content_type") if label_source else None,
+        "content_type_label": label_source.get("content_type_label") if label_source else None,
+        "language": language_source.get("language") if language_source else "und",
+        "language_confidence": language_source.get("language_confidence")
+        if language_source
+        else None,
+        "published": dated.get("published") if dated else None,
+        "date_precision": dated.get("date_precision") if dated else None,
+        "date_raw": dated.get("date_raw") if dated else undated,
+        "date_flag": None if dated else _first(page_first, "date_flag"),
+        "posted": _first(pages, "posted"),
+        "authors": list(_first(page_first, "authors") or []),
+        "summary": _first(page_first, "summary"),
+        "body_text": _first(pages, "body_text"),
+        "pdf_urls": list(_first(pages, "pdf_urls") or []),
+        "program": _first(teaser_first, "program"),
+        "listing_urls": sorted({r["listing_url"] for r in teasers if r.get("listing_url")}),
+        "alternate_urls": sorted(seen_urls),
+        "translation_urls": sorted(translations),
+        "page_fetched": bool(pages),
+    }
+
+
+def link_translations(rows: list[dict[str, Any]]) -> int:
+    """Make translation links mutual, then pair the unlinked by matching metadata.
+
+    Explicit links (hreflang, "en español" links) come from the pages. A publication with
+    none is paired with one other publication in another language that has the same date,
+    precision, content type and (non-empty) authors, when exactly one such candidate exists
+    on each side. Returns the number of linked pairs.
+    """
+    by_url = {row["url"]: row for row in rows}
+    for row in rows:
+        for other_url in list(row["translation_urls"]):
+            other = by_url.get(other_url)
+            if other is not None and row["url"] not in other["translation_urls"]:
+                other["translation_urls"] = sorted({*other["translation_urls"], row["url"]})
+
+    def signature(row: dict[str, Any]) -> tuple[Any, ...] | None:
+        if not row["authors"] or row["published"] is None or row["language"] in (None, "und"):
+            return None
+        return (row["published"], row["date_precision"], row["content_type"], tuple(row["authors"]))
+
+    candidates: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["translation_urls"]:
+            continue
+        key = signature(row)
+        if key is not None:
+            candidates.setdefault(key, []).append(row)
+    for group in candidates.values():
+        languages = {row["language"] for row in group}
+        if len(group) == 2 and len(languages) == 2:
+            first, second = group
+            first["translation_urls"] = [second["url"]]
+            second["translation_urls"] = [first["url"]]
+
+    pairs = set()
+    for row in rows:
+        for other_url in row["translation_urls"]:
+            if other_url in by_url:
+                pairs.add(tuple(sorted((row["url"], other_url))))
+    return len(pairs)

@@ -1,0 +1,59 @@
+"""Scrapy settings of regmig-scraper: component wiring and safe defaults.
+
+Politeness (delays, AutoThrottle, robots.txt Crawl-delay) is applied by
+``regmig_scraper.polite.PolitenessAddon`` from ``REGMIG_POLITE`` so that ``-s`` overrides
+still win. Every ``REGMIG_*`` setting is documented in the README.
+"""
+
+from __future__ import annotations
+
+from regmig_scraper import __version__
+
+BOT_NAME = "regmig_scraper"
+SPIDER_MODULES = ["regmig_scraper.spiders"]
+NEWSPIDER_MODULE = "regmig_scraper.spiders"
+
+# --- identity and politeness -------------------------------------------------------
+REGMIG_CONTACT_URL = "https://github.com/regmig-scraper/regmig-scraper"
+USER_AGENT = f"regmig-scraper/{__version__} (+{REGMIG_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+REGMIG_POLITE = True
+ADDONS = {"regmig_scraper.polite.PolitenessAddon": 0}
+DOWNLOADER_MIDDLEWARES = {"regmig_scraper.polite.CrawlDelayMiddleware": 150}
+REGMIG_MAX_CRAWL_DELAY = 60.0
+CONCURRENT_REQUESTS = 16
+
+# --- bounds: a hostile or broken site cannot stall or flood the crawl ----------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps a decompressed gzip bomb
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0  # pager depth is bounded by REGMIG_MAX_PAGER_PAGE instead
+REGMIG_MAX_PAGER_PAGE = 500
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# --- extraction --------------------------------------------------------------------
+REGMIG_SITE = "mpi"
+
+# --- item pipelines: the order lives here and only here ----------------------------
+ITEM_PIPELINES = {
+    "pipelines.text.TextPipeline": 100,
+    "pipelines.content_types.ContentTypePipeline": 200,
+    "pipelines.dates.DatePipeline": 300,
+    "pipelines.authors.AuthorsPipeline": 400,
+    "pipelines.language.LanguagePipeline": 500,
+    "pipelines.dataset.DatasetPipeline": 900,
+}
+
+# --- output ------------------------------------------------------------------------
+REGMIG_OUTPUT = "output"
+
+# --- Scrapy housekeeping -------------------------------------------------------------
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

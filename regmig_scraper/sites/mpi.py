@@ -1,0 +1,488 @@
+"""Extraction for the Migration Policy Institute site (Drupal 7).
+
+Reads the structure Drupal renders, not one page's quirks:
+
+- Listing pages: every Views row (``.views-row``) of every block in the main content
+  (featured blocks, quicktabs tabs), its fields (``views-field-*``) and the block it sits in;
+  pagers (``ul.pager``, including the multi-pager form ``page=0,0,2``) and quicktabs tabs
+  give the next listing pages. Sidebars, menus and footers are not read.
+- Publication pages: the canonical link, the node (``.node-<type>``) and its fields, meta
+  tags (``og:*``, hreflang alternates) and the translation link.
+
+Raw text only: cleaning, parsing dates, splitting authors and mapping labels happen in the
+pipelines. Image ``alt`` text is never read: on this site it is usually a file name.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from parsel import Selector, SelectorList
+from scrapy.http import TextResponse
+
+from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, PublicationRecord
+from regmig_scraper.sites.base import ListingPage
+from regmig_scraper.sites.markup import (
+    absolute,
+    first_text,
+    link_href,
+    meta_content,
+    visible_text,
+)
+from regmig_scraper.urls import (
+    host_of,
+    normalize_listing_url,
+    normalize_url,
+    page_vector_of,
+    parse_page_vector,
+    rebase,
+)
+
+# Where a page's own content lives (Drupal 7 themes); the whole body is the last resort.
+MAIN_CONTENT = ("#content", "[role=main]", ".region-content", "main", "body")
+
+# Drupal node types (``node-<type>`` classes) that are publications, and those that are not.
+PUBLICATION_KINDS = frozenset(
+    {
+        "publication", "article", "commentary", "multimedia", "event", "video", "audio",
+        "webinar", "podcast", "news", "press-release", "press_release", "book", "testimony",
+        "fact-sheet", "report", "policy-brief", "blog", "blog-post", "feature",
+    }
+)  # fmt: skip
+NOT_PUBLICATION_KINDS = frozenset(
+    {"person", "people", "staff", "topic", "region", "program", "page", "webform", "panel"}
+)
+# node-* classes that describe the display, not the type.
+NODE_DISPLAY_CLASSES = frozenset(
+    {"node-full", "node-teaser", "node-promoted", "node-sticky", "node-unpublished", "node-page"}
+)
+
+# Paths that are never publications, whatever links to them.
+NOT_PUBLICATION_PATH = re.compile(
+    r"^/(about|topics|regions|programs|user|search|rss|taxonomy|sites/default/files|"
+    r"contact|support|newsletter|events/?$|research/?$|multimedia/?$)(/|$)",
+    re.IGNORECASE,
+)
+# File links (PDFs, images, data) are downloads, not publication pages.
+FILE_EXTENSION = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|csv|zip|jpe?g|png|gif|svg|mp3|mp4|xml|txt)$", re.IGNORECASE
+)
+
+# Views rows in every style Drupal renders: unformatted/list (``.views-row``), table rows
+# and grid cells (which carry no ``views-row`` class).
+VIEWS_ROWS = ".views-row, table.views-table > tbody > tr, table.views-view-grid td:not(:empty)"
+# Views fields, by what they hold (substring of the ``views-field-*`` class).
+TITLE_FIELDS = (".views-field-title", ".views-field-field-title", ".views-field-name")
+TYPE_FIELD_PATTERN = re.compile(r"views-field-(type|field-[a-z-]*type)\b")
+AUTHOR_FIELD_PATTERN = re.compile(r"views-field-field-(authors?|byline|experts?|people)\b")
+DATE_FIELD_PATTERN = re.compile(r"views-field-(field-[a-z-]*date[a-z-]*|created|changed)\b")
+# Rows rendered as node teasers rather than as fields.
+TEASER_NODE_TITLE = ("h2 a", "h3 a", ".node-title a", "h2", "h3")
+TEASER_NODE_SUMMARY = (".field-name-body p", ".field-name-field-teaser", ".content p")
+SUMMARY_FIELDS = (
+    ".views-field-field-teaser",
+    ".views-field-body",
+    ".views-field-field-summary",
+    ".views-field-field-description",
+    ".views-field-field-subtitle",
+)
+DATE_DISPLAY = (".date-display-single", ".date-display-start", "[property='dc:date']")
+
+# Publication page fields.
+PAGE_TITLE = ("h1#page-title", "h1.title", "h1.page-title", "#content h1", "h1")
+PAGE_TYPE_LABEL = (
+    ".pub-type",
+    ".field-name-field-publication-type",
+    ".field-name-field-multimedia-type",
+    ".field-name-field-article-type",
+    ".field-name-field-event-type",
+    ".event-type",
+    ".field-name-field-type",
+)
+PAGE_DATE = (
+    ".event-when",
+    ".field-name-field-date",
+    ".field-name-field-event-date",
+    ".field-name-field-publication-date",
+    ".article-meta",
+    ".node",
+)
+PAGE_DATE_FIELDS = (
+    ".field-name-field-date",
+    ".field-name-field-publication-date",
+    ".field-name-field-event-date",
+    ".date",
+)
+PAGE_POSTED = (".field-name-post-date", ".submitted", ".posted-date", ".field-name-field-posted")
+PAGE_AUTHORS = (".field-name-field-authors", ".byline", ".field-name-field-author")
+PAGE_BODY = (".field-name-body .field-item", ".field-name-body", ".node .content")
+FIELD_LABEL = ".field-label, .views-label, .label-inline, .label-above"
+
+# Text of a link to the same publication in another language, and the language it names.
+TRANSLATION_LINK_TEXT = (
+    (re.compile(r"\ben\s+espa[ñn]ol\b", re.IGNORECASE), "es"),
+    (re.compile(r"\bin\s+english\b|\ben\s+ingl[eé]s\b", re.IGNORECASE), "en"),
+)
+
+
+def _content_scope(selector: Selector) -> Selector:
+    for query in MAIN_CONTENT:
+        found = selector.css(query)
+        if found:
+            return found[0]
+    return selector
+
+
+def _classes(selector: Selector) -> list[str]:
+    return (selector.attrib.get("class") or "").split()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class MpiDrupalSite:
+    """Extractor for migrationpolicy.org and its mirrors."""
+
+    name = "mpi"
+
+    # ------------------------------------------------------------------ listing pages
+    def listing_url(self, url: str) -> str:
+        return normalize_listing_url(url)
+
+    def extract_listing(self, response: TextResponse) -> ListingPage:
+        scope = _content_scope(response.selector)
+        program = first_text(response.selector, *PAGE_TITLE) or _title_from_head(response)
+        page = ListingPage(program=program)
+        site_hosts = self._site_hosts(response)
+        origin = self._site_origin(response)
+        for row in scope.css(VIEWS_ROWS):
+            record, reason = self._teaser(row, response, site_hosts, program, origin)
+            if record is None:
+                page.skipped[reason or "unknown"] += 1
+            else:
+                page.teasers.append(record)
+        page.listing_urls = self._listing_links(scope, response, site_hosts)
+        return page
+
+    def _site_hosts(self, response: TextResponse) -> set[str]:
+        """Hosts that are this site: the crawl's host and the host the canonical link names."""
+        hosts = {host_of(response.url)}
+        canonical = link_href(response.selector, "canonical")
+        if canonical:
+            hosts.add(host_of(response.urljoin(canonical)))
+        return hosts
+
+    def _on_site(self, url: str, response: TextResponse, site_hosts: set[str]) -> str | None:
+        """``url`` moved onto the crawl's host if it is on this site, else None (offsite)."""
+        host = host_of(url)
+        if host == host_of(response.url):
+            return url
+        if host in site_hosts or host.removeprefix("www.") in {
+            h.removeprefix("www.") for h in site_hosts
+        }:
+            return rebase(url, _origin(response.url))
+        return None
+
+    def _teaser(
+        self,
+        row: Selector,
+        response: TextResponse,
+        site_hosts: set[str],
+        program: str | None,
+        origin: str,
+    ) -> tuple[PublicationRecord | None, str | None]:
+        link = self._teaser_link(row, response, site_hosts)
+        if link is None:
+            return None, "no_link"
+        path = urlsplit(link).path
+        if FILE_EXTENSION.search(path):
+            return None, "file_link"
+        if NOT_PUBLICATION_PATH.match(path):
+            return None, "not_publication_path"
+        view = row.xpath(
+            "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' view ')][1]"
+        )
+        has_fields = bool(row.css("[class*=views-field]"))
+        record = PublicationRecord(
+            source=SOURCE_LISTING,
+            # Named on the site's own host (a mirror's links are moved back), so that a
+            # teaser whose page cannot be fetched still carries the publication's real URL.
+            url=normalize_url(rebase(link, origin)),
+            request_url=link,
+            listing_url=response.url,
+            block=_block_name(view[0]) if view else None,
+            position=_row_position(row),
+            program=program,
+            title=first_text(row, *(f"{field} a" for field in TITLE_FIELDS))
+            or first_text(row, *TITLE_FIELDS)
+            or (None if has_fields else first_text(row, *TEASER_NODE_TITLE)),
+            content_type_label=self._field_text(row, TYPE_FIELD_PATTERN)
+            or (None if has_fields else first_text(row, *PAGE_TYPE_LABEL, exclude=FIELD_LABEL)),
+            authors_raw=self._field_text(row, AUTHOR_FIELD_PATTERN)
+            or (None if has_fields else first_text(row, *PAGE_AUTHORS, exclude=FIELD_LABEL)),
+            summary=first_text(row, *SUMMARY_FIELDS, exclude=FIELD_LABEL)
+            or (None if has_fields else first_text(row, *TEASER_NODE_SUMMARY)),
+        )
+        date = row.css(", ".join(DATE_DISPLAY))
+        if date:
+            record["date_raw"] = visible_text(date[0]).strip() or None
+            record["date_attr"] = date[0].attrib.get("content")
+        else:
+            record["date_raw"] = self._field_text(row, DATE_FIELD_PATTERN)
+        return record, None
+
+    def _site_origin(self, response: TextResponse) -> str:
+        """Scheme and host the site names itself by (its canonical link), else the crawl's."""
+        canonical = link_href(response.selector, "canonical")
+        return _origin(response.urljoin(canonical) if canonical else response.url)
+
+    def _teaser_link(
+        self, row: Selector, response: TextResponse, site_hosts: set[str]
+    ) -> str | None:
+        """The publication a row links to: its title link first, then any other field's link.
+
+        Links inside author fields point to people, not to the publication.
+        """
+        candidates = row.css(", ".join(f"{field} a::attr(href)" for field in TITLE_FIELDS))
+        hrefs = candidates.getall()
+        for field in row.css("[class*=views-field]"):
+            if AUTHOR_FIELD_PATTERN.search(field.attrib.get("class", "")):
+                continue
+            hrefs.extend(field.css("a::attr(href)").getall())
+        if not row.css("[class*=views-field]"):
+            hrefs.extend(row.css("a::attr(href)").getall())
+        for url in absolute(response.url, hrefs):
+            on_site = self._on_site(url, response, site_hosts)
+            if on_site is not None:
+                return on_site
+        return None
+
+    def _field_text(self, row: Selector, pattern: re.Pattern[str]) -> str | None:
+        for field in row.css("[class*=views-field]"):
+            if pattern.search(field.attrib.get("class", "")):
+                content = field.css(".field-content")
+                text = visible_text(content[0] if content else field, exclude=FIELD_LABEL)
+                if text.strip():
+                    return text.strip()
+        return None
+
+    def _listing_links(
+        self, scope: Selector, response: TextResponse, site_hosts: set[str]
+    ) -> list[str]:
+        """Pager and quicktabs links that stay on this listing page's path."""
+        current_path = urlsplit(response.url).path.rstrip("/")
+        current_vector = page_vector_of(response.url)
+        found: dict[str, None] = {}
+        for pager in scope.css("ul.pager, ul.quicktabs-tabs"):
+            hrefs = absolute(response.url, pager.css("a::attr(href)").getall())
+            element = _pager_element(hrefs, current_vector)
+            for url in hrefs:
+                on_site = self._on_site(url, response, site_hosts)
+                if on_site is None or urlsplit(on_site).path.rstrip("/") != current_path:
+                    continue
+                vector = page_vector_of(on_site)
+                if element is not None and vector:
+                    isolated = [0] * (element + 1)
+                    isolated[element] = vector[element] if element < len(vector) else 0
+                    vector = isolated
+                found.setdefault(normalize_listing_url(on_site, page_vector=vector), None)
+        return list(found)
+
+    # -------------------------------------------------------------- publication pages
+    def is_publication_kind(self, page_kind: str | None) -> bool:
+        return page_kind is not None and page_kind not in NOT_PUBLICATION_KINDS
+
+    def extract_publication(self, response: TextResponse) -> PublicationRecord:
+        selector = response.selector
+        scope = _content_scope(selector)
+        canonical_href = link_href(selector, "canonical") or meta_content(selector, "og:url")
+        canonical = normalize_url(response.urljoin(canonical_href or response.url))
+        origin = _origin(canonical)
+        node = scope.css(".node")
+        node = node[0] if node else None
+        page_kind = _node_kind(node) if node is not None else None
+
+        title = first_text(scope, *PAGE_TITLE) or meta_content(selector, "og:title")
+        title = title or _title_from_head(response)
+        type_label = first_text(scope, *PAGE_TYPE_LABEL, exclude=FIELD_LABEL)
+        if page_kind is None and (type_label or scope.css(", ".join(DATE_DISPLAY))):
+            page_kind = "unknown"  # no node markup, but it reads like a publication
+
+        date_raw, date_attr = _page_date(scope)
+        body = node if node is not None else scope
+        paragraphs = [
+            visible_text(p).strip() for p in body.css(", ".join(f"{q} p" for q in PAGE_BODY))
+        ]
+        paragraphs = list(dict.fromkeys(p for p in paragraphs if p))
+        body_text = "\n\n".join(paragraphs) or first_text(body, *PAGE_BODY)
+        summary = meta_content(selector, "og:description") or (
+            paragraphs[0] if paragraphs else None
+        )
+        described = meta_content(selector, "description", "twitter:description")
+        if not summary and described:
+            summary = described
+
+        alternates = [response.url, response.request.url if response.request else None]
+        alternates += list((response.meta or {}).get("redirect_urls", []))
+        alternates += [meta_content(selector, "og:url"), link_href(selector, "shortlink")]
+        # The same addresses on the site's own host, as a mirror's teasers name them.
+        alternates += [rebase(u, origin) for u in absolute(response.url, alternates)]
+        alternate_urls = sorted(
+            {normalize_url(u) for u in absolute(response.url, alternates)} - {canonical}
+        )
+
+        translations, languages = self._translations(selector, scope, response, canonical, origin)
+        pdf_hrefs = body.css("a::attr(href)").getall()
+        pdf_urls = [
+            rebase(u, origin) if host_of(u) == host_of(response.url) else u
+            for u in absolute(response.url, pdf_hrefs)
+            if urlsplit(u).path.lower().endswith(".pdf")
+        ]
+        return PublicationRecord(
+            source=SOURCE_PAGE,
+            url=canonical,
+            request_url=response.request.url if response.request else response.url,
+            alternate_urls=alternate_urls,
+            page_kind=page_kind,
+            program=(response.meta or {}).get("program"),
+            title=title,
+            content_type_label=type_label,
+            date_raw=date_raw,
+            date_attr=date_attr,
+            posted_raw=first_text(scope, *PAGE_POSTED, exclude=FIELD_LABEL),
+            authors_raw=first_text(body, *PAGE_AUTHORS, exclude=FIELD_LABEL)
+            if node is not None
+            else first_text(scope, *PAGE_AUTHORS, exclude=FIELD_LABEL),
+            summary=summary,
+            body_text=body_text,
+            pdf_urls=list(dict.fromkeys(pdf_urls)),
+            translation_urls=translations,
+            translation_langs=languages,
+            html_lang=_lang_attribute(selector.xpath("/html")),
+            content_lang=_lang_attribute(node),
+            og_locale=meta_content(selector, "og:locale"),
+        )
+
+    def _translations(
+        self,
+        selector: Selector,
+        scope: Selector,
+        response: TextResponse,
+        canonical: str,
+        origin: str,
+    ) -> tuple[list[str], dict[str, str]]:
+        """Other-language versions: hreflang alternates and "en español"-style links."""
+        languages: dict[str, str] = {}
+        for link in selector.xpath("//head/link[@rel='alternate'][@hreflang]"):
+            href, lang = link.attrib.get("href"), link.attrib.get("hreflang", "")
+            if not href or lang.lower() in ("x-default", ""):
+                continue
+            url = normalize_url(rebase(response.urljoin(href), origin))
+            if url != canonical:
+                languages.setdefault(url, lang.split("-")[0].lower())
+        links = scope.css(".field-name-field-translation a, a[hreflang]")
+        for anchor in scope.css("a"):
+            text = visible_text(anchor)
+            if any(pattern.search(text) for pattern, _ in TRANSLATION_LINK_TEXT):
+                links.append(anchor)
+        for anchor in links:
+            href = anchor.attrib.get("href")
+            if not href or href.startswith(("#", "mailto:", "javascript:")):
+                continue
+            url = response.urljoin(href)
+            if host_of(url) not in (host_of(response.url), host_of(canonical)):
+                continue
+            url = normalize_url(rebase(url, origin))
+            if url == canonical:
+                continue
+            text = visible_text(anchor)
+            lang = anchor.attrib.get("hreflang") or next(
+                (code for pattern, code in TRANSLATION_LINK_TEXT if pattern.search(text)), ""
+            )
+            if url not in languages or not languages[url]:
+                languages[url] = lang.split("-")[0].lower()
+        return sorted(languages), {url: lang for url, lang in sorted(languages.items()) if lang}
+
+
+def _lang_attribute(element: Selector | SelectorList | None) -> str | None:
+    """``lang`` or ``xml:lang`` of an element (XHTML pages carry only the latter)."""
+    if element is None or not element:
+        return None
+    attributes = element.attrib if isinstance(element, Selector) else element[0].attrib
+    value = attributes.get("lang") or attributes.get("xml:lang")
+    return value.strip() if value and value.strip() else None
+
+
+def _title_from_head(response: TextResponse) -> str | None:
+    title = response.selector.xpath("//head/title/text()").get()
+    if not title:
+        return None
+    return re.split(r"\s+[|–—-]\s+", title.strip())[0] or None
+
+
+def _node_kind(node: Selector) -> str | None:
+    for css_class in _classes(node):
+        if css_class.startswith("node-") and css_class not in NODE_DISPLAY_CLASSES:
+            return css_class[len("node-") :]
+    if "node-page" in _classes(node):
+        return "page"
+    return None
+
+
+def _page_date(scope: Selector) -> tuple[str | None, str | None]:
+    """The publication's date on its own page (an event's date is when it takes place)."""
+    for query in PAGE_DATE:
+        for container in scope.css(query):
+            date = container.css(", ".join(DATE_DISPLAY))
+            if date:
+                text = visible_text(date[0]).strip()
+                if text:
+                    return text, date[0].attrib.get("content")
+    # A date field rendered as plain text.
+    text = first_text(scope, *PAGE_DATE_FIELDS, exclude=FIELD_LABEL)
+    return text, None
+
+
+def _block_name(view: Selector) -> str | None:
+    view_id = display = None
+    for css_class in _classes(view):
+        if css_class.startswith("view-id-"):
+            view_id = css_class[len("view-id-") :]
+        elif css_class.startswith("view-display-id-"):
+            display = css_class[len("view-display-id-") :]
+    if view_id is None:
+        return None
+    return f"{view_id}/{display}" if display else view_id
+
+
+def _row_position(row: Selector) -> int | None:
+    for css_class in _classes(row):
+        match = re.fullmatch(r"views-row-(\d+)", css_class)
+        if match:
+            return int(match.group(1)) - 1
+    return None
+
+
+def _pager_element(hrefs: list[str], current: list[int]) -> int | None:
+    """Which of Drupal's pagers (an index into ``page=a,b,c``) a pager's links move.
+
+    Links of one pager differ from the current page in one position only; if they differ
+    in several (or none), the pager cannot be told apart and links are kept as they are.
+    """
+    positions: set[int] = set()
+    for url in hrefs:
+        query = dict(
+            pair.split("=", 1) if "=" in pair else (pair, "")
+            for pair in urlsplit(url).query.split("&")
+        )
+        vector = parse_page_vector(query.get("page", "").replace("%2C", ",").replace("%2c", ","))
+        if vector is None:
+            continue
+        width = max(len(vector), len(current))
+        padded = vector + [0] * (width - len(vector))
+        base = current + [0] * (width - len(current))
+        positions.update(i for i in range(width) if padded[i] != base[i])
+    return positions.pop() if len(positions) == 1 else None

@@ -1,0 +1,1 @@
+"""Spiders: they route requests and hand responses to a site extractor, nothing more."""

@@ -1,0 +1,75 @@
+"""Exit status policy: what a scheduler sees when a run ends.
+
+====  =====================================================================================
+code  meaning
+====  =====================================================================================
+0     success: publications written; some pages may have failed (counted in ``runs/`` and
+      the summary) unless ``REGMIG_STRICT`` is on
+1     failure: no listing page could be fetched, no publication was produced, the crawl was
+      stopped before it finished, or the dataset could not be written
+2     usage error (bad arguments or settings)
+3     partial failure with ``REGMIG_STRICT``: publications written, but pages failed or the
+      spider raised errors
+4     the output directory is locked by another run
+====  =====================================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_LOCKED = 4
+
+# Stats prefixes that count pages or records we could not use, and why.
+DROP_PREFIXES = (
+    "regmig/listing/skipped/",
+    "regmig/dataset/dropped/",
+    "item_dropped_reasons_count/",
+)
+ERROR_PREFIXES = (
+    "regmig/listing/failed/",
+    "regmig/pages/failed/",
+    "spider_exceptions/",
+    "downloader/exception_type_count/",
+    "retry/max_reached",
+)
+
+
+def _count(stats: Mapping[str, Any], prefixes: tuple[str, ...]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for key, value in stats.items():
+        if isinstance(value, int) and key.startswith(prefixes):
+            found[key] = value
+    return dict(sorted(found.items()))
+
+
+def drops_and_errors(stats: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """Drops and errors by reason (the stats keys), for the ``runs/`` dataset."""
+    errors = _count(stats, ERROR_PREFIXES)
+    errors.pop("spider_exceptions/count", None)
+    return _count(stats, DROP_PREFIXES), errors
+
+
+def decide_exit(
+    stats: Mapping[str, Any], *, publications: int, reason: str | None, strict: bool
+) -> tuple[int, str]:
+    """The exit status and a one-line reason for a finished run."""
+    if not stats.get("regmig/listing/pages"):
+        return EXIT_FAILED, "no listing page could be fetched"
+    if stats.get("regmig/dataset/commit_failed"):
+        return EXIT_FAILED, "the dataset could not be written"
+    if reason not in (None, "finished"):
+        return EXIT_FAILED, f"the crawl stopped before it finished ({reason})"
+    if publications == 0:
+        return EXIT_FAILED, "no publication was produced"
+    _, errors = drops_and_errors(stats)
+    failed = sum(errors.values())
+    if failed:
+        message = f"{publications} publications written; {failed} pages or errors failed"
+        return (EXIT_PARTIAL if strict else EXIT_OK), message
+    return EXIT_OK, f"{publications} publications written"

@@ -1,0 +1,21 @@
+"""Test helpers: saved pages as Scrapy responses and where the bundled fixtures live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.http import HtmlResponse, Request
+
+from regmig_scraper.snapshot import snapshot_relpath
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SNAPSHOT = FIXTURES / "snapshot"
+SITE_ROOT = SNAPSHOT / "www.migrationpolicy.org"
+BASE = "https://www.migrationpolicy.org"
+
+
+def saved_response(url: str, *, request_url: str | None = None, meta: dict | None = None):
+    """The saved page of ``url`` in the bundled snapshot, as Scrapy would hand it over."""
+    path = SNAPSHOT / snapshot_relpath(request_url or url)
+    request = Request(request_url or url, meta=meta or {})
+    return HtmlResponse(url=url, body=path.read_bytes(), encoding="utf-8", request=request)
