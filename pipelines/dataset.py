@@ -28,10 +28,17 @@ from scrapy.exceptions import NotConfigured
 
 from regmig_scraper import __version__
 from regmig_scraper.dataset.merge import link_translations, merge_sightings
+from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA
 from regmig_scraper.dataset.staging import RunStaging
 from regmig_scraper.dataset.store import DatasetStore, RunInfo
+from regmig_scraper.quality import (
+    DEFAULT_MIN_FILL_RATES,
+    fill_rate_violations,
+    fill_rates,
+    parse_min_fill_rates,
+)
 from regmig_scraper.sites.base import get_site
-from regmig_scraper.status import decide_exit, drops_and_errors
+from regmig_scraper.status import EXIT_FAILED, decide_exit, drops_and_errors
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -54,6 +61,10 @@ class DatasetPipeline:
         self.output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
         self.strict = settings.getbool("REGMIG_STRICT", False)
         self.site = get_site(settings.get("REGMIG_SITE", "mpi"))
+        self.min_fill_rates = parse_min_fill_rates(
+            settings.getdict("REGMIG_MIN_FILL_RATES", DEFAULT_MIN_FILL_RATES),
+            PUBLICATIONS_INPUT_SCHEMA.names,
+        )
         self.started_at = dt.datetime.now(dt.UTC)
         self.crawl_id = settings.get("REGMIG_CRAWL_ID") or new_crawl_id(self.started_at)
         self.store = DatasetStore(self.output)
@@ -91,6 +102,7 @@ class DatasetPipeline:
             pairs = link_translations(rows)
             stats.set_value("regmig/dataset/translation_pairs", pairs)
             stats.set_value("regmig/dataset/publications", len(rows))
+            self._check_quality(rows)
             status, why = decide_exit(
                 stats.get_stats(), publications=len(rows), reason=reason, strict=self.strict
             )
@@ -109,8 +121,8 @@ class DatasetPipeline:
                 translation_pairs=pairs,
                 stats=stats.get_stats(),
             )
-            if not rows:
-                logger.error("No publication to write (%s): the dataset is left as it was", why)
+            if not rows or status == EXIT_FAILED:
+                logger.error("Nothing written (%s): the dataset is left as it was", why)
                 self.result = {"status": status, "reason": why, "publications": 0}
                 return
             outcome = self.store.commit(rows, run)
@@ -136,6 +148,15 @@ class DatasetPipeline:
             if self._lock is not None:
                 self._lock.__exit__(None, None, None)
                 self._lock = None
+
+    def _check_quality(self, rows: list[dict[str, Any]]) -> None:
+        """Fail the run when a key column's fill rate drops: the site may have changed."""
+        if not rows:
+            return
+        rates = fill_rates(rows, PUBLICATIONS_INPUT_SCHEMA.names)
+        for column, message in fill_rate_violations(rates, self.min_fill_rates).items():
+            logger.error("Quality gate: %s", message)
+            self.crawler.stats.set_value(f"regmig/quality/failed/{column}", 1)
 
     def _merge_rows(self) -> list[dict[str, Any]]:
         assert self.staging is not None

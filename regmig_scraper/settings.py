@@ -52,6 +52,9 @@ ITEM_PIPELINES = {
 
 # --- output ------------------------------------------------------------------------
 REGMIG_OUTPUT = "output"
+# A run whose share of filled values in a key column falls below these fails (exit 1) and
+# writes nothing: the site's markup probably changed. {} turns the gate off.
+REGMIG_MIN_FILL_RATES = {"title": 0.9, "published": 0.5, "language": 0.9}
 
 # --- Scrapy housekeeping -------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -6,7 +6,9 @@ code  meaning
 0     success: publications written; some pages may have failed (counted in ``runs/`` and
       the summary) unless ``REGMIG_STRICT`` is on
 1     failure: no listing page could be fetched, no publication was produced, the crawl was
-      stopped before it finished, or the dataset could not be written
+      stopped before it finished, a key column's fill rate fell below
+      ``REGMIG_MIN_FILL_RATES`` (nothing is written then), or the dataset could not be
+      written
 2     usage error (bad arguments or settings)
 3     partial failure with ``REGMIG_STRICT``: publications written, but pages failed or the
       spider raised errors
@@ -63,6 +65,14 @@ def decide_exit(
         return EXIT_FAILED, "no listing page could be fetched"
     if stats.get("regmig/dataset/commit_failed"):
         return EXIT_FAILED, "the dataset could not be written"
+    failed_columns = sorted(
+        key.rsplit("/", 1)[1] for key in stats if key.startswith("regmig/quality/failed/")
+    )
+    if failed_columns:
+        return EXIT_FAILED, (
+            f"fill rate of {', '.join(failed_columns)} below REGMIG_MIN_FILL_RATES: "
+            "the site may have changed"
+        )
     if reason not in (None, "finished"):
         return EXIT_FAILED, f"the crawl stopped before it finished ({reason})"
     if publications == 0:

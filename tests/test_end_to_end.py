@@ -201,3 +201,14 @@ def test_bad_start_url_is_a_usage_error(tmp_path: Path) -> None:
     result = regmig("crawl", "--start-url", "ftp://example.org/x", "--output", str(tmp_path))
     assert result.returncode == 2
     assert "start_url must be an http(s) URL" in result.stderr
+
+
+def test_quality_gate_fails_the_run_and_writes_nothing(tmp_path: Path) -> None:
+    # One sample publication (the Canada article) shows no date anywhere: published is 15/16.
+    result = regmig(
+        "crawl", "--replay", str(SNAPSHOT), "--output", str(tmp_path),
+        "-s", 'REGMIG_MIN_FILL_RATES={"published": 1.0}',
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "fill rate of published below REGMIG_MIN_FILL_RATES" in result.stderr
+    assert not list((tmp_path / "publications").glob("*.parquet"))

@@ -1,0 +1,205 @@
+"""The ``regmig`` command line.
+
+``regmig crawl`` runs the program spider with the project's settings, like
+``scrapy crawl program -a start_url=...`` from the repository root, plus: ``--replay DIR``
+(crawl a saved snapshot, no network at all), ``--record DIR`` (save what a live crawl
+fetched), ``-s NAME=VALUE`` (any Scrapy or project setting, highest priority), an
+end-of-run summary on stderr and an exit status a scheduler can act on (see
+``regmig_scraper.status``). ``regmig report [OUTPUT]`` summarizes a dataset (text and a
+self-contained HTML page). ``regmig serve DIR`` serves a static mirror on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from regmig_scraper import __version__
+from regmig_scraper.status import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, decide_exit
+
+SETTINGS_MODULE = "regmig_scraper.settings"
+
+
+def _parse_setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="regmig", description="Crawl think-tank program pages into Parquet datasets."
+    )
+    parser.add_argument("--version", action="version", version=f"regmig {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    crawl = commands.add_parser("crawl", help="crawl a program page into OUTPUT/publications/")
+    crawl.add_argument("--start-url", help="program page to crawl (default: the MPI program)")
+    crawl.add_argument("--output", default=None, help="output directory (default: output)")
+    mode = crawl.add_mutually_exclusive_group()
+    mode.add_argument("--replay", metavar="DIR", help="crawl a saved snapshot, no network")
+    mode.add_argument("--record", metavar="DIR", help="save every fetched page into DIR")
+    crawl.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
+    crawl.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        type=_parse_setting,
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a Scrapy or project setting (repeatable)",
+    )
+
+    serve = commands.add_parser("serve", help="serve a static mirror directory on 127.0.0.1")
+    serve.add_argument("directory", help="mirror root (pages laid out like a snapshot)")
+    serve.add_argument("--port", type=int, default=8000)
+
+    report = commands.add_parser("report", help="summarize OUTPUT's dataset (text and HTML)")
+    report.add_argument("output", nargs="?", default="output", help="default: output")
+    html = report.add_mutually_exclusive_group()
+    html.add_argument("--html", metavar="PATH", help="HTML report path (OUTPUT/report.html)")
+    html.add_argument("--no-html", action="store_true", help="print the text report only")
+    return parser
+
+
+def crawl_settings(args: argparse.Namespace) -> Any:
+    """The project settings with the command line applied (``-s`` last, highest priority)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    if args.output:
+        settings.set("REGMIG_OUTPUT", str(Path(args.output).resolve()), priority="cmdline")
+    if args.log_level:
+        settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+    snapshot = args.replay or args.record
+    if snapshot:
+        directory = Path(snapshot).resolve()
+        if args.replay and not directory.is_dir():
+            raise ValueError(f"--replay: no snapshot directory at {directory}")
+        settings.set("HTTPCACHE_ENABLED", True, priority="cmdline")
+        settings.set("HTTPCACHE_DIR", str(directory), priority="cmdline")
+        settings.set("HTTPCACHE_STORAGE", "regmig_scraper.snapshot.SnapshotStorage", "cmdline")
+        settings.set("HTTPCACHE_IGNORE_HTTP_CODES", [], priority="cmdline")
+        settings.set("HTTPCACHE_EXPIRATION_SECS", 0, priority="cmdline")
+    if args.replay:
+        settings.set("HTTPCACHE_POLICY", "scrapy.extensions.httpcache.DummyPolicy", "cmdline")
+        settings.set("HTTPCACHE_IGNORE_MISSING", True, priority="cmdline")
+        settings.set("REGMIG_POLITE", False, priority="cmdline")
+    if args.record:
+        settings.set("HTTPCACHE_POLICY", "regmig_scraper.snapshot.RecordPolicy", "cmdline")
+    for name, value in args.settings:
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore
+    from regmig_scraper.spiders.program import ProgramSpider
+
+    try:
+        settings = crawl_settings(args)
+        if args.start_url:
+            ProgramSpider(start_url=args.start_url)  # validates the URL before anything runs
+    except ValueError as error:
+        print(f"regmig: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with DatasetStore(output).lock():
+            pass
+    except DatasetLockedError as error:
+        print(f"regmig: error: {error}", file=sys.stderr)
+        return EXIT_LOCKED
+
+    started = time.monotonic()
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ProgramSpider)
+    kwargs = {"start_url": args.start_url} if args.start_url else {}
+    process.crawl(crawler, **kwargs)
+    process.start()
+
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    publications = int(stats.get("regmig/dataset/publications", 0))
+    status, why = decide_exit(
+        stats,
+        publications=publications,
+        reason=stats.get("finish_reason"),
+        strict=settings.getbool("REGMIG_STRICT", False),
+    )
+    print_summary(stats, output, time.monotonic() - started, status, why)
+    return status
+
+
+def print_summary(
+    stats: dict[str, Any], output: Path, seconds: float, status: int, why: str
+) -> None:
+    """A short end-of-run summary on stderr: what was fetched, written and dropped."""
+    lines = [
+        f"regmig: {'ok' if status == 0 else 'FAILED' if status == EXIT_FAILED else 'partial'}"
+        f" (exit {status}): {why}",
+        f"  pages fetched: {stats.get('regmig/listing/pages', 0)} listing, "
+        f"{stats.get('regmig/pages/fetched', 0)} publication",
+        f"  publications written: {stats.get('regmig/dataset/publications', 0)} "
+        f"({stats.get('regmig/dataset/new', 0)} new, "
+        f"{stats.get('regmig/dataset/changed', 0)} changed, "
+        f"{stats.get('regmig/dataset/unchanged', 0)} unchanged) -> {output / 'publications'}",
+        f"  translation pairs: {stats.get('regmig/dataset/translation_pairs', 0)}",
+    ]
+    from regmig_scraper.status import drops_and_errors
+
+    drops, errors = drops_and_errors(stats)
+    for title, counts in (("drops", drops), ("errors", errors)):
+        if counts:
+            lines.append(f"  {title}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    lines.append(f"  time: {seconds:.1f} s")
+    print("\n".join(lines), file=sys.stderr)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from regmig_scraper.mirror import serve_forever
+
+    serve_forever(Path(args.directory), port=args.port)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print the dataset report; write the HTML page unless ``--no-html``."""
+    from regmig_scraper.report import HTML_NAME, ReportError, build_report, render_text, write_html
+
+    output = Path(args.output).resolve()
+    try:
+        report = build_report(output)
+        sys.stdout.write(render_text(report))
+        if not args.no_html:
+            path = write_html(report, Path(args.html) if args.html else output / HTML_NAME)
+            print(f"regmig: HTML report written to {path.resolve()}", file=sys.stderr)
+    except (ReportError, OSError) as error:
+        print(f"regmig: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "crawl":
+        return run_crawl(args)
+    if args.command == "serve":
+        return run_serve(args)
+    if args.command == "report":
+        return run_report(args)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

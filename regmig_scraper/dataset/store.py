@@ -1,0 +1,613 @@
+"""The on-disk dataset: crash-safe, deduplicated, merged across runs.
+
+Layout (a contract users depend on)::
+
+    OUTPUT/.regmig.lock                    flock'ed for the duration of a run; holds the pid
+    OUTPUT/publications/publications.parquet   one file, rows sorted by id, several row groups
+    OUTPUT/runs/run-<crawl_id>.parquet     one row per run
+
+``pandas.read_parquet("OUTPUT/publications")``, ``pyarrow.dataset.dataset(...)`` and DuckDB
+``SELECT * FROM 'OUTPUT/publications/*.parquet'`` all read it.
+
+Crash safety: every file is written to a temp file beside its target whose name starts with
+"." and ends with ".tmp" (ignored by pyarrow datasets and by the ``*.parquet`` glob), fsync'ed,
+switched in with ``os.replace`` and followed by a directory fsync. A run killed at any moment
+(SIGKILL included) leaves the previous dataset complete; the next run removes the leftovers.
+
+Merge across runs, by ``id`` (see ``DatasetStore.commit``): new ids are added, a changed
+``content_hash`` replaces the values (``first_seen_at`` kept), an unchanged one only moves
+``last_seen_at`` and unions ``listing_urls``/``alternate_urls``; ids not seen are kept.
+The existing file is merge-joined in batches (``ParquetFile.iter_batches``), so memory stays
+bounded by one batch plus this run's rows.
+
+No settings; no Scrapy import.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import logging
+import os
+import queue
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from regmig_scraper.dataset.schema import (
+    CONTENT_FIELDS,
+    PUBLICATIONS_INPUT_SCHEMA,
+    PUBLICATIONS_SCHEMA,
+    RUNS_SCHEMA,
+    RUNS_UPGRADES,
+    SCHEMA_VERSION,
+    SIGHTING_FIELDS,
+    STRING_LIST,
+    DatasetError,
+    SchemaMismatchError,
+    conform_table,
+    content_hash,
+    read_dataset_table,
+    rows_to_table,
+    schema_version,
+)
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAME = ".regmig.lock"
+PUBLICATIONS_DIR = "publications"
+PUBLICATIONS_FILE = "publications.parquet"
+RUNS_DIR = "runs"
+TMP_PREFIX = "."  # pyarrow datasets skip "."/"_" files
+TMP_SUFFIX = ".tmp"  # and the "*.parquet" glob of DuckDB does not match them
+STAGING_GLOB = ".staging-*.sqlite*"
+# crawl ids become file names: no separators, no leading dot
+CRAWL_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+BATCH_ROWS = 65_536  # rows read from the existing file per merge step (= one row group)
+INPUT_CHUNK_ROWS = 10_000  # run rows converted to Arrow at a time
+# Low-cardinality columns get Parquet dictionary encoding; the rest (urls, texts, hashes) are
+# mostly unique, where a dictionary only costs time.
+DICTIONARY_COLUMNS = [
+    "content_type",
+    "content_type_label",
+    "language",
+    "date_precision",
+    "date_raw",
+    "date_flag",
+    "program",
+    "crawl_id",
+    "first_seen_at",
+    "last_seen_at",
+]
+COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 1
+
+
+class DatasetLockedError(DatasetError):
+    """Another run holds the lock on this output directory."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the store records about one run in ``runs/run-<crawl_id>.parquet``."""
+
+    crawl_id: str
+    started_at: dt.datetime  # timezone-aware; becomes first/last_seen_at
+    finished_at: dt.datetime | None
+    start_url: str
+    pages_fetched: int = 0
+    drops: Mapping[str, int] = field(default_factory=dict)  # drop reason -> count
+    errors: Mapping[str, int] = field(default_factory=dict)  # error kind -> count
+    exit_status: int = 0
+    package_version: str = ""
+    translation_pairs: int = 0
+    stats: Mapping[str, Any] = field(default_factory=dict)  # the full Scrapy stats
+
+    def __post_init__(self) -> None:
+        if not CRAWL_ID_PATTERN.fullmatch(self.crawl_id or ""):
+            raise ValueError(
+                f"crawl_id {self.crawl_id!r} is not usable in a file name "
+                f"(expected {CRAWL_ID_PATTERN.pattern})"
+            )
+        for name in ("started_at", "finished_at"):
+            value = getattr(self, name)
+            if value is not None and value.utcoffset() is None:
+                raise ValueError(f"RunInfo.{name} must be timezone-aware, got {value!r}")
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    new: int
+    changed: int
+    unchanged: int
+    not_seen: int
+    total: int
+
+
+class _Unsorted(Exception):
+    """The existing file is not sorted by id: fall back to the in-memory merge."""
+
+
+# --------------------------------------------------------------------------- file helpers
+
+
+def _fsync_path(path: Path, *, directory: bool = False) -> None:
+    flags = os.O_RDONLY | (os.O_DIRECTORY if directory else 0)
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _tmp_path(target: Path) -> Path:
+    return target.with_name(f"{TMP_PREFIX}{target.name}{TMP_SUFFIX}")
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """fsync ``tmp``, atomically switch it to ``target``, fsync the directory."""
+    _fsync_path(tmp)
+    os.replace(tmp, target)
+    _fsync_path(target.parent, directory=True)
+
+
+def _to_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+_PREFETCH_DEPTH = 2  # merged batches produced ahead of the writer
+
+
+def _prefetched(items: Iterator[pa.Table], depth: int = _PREFETCH_DEPTH) -> Iterator[pa.Table]:
+    """Iterate ``items`` in a thread, ``depth`` ahead: reading and merging (pyarrow releases
+    the GIL) overlap with encoding and writing. Exceptions are re-raised here, in order."""
+    channel: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def send(message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(message, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not send(("item", item)):
+                    return
+            send(("done", None))
+        except BaseException as exc:  # handed over to the consumer
+            send(("error", exc))
+
+    thread = threading.Thread(target=produce, name="regmig-merge", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = channel.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _set_column(table: pa.Table, name: str, values: pa.Array | pa.ChunkedArray) -> pa.Table:
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, table.schema.field(name), values)
+
+
+def _union_lists(old: list[str] | None, new: list[str] | None) -> list[str] | None:
+    if old is None and new is None:
+        return None
+    return sorted({*(old or ()), *(new or ())})
+
+
+class _Merger:
+    """Merge-join of sorted existing batches with this run's rows (sorted by id)."""
+
+    def __init__(self, new: pa.Table, run: RunInfo) -> None:
+        self.new = new
+        self.new_ids: list[str] = new.column("id").to_pylist()
+        self.started = pa.scalar(
+            _to_utc(run.started_at), PUBLICATIONS_SCHEMA.field("last_seen_at").type
+        )
+        self.crawl_id = pa.scalar(run.crawl_id, pa.string())
+        self.counts = {"new": 0, "changed": 0, "unchanged": 0, "not_seen": 0, "total": 0}
+
+    def _stamp(self, table: pa.Table, *, first_seen: pa.Array | None = None) -> pa.Table:
+        """New or changed rows: seen now, content from this run."""
+        n = table.num_rows
+        started = pa.repeat(self.started, n)
+        table = _set_column(
+            table, "first_seen_at", first_seen if first_seen is not None else started
+        )
+        table = _set_column(table, "last_seen_at", started)
+        return _set_column(table, "crawl_id", pa.repeat(self.crawl_id, n))
+
+    def _merge_chunk(self, existing: pa.Table, new: pa.Table) -> pa.Table:
+        """Merge one existing batch with the run's rows whose ids fall in its range.
+
+        The output shares the untouched rows with ``existing`` (zero-copy slices) and
+        splices in the updated and added rows: the writer then encodes each row once.
+        """
+        if new.num_rows == 0:
+            self.counts["not_seen"] += existing.num_rows
+            return existing
+        index = pc.index_in(new.column("id"), value_set=existing.column("id"))
+        matched = pc.is_valid(index)
+        old_hash = existing.column("content_hash").take(index)
+        differs = pc.fill_null(pc.not_equal(old_hash, new.column("content_hash")), True)
+        changed = pc.and_(matched, differs)
+        unchanged = pc.and_(matched, pc.invert(differs))
+        added = pc.invert(matched)
+
+        kept = existing.take(index.filter(unchanged))
+        kept = _set_column(kept, "last_seen_at", pa.repeat(self.started, kept.num_rows))
+        if kept.num_rows:
+            sightings = new.filter(unchanged)
+            for name in SIGHTING_FIELDS:
+                merged = map(
+                    _union_lists,
+                    kept.column(name).to_pylist(),
+                    sightings.column(name).to_pylist(),
+                )
+                kept = _set_column(kept, name, pa.array(list(merged), type=STRING_LIST))
+        changed_rows = self._stamp(
+            new.filter(changed),
+            first_seen=existing.column("first_seen_at").take(index.filter(changed)),
+        )
+        added_rows = self._stamp(new.filter(added))
+        self.counts["new"] += added_rows.num_rows
+        self.counts["changed"] += changed_rows.num_rows
+        self.counts["unchanged"] += kept.num_rows
+        self.counts["not_seen"] += existing.num_rows - kept.num_rows - changed_rows.num_rows
+
+        # The replacement rows back in the order of ``new`` (= id order).
+        origin = pa.concat_arrays(
+            [pc.indices_nonzero(mask) for mask in (unchanged, changed, added)]
+        )
+        updates = pa.concat_tables([kept, changed_rows, added_rows]).take(pc.sort_indices(origin))
+        # Splice: update i goes at the position of its id among the existing ids, replacing
+        # the existing row there if it is the same id.
+        existing_ids = existing.column("id").to_pylist()
+        pieces: list[pa.Table] = []
+        cursor = 0  # next existing row to emit
+        run_start = 0  # first update of the current run of adjacent updates
+        for i, (update_id, replaces) in enumerate(
+            zip(updates.column("id").to_pylist(), matched.to_pylist(), strict=True)
+        ):
+            position = bisect.bisect_left(existing_ids, update_id, lo=cursor)
+            if position > cursor:
+                if i > run_start:
+                    pieces.append(updates.slice(run_start, i - run_start))
+                pieces.append(existing.slice(cursor, position - cursor))
+                run_start = i
+            cursor = position + 1 if replaces else position
+        pieces.append(updates.slice(run_start))
+        pieces.append(existing.slice(cursor))
+        return pa.concat_tables(pieces)
+
+    def merge(self, existing: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
+        """Yield output tables in id order; raise _Unsorted if ``existing`` is not sorted."""
+        position = 0
+        previous: str | None = None
+        for batch in existing:
+            if batch.num_rows == 0:
+                continue
+            ids = batch.column("id")
+            first, last = ids[0].as_py(), ids[-1].as_py()
+            if (previous is not None and first <= previous) or (
+                batch.num_rows > 1
+                and not pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
+            ):
+                raise _Unsorted
+            previous = last
+            end = bisect.bisect_right(self.new_ids, last, lo=position)
+            chunk = self.new.slice(position, end - position)
+            position = end
+            yield self._checked(self._merge_chunk(pa.Table.from_batches([batch]), chunk))
+        if position < self.new.num_rows:
+            rest = self.new.slice(position)
+            self.counts["new"] += rest.num_rows
+            yield self._checked(self._stamp(rest))
+
+    def _checked(self, table: pa.Table) -> pa.Table:
+        """Every batch fits the schema before it is written (and long before any replace)."""
+        if not table.schema.equals(PUBLICATIONS_SCHEMA, check_metadata=False):
+            raise SchemaMismatchError(
+                f"merged batch does not fit the publications schema:\n{table.schema}"
+            )
+        for name in ("id", "url"):
+            if table.column(name).null_count:
+                raise SchemaMismatchError(f"merged batch has a null {name!r}")
+        self.counts["total"] += table.num_rows
+        return table
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class DatasetStore:
+    """The dataset under ``root`` (the ``--output`` directory)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.publications_dir = self.root / PUBLICATIONS_DIR
+        self.publications_path = self.publications_dir / PUBLICATIONS_FILE
+        self.runs_dir = self.root / RUNS_DIR
+        self.lock_path = self.root / LOCK_NAME
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
+
+    def __repr__(self) -> str:
+        return f"<DatasetStore {self.root}>"
+
+    # ------------------------------------------------------------------ lock
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[DatasetStore]:
+        """Hold ``OUTPUT/.regmig.lock`` (re-entrant within this store); clean leftovers.
+
+        Raises ``DatasetLockedError`` at once if another process holds it.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield self
+            finally:
+                self._lock_depth -= 1
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            raise DatasetLockedError(
+                f"output directory {self.root} is in use by another regmig run "
+                f"(pid {holder}, lock file {self.lock_path}); wait for it to finish "
+                "or choose another output directory"
+            ) from exc
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            self._lock_fd, self._lock_depth = fd, 1
+            self._remove_leftovers()
+            yield self
+        finally:
+            self._lock_fd, self._lock_depth = None, 0
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _remove_leftovers(self) -> None:
+        """Temp files and staging databases of runs that were killed (we hold the lock)."""
+        leftovers = [
+            *self.publications_dir.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"),
+            *self.runs_dir.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"),
+            *self.root.glob(STAGING_GLOB),
+        ]
+        for path in leftovers:
+            logger.info("Removing leftover %s of an interrupted run", path)
+            path.unlink(missing_ok=True)
+
+    def staging_path(self, crawl_id: str) -> Path:
+        """Where a run stages its records: ``OUTPUT/.staging-<crawl_id>.sqlite``."""
+        return self.root / f".staging-{crawl_id}.sqlite"
+
+    # ------------------------------------------------------------------ reading
+
+    def read_publications(self) -> pa.Table:
+        """All publications (upgraded to the current schema), or an empty table."""
+        if not self.publications_path.exists():
+            return PUBLICATIONS_SCHEMA.empty_table()
+        return read_dataset_table(self.publications_path)
+
+    def read_runs(self) -> pa.Table:
+        """One row per run, ordered by started_at then crawl_id; empty table if none."""
+        tables = [
+            read_dataset_table(path, schema=RUNS_SCHEMA, upgrades=RUNS_UPGRADES)
+            for path in sorted(self.runs_dir.glob("run-*.parquet"))
+        ]
+        if not tables:
+            return RUNS_SCHEMA.empty_table()
+        table = pa.concat_tables(tables)
+        return table.sort_by([("started_at", "ascending"), ("crawl_id", "ascending")])
+
+    # ------------------------------------------------------------------ writing
+
+    def _new_table(self, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+        """This run's rows as a table of the full schema, sorted by id, hashed, checked."""
+        chunks: list[pa.Table] = []
+        buffer: list[dict[str, Any]] = []
+
+        def convert() -> None:
+            table = rows_to_table(buffer, PUBLICATIONS_INPUT_SCHEMA)
+            hashes = [content_hash(r) for r in table.select(list(CONTENT_FIELDS)).to_pylist()]
+            n = table.num_rows
+            columns = {name: table.column(name) for name in table.column_names}
+            columns["content_hash"] = pa.array(hashes, pa.string())
+            for name in ("first_seen_at", "last_seen_at", "crawl_id"):
+                columns[name] = pa.nulls(n, PUBLICATIONS_SCHEMA.field(name).type)
+            chunks.append(
+                pa.Table.from_arrays(
+                    [columns[name] for name in PUBLICATIONS_SCHEMA.names],
+                    schema=PUBLICATIONS_SCHEMA,
+                )
+            )
+            buffer.clear()
+
+        for row in rows:
+            row = dict(row)
+            for name in SIGHTING_FIELDS:  # where it was seen: a set, stored sorted
+                value = row.get(name)
+                if value is not None and isinstance(value, list | tuple):
+                    row[name] = sorted(set(value))
+            buffer.append(row)
+            if len(buffer) >= INPUT_CHUNK_ROWS:
+                convert()
+        if buffer or not chunks:
+            convert()
+        table = pa.concat_tables(chunks).combine_chunks()
+        table = table.take(pc.sort_indices(table.column("id")))
+        ids = table.column("id")
+        if table.num_rows > 1:
+            dup = pc.equal(ids.slice(0, len(ids) - 1), ids.slice(1))
+            if pc.any(dup).as_py():
+                where = pc.index(dup, True).as_py()
+                raise ValueError(f"duplicate id {ids[where].as_py()!r} among this run's rows")
+        return table
+
+    def _existing_sorted(self) -> Iterator[pa.RecordBatch]:
+        """The existing rows in stored order, batch by batch (exact current schema only)."""
+        parquet = pq.ParquetFile(self.publications_path)
+        yield from parquet.iter_batches(batch_size=BATCH_ROWS)
+
+    def _existing_in_memory(self) -> Iterator[pa.RecordBatch]:
+        """The existing rows read whole, upgraded and sorted (unsorted or older files)."""
+        table = read_dataset_table(self.publications_path)
+        table = table.take(pc.sort_indices(table.column("id")))
+        ids = table.column("id")
+        if table.num_rows > 1:
+            dup = pc.equal(ids.slice(0, len(ids) - 1), ids.slice(1))
+            if pc.any(dup).as_py():
+                where = pc.index(dup, True).as_py()
+                raise DatasetError(
+                    f"{self.publications_path} holds id {ids[where].as_py()!r} more than "
+                    "once; it was not written by regmig. Deduplicate or move it away."
+                )
+        yield from table.to_batches(max_chunksize=BATCH_ROWS)
+
+    def _can_stream(self) -> bool:
+        """True when the existing file has exactly the current schema (else read + upgrade)."""
+        file_schema = pq.read_schema(self.publications_path)
+        return schema_version(file_schema) == SCHEMA_VERSION and file_schema.equals(
+            PUBLICATIONS_SCHEMA, check_metadata=False
+        )
+
+    def _write_publications(self, tmp: Path, batches: Iterator[pa.Table]) -> None:
+        with pq.ParquetWriter(
+            tmp,
+            PUBLICATIONS_SCHEMA,
+            compression=COMPRESSION,
+            compression_level=COMPRESSION_LEVEL,
+            use_dictionary=DICTIONARY_COLUMNS,
+            write_statistics=["id"],
+        ) as writer:
+            for table in _prefetched(batches):
+                writer.write_table(table, row_group_size=max(table.num_rows, 1))
+
+    def commit(self, rows: Iterable[Mapping[str, Any]], run: RunInfo) -> CommitResult:
+        """Merge this run's publication rows into the dataset and record the run.
+
+        ``rows`` carry the ``PUBLICATIONS_INPUT_SCHEMA`` columns (the store fills
+        content_hash, first_seen_at, last_seen_at and crawl_id). By id: a new id is added; a
+        known id with another content_hash is replaced (first_seen_at kept); a known id with
+        the same hash keeps every stored value but last_seen_at (now) and the sorted union of
+        listing_urls/alternate_urls; ids not in ``rows`` are kept untouched.
+
+        Nothing is replaced unless the whole new file was written and checked. Raises
+        SchemaMismatchError (a row or the existing file does not fit), ValueError (duplicate
+        id in ``rows``), DatasetLockedError (another run holds the output).
+        """
+        with self.lock():
+            new = self._new_table(rows)
+            self.publications_dir.mkdir(parents=True, exist_ok=True)
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+            tmp = _tmp_path(self.publications_path)
+            merger = _Merger(new, run)
+            try:
+                if not self.publications_path.exists():
+                    self._write_publications(tmp, merger.merge([]))
+                elif self._can_stream():
+                    try:
+                        self._write_publications(tmp, merger.merge(self._existing_sorted()))
+                    except _Unsorted:
+                        logger.warning(
+                            "%s is not sorted by id; merging in memory", self.publications_path
+                        )
+                        merger = _Merger(new, run)
+                        self._write_publications(tmp, merger.merge(self._existing_in_memory()))
+                else:
+                    self._write_publications(tmp, merger.merge(self._existing_in_memory()))
+                if pq.read_metadata(tmp).num_rows != merger.counts["total"] or not (
+                    pq.read_schema(tmp).equals(PUBLICATIONS_SCHEMA, check_metadata=False)
+                ):
+                    raise DatasetError(f"{tmp} does not read back as written; not replacing")
+                runs_path = self.runs_dir / f"run-{run.crawl_id}.parquet"
+                runs_tmp = _tmp_path(runs_path)
+                result = CommitResult(**merger.counts)
+                pq.write_table(self._run_table(run, result), runs_tmp, compression=COMPRESSION)
+                # publications first: a crash between the two leaves the data of this run
+                # without its run record, never a run record without its data
+                _publish(tmp, self.publications_path)
+                _publish(runs_tmp, runs_path)
+            finally:
+                tmp.unlink(missing_ok=True)
+                _tmp_path(self.runs_dir / f"run-{run.crawl_id}.parquet").unlink(missing_ok=True)
+        logger.info(
+            "Committed %s publications to %s: %s new, %s changed, %s unchanged, %s not seen",
+            result.total,
+            self.publications_path,
+            result.new,
+            result.changed,
+            result.unchanged,
+            result.not_seen,
+        )
+        return result
+
+    def _run_table(self, run: RunInfo, result: CommitResult) -> pa.Table:
+        row = {
+            "crawl_id": run.crawl_id,
+            "started_at": _to_utc(run.started_at),
+            "finished_at": None if run.finished_at is None else _to_utc(run.finished_at),
+            "start_url": run.start_url,
+            "output": str(self.root),
+            "pages_fetched": run.pages_fetched,
+            "publications_total": result.total,
+            "publications_new": result.new,
+            "publications_changed": result.changed,
+            "publications_unchanged": result.unchanged,
+            "publications_not_seen": result.not_seen,
+            "translation_pairs": run.translation_pairs,
+            "drops": sorted(dict(run.drops).items()),
+            "errors": sorted(dict(run.errors).items()),
+            "exit_status": run.exit_status,
+            "package_version": run.package_version,
+            "schema_version": SCHEMA_VERSION,
+            "stats_json": json.dumps(dict(run.stats), sort_keys=True, default=_json_default),
+        }
+        return conform_table(rows_to_table([row], RUNS_SCHEMA), RUNS_SCHEMA, "run record")
