@@ -156,28 +156,33 @@ def content_hash(row: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- rows -> table
 
 # Values pyarrow would silently coerce (and so lose or invent data) are refused up front:
-# (type predicate, value predicate, what the column expects).
-_LENIENT_CONVERSIONS: tuple[
-    tuple[Callable[[pa.DataType], bool], Callable[[Any], bool], str], ...
-] = (
-    # date32 truncates a datetime's time of day
-    (pa.types.is_date, lambda v: isinstance(v, dt.datetime), "a datetime.date, not a datetime"),
-    # list<string> splits a str into characters; sets and dicts have no reliable order
+# (type predicate, accepted-value predicate, what the column expects). pyarrow itself refuses
+# the rest (an int in a string column, a str in a bool column, ...).
+_STRICT_VALUES: tuple[tuple[Callable[[pa.DataType], bool], Callable[[Any], bool], str], ...] = (
+    # date32 takes an int as days since 1970 and truncates a datetime's time of day
     (
-        pa.types.is_list,
-        lambda v: isinstance(v, str | bytes | Mapping | set | frozenset),
-        "a list",
+        pa.types.is_date,
+        lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
+        "a datetime.date",
     ),
-    # float64 accepts True as 1.0
-    (pa.types.is_floating, lambda v: isinstance(v, bool), "a float"),
-    # int64 truncates 1.5 to 1
-    (pa.types.is_integer, lambda v: isinstance(v, float), "an int"),
-    # timestamp[tz=UTC] reads a naive datetime as UTC
+    # timestamp takes an int as an epoch and reads a naive datetime as UTC
     (
         pa.types.is_timestamp,
-        lambda v: isinstance(v, dt.datetime) and v.utcoffset() is None,
+        lambda v: isinstance(v, dt.datetime) and v.utcoffset() is not None,
         "a timezone-aware datetime",
     ),
+    # list<string> splits a str into characters; sets and dicts have no reliable order
+    (pa.types.is_list, lambda v: isinstance(v, list | tuple), "a list"),
+    # float64 takes True as 1.0
+    (
+        pa.types.is_floating,
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "a float",
+    ),
+    # int64 truncates 1.5 to 1
+    (pa.types.is_integer, lambda v: isinstance(v, int) and not isinstance(v, bool), "an int"),
+    # string takes bytes
+    (pa.types.is_string, lambda v: isinstance(v, str), "a str"),
 )
 
 
@@ -195,10 +200,10 @@ def _short(value: Any, limit: int = 80) -> str:
 def _column_array(
     field: pa.Field, rows: Sequence[Mapping[str, Any]], values: list[Any]
 ) -> pa.Array:
-    for type_pred, bad_value, expected in _LENIENT_CONVERSIONS:
+    for type_pred, accepted, expected in _STRICT_VALUES:
         if type_pred(field.type):
             for row, value in zip(rows, values, strict=True):
-                if value is not None and bad_value(value):
+                if value is not None and not accepted(value):
                     raise SchemaMismatchError(
                         f"column {field.name!r} ({field.type}) expects {expected}, got "
                         f"{type(value).__name__} {_short(value)} in row {_row_label(row)}"

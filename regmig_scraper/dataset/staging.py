@@ -112,7 +112,9 @@ class RunStaging:
 
     def __init__(self, path: Path | str, *, key_func: Callable[[str], str] | None = None) -> None:
         self.path = Path(path)
-        self._url_key = functools.lru_cache(maxsize=_URL_KEY_CACHE)(key_func or _default_key_func())
+        self._key_func = functools.lru_cache(maxsize=_URL_KEY_CACHE)(
+            key_func or _default_key_func()
+        )
         self._remove_files()  # a leftover of a killed run with the same crawl id
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn: sqlite3.Connection | None = sqlite3.connect(
@@ -128,6 +130,14 @@ class RunStaging:
         self._count = 0
 
     # ------------------------------------------------------------------ writing
+
+    def _url_key(self, url: str) -> str:
+        """``url_key(url)``; a URL it cannot parse (``http://[::1``) is its own key."""
+        try:
+            return self._key_func(url)
+        except ValueError:
+            logger.debug("Unparsable URL %r kept as its own key", url)
+            return url.strip()
 
     def add(self, record: Mapping[str, Any]) -> None:
         """Stage one normalized record (a plain dict of a ``PublicationRecord``).

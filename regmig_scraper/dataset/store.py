@@ -75,7 +75,13 @@ STAGING_GLOB = ".staging-*.sqlite*"
 # crawl ids become file names: no separators, no leading dot
 CRAWL_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
-BATCH_ROWS = 65_536  # rows read from the existing file per merge step (= one row group)
+# Rows merged per step (= one row group of the new file): about TARGET_BATCH_BYTES of
+# uncompressed data, within [MIN_BATCH_ROWS, MAX_BATCH_ROWS]. Memory is bounded by a few
+# batches, whatever the size of the dataset.
+TARGET_BATCH_BYTES = 32 << 20
+MIN_BATCH_ROWS = 1_024
+MAX_BATCH_ROWS = 65_536
+READ_BUFFER_BYTES = 1 << 20  # streamed reads of the existing file
 INPUT_CHUNK_ROWS = 10_000  # run rows converted to Arrow at a time
 # Low-cardinality columns get Parquet dictionary encoding; the rest (urls, texts, hashes) are
 # mostly unique, where a dictionary only costs time.
@@ -91,8 +97,10 @@ DICTIONARY_COLUMNS = [
     "first_seen_at",
     "last_seen_at",
 ]
-COMPRESSION = "zstd"
-COMPRESSION_LEVEL = 1
+# Snappy: Parquet's most widely read codec and the cheapest to write and read; zstd makes
+# files about a third smaller for some 10 % more merge time (benchmarks/merge_bench.py).
+COMPRESSION = "snappy"
+COMPRESSION_LEVEL: int | None = None
 
 
 class DatasetLockedError(DatasetError):
@@ -129,11 +137,18 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class CommitResult:
+    """What a commit did, in publications (also recorded in the run's row)."""
+
     new: int
     changed: int
     unchanged: int
     not_seen: int
     total: int
+
+
+# Locks this process holds: real path of the output directory -> (fd, depth).
+_HELD: dict[str, tuple[int, int]] = {}
+_HELD_GUARD = threading.Lock()
 
 
 class _Unsorted(Exception):
@@ -161,6 +176,12 @@ def _publish(tmp: Path, target: Path) -> None:
     _fsync_path(tmp)
     os.replace(tmp, target)
     _fsync_path(target.parent, directory=True)
+
+
+def _batch_rows(num_rows: int, num_bytes: int) -> int:
+    """Rows per merge step for rows of this average size."""
+    per_row = max(num_bytes // max(num_rows, 1), 1)
+    return max(MIN_BATCH_ROWS, min(MAX_BATCH_ROWS, TARGET_BATCH_BYTES // per_row))
 
 
 def _to_utc(value: dt.datetime) -> dt.datetime:
@@ -204,6 +225,10 @@ def _prefetched(items: Iterator[pa.Table], depth: int = _PREFETCH_DEPTH) -> Iter
             send(("done", None))
         except BaseException as exc:  # handed over to the consumer
             send(("error", exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # closes the existing file when the writer gave up
 
     thread = threading.Thread(target=produce, name="regmig-merge", daemon=True)
     thread.start()
@@ -314,7 +339,8 @@ class _Merger:
             cursor = position + 1 if replaces else position
         pieces.append(updates.slice(run_start))
         pieces.append(existing.slice(cursor))
-        return pa.concat_tables(pieces)
+        # One contiguous copy: Parquet encodes a table of thousands of slices twice as slowly.
+        return pa.concat_tables(pieces).combine_chunks()
 
     def merge(self, existing: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
         """Yield output tables in id order; raise _Unsorted if ``existing`` is not sorted."""
@@ -365,8 +391,6 @@ class DatasetStore:
         self.publications_path = self.publications_dir / PUBLICATIONS_FILE
         self.runs_dir = self.root / RUNS_DIR
         self.lock_path = self.root / LOCK_NAME
-        self._lock_fd: int | None = None
-        self._lock_depth = 0
 
     def __repr__(self) -> str:
         return f"<DatasetStore {self.root}>"
@@ -375,17 +399,42 @@ class DatasetStore:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[DatasetStore]:
-        """Hold ``OUTPUT/.regmig.lock`` (re-entrant within this store); clean leftovers.
+        """Hold ``OUTPUT/.regmig.lock`` for the duration of the block; clean leftovers.
 
-        Raises ``DatasetLockedError`` at once if another process holds it.
+        Re-entrant within one process (``commit`` inside a run's ``lock()`` block, even
+        through another ``DatasetStore`` of the same directory). Raises
+        ``DatasetLockedError`` at once if another process holds it. Take it before creating
+        the run's ``RunStaging``: taking it removes the staging files of killed runs.
         """
-        if self._lock_depth:
-            self._lock_depth += 1
+        key = os.path.realpath(self.root)
+        with _HELD_GUARD:
+            held = _HELD.get(key)
+            if held is not None:
+                _HELD[key] = (held[0], held[1] + 1)
+        if held is not None:
             try:
                 yield self
             finally:
-                self._lock_depth -= 1
+                with _HELD_GUARD:
+                    fd, depth = _HELD[key]
+                    _HELD[key] = (fd, depth - 1)
             return
+        fd = self._acquire()
+        with _HELD_GUARD:
+            _HELD[key] = (fd, 1)
+        try:
+            self._remove_leftovers()
+            yield self
+        finally:
+            with _HELD_GUARD:
+                del _HELD[key]
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _acquire(self) -> int:
+        """flock the lock file (non-blocking) and write our pid into it; return its fd."""
         self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -400,18 +449,9 @@ class DatasetStore:
                 f"(pid {holder}, lock file {self.lock_path}); wait for it to finish "
                 "or choose another output directory"
             ) from exc
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-            self._lock_fd, self._lock_depth = fd, 1
-            self._remove_leftovers()
-            yield self
-        finally:
-            self._lock_fd, self._lock_depth = None, 0
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        return fd
 
     def _remove_leftovers(self) -> None:
         """Temp files and staging databases of runs that were killed (we hold the lock)."""
@@ -493,8 +533,15 @@ class DatasetStore:
 
     def _existing_sorted(self) -> Iterator[pa.RecordBatch]:
         """The existing rows in stored order, batch by batch (exact current schema only)."""
-        parquet = pq.ParquetFile(self.publications_path)
-        yield from parquet.iter_batches(batch_size=BATCH_ROWS)
+        # pre_buffer would read row groups ahead (hundreds of MB); a small buffer streams.
+        parquet = pq.ParquetFile(
+            self.publications_path, pre_buffer=False, buffer_size=READ_BUFFER_BYTES
+        )
+        with parquet:
+            meta = parquet.metadata
+            size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            batch_rows = _batch_rows(meta.num_rows, size)
+            yield from parquet.iter_batches(batch_size=batch_rows)
 
     def _existing_in_memory(self) -> Iterator[pa.RecordBatch]:
         """The existing rows read whole, upgraded and sorted (unsorted or older files)."""
@@ -509,7 +556,7 @@ class DatasetStore:
                     f"{self.publications_path} holds id {ids[where].as_py()!r} more than "
                     "once; it was not written by regmig. Deduplicate or move it away."
                 )
-        yield from table.to_batches(max_chunksize=BATCH_ROWS)
+        yield from table.to_batches(max_chunksize=_batch_rows(table.num_rows, table.nbytes))
 
     def _can_stream(self) -> bool:
         """True when the existing file has exactly the current schema (else read + upgrade)."""
