@@ -36,7 +36,9 @@ splitter needs them, and field labels such as "Speakers:" must reach it). Settin
 
 Stats: ``regmig/text/removed/<rule>`` once per removed line or segment (or whole value),
 ``regmig/text/emptied/<field>`` when a non-blank value became ``None``,
-``regmig/text/truncated/<field>``, ``regmig/text/markup/<field>`` when tags were stripped.
+``regmig/text/truncated/<field>``, ``regmig/text/markup/<field>`` when tags were stripped
+(also tags that appear only once entities are unescaped, "&lt;script&gt;": stripped again, at
+most ``MAX_MARKUP_ROUNDS`` times, then anything still tag-shaped is dropped).
 """
 
 from __future__ import annotations
@@ -726,6 +728,25 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
+# Rounds of "strip tags, unescape" before the remaining tag-shaped text is dropped outright.
+MAX_MARKUP_ROUNDS = 3
+
+
+def _clean_once(field: str, text: str) -> tuple[str | None, list[str]]:
+    if field == AUTHORS_FIELD:
+        return clean_byline(text)
+    return clean_text(text, multiline=field == BODY_FIELD)
+
+
+def _drop_tags(text: str, *, multiline: bool) -> str | None:
+    """``text`` without anything tag-shaped, whitespace collapsed, never unescaped again."""
+    text = MARKUP_TAG.sub(" ", text)
+    if multiline:
+        lines = (" ".join(line.split()) for line in text.split("\n"))
+        return "\n".join(line for line in lines if line) or None
+    return " ".join(text.split()) or None
+
+
 class TextPipeline:
     """Clean the text fields of every item in place (see the module docstring)."""
 
@@ -766,10 +787,18 @@ class TextPipeline:
         if has_markup(text):
             text = strip_markup(text)
             self._inc(f"regmig/text/markup/{field}")
-        if field == AUTHORS_FIELD:
-            cleaned, fired = clean_byline(text)
-        else:
-            cleaned, fired = clean_text(text, multiline=field == BODY_FIELD)
+        cleaned, fired = _clean_once(field, text)
+        # Escaped markup ("&lt;script&gt;", or "&amp;lt;b&amp;gt;" in a meta tag) turns into
+        # tags only when the cleaning unescapes it: strip and clean again, a few times, then
+        # drop whatever is still tag-shaped without unescaping any further.
+        for _ in range(MAX_MARKUP_ROUNDS):
+            if cleaned is None or not has_markup(cleaned):
+                break
+            self._inc(f"regmig/text/markup/{field}")
+            cleaned, more = _clean_once(field, strip_markup(cleaned))
+            fired += more
+        if cleaned is not None and has_markup(cleaned):
+            cleaned = _drop_tags(cleaned, multiline=field in (BODY_FIELD, AUTHORS_FIELD))
         for name in fired:
             self._inc(f"regmig/text/removed/{name}")
         if cleaned is not None:

@@ -14,8 +14,9 @@ setting                              polite          not polite
 robots.txt allow/disallow rules apply either way (``ROBOTSTXT_OBEY``). Scrapy itself ignores
 robots.txt's ``Crawl-delay`` (the MPI site asks for 10 s); ``CrawlDelayMiddleware`` reads it
 from the robots.txt that Scrapy fetches and keeps each host's download slot at least that
-slow (capped by ``REGMIG_MAX_CRAWL_DELAY``). Replayed pages never reach the downloader, so a
-replay never waits.
+slow (capped by ``REGMIG_MAX_CRAWL_DELAY``). It also honours ``Retry-After`` on 429 and 503
+responses (same cap) before Scrapy's retry middleware tries again. Replayed pages never
+reach the downloader, so a replay never waits.
 """
 
 from __future__ import annotations
@@ -77,6 +78,17 @@ class CrawlDelayMiddleware:
             raise NotConfigured  # REGMIG_POLITE is off: nothing to honour
         return cls(crawler, crawler.settings.getfloat("REGMIG_MAX_CRAWL_DELAY", 60.0))
 
+    def _slow_down(self, request: Request, delay: float) -> None:
+        """Keep this host's download slot at least ``delay`` seconds between requests."""
+        if self.crawler.engine is None:
+            return
+        downloader: Any = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None and slot.delay < delay:
+            slot.delay = delay
+            self.crawler.stats.inc_value("regmig/polite/retry_after")
+            logger.info("%s asks to retry after %.0f s: slowing down", request.url, delay)
+
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         delay = self.delays.get(urlsplit(request.url).netloc.lower())
         if not delay or self.crawler.engine is None:
@@ -93,6 +105,10 @@ class CrawlDelayMiddleware:
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         parts = urlsplit(request.url)
+        if response.status in (429, 503):
+            wait = retry_after(response.headers.get(b"Retry-After"))
+            if wait:
+                self._slow_down(request, min(wait, self.max_delay))
         if parts.path == "/robots.txt" and response.status == 200:
             delay = crawl_delay(response.body, self.user_agent)
             if delay:
@@ -101,6 +117,26 @@ class CrawlDelayMiddleware:
                 self.crawler.stats.set_value("regmig/polite/crawl_delay", delay)
                 logger.info("robots.txt of %s asks for Crawl-delay %.1f s", parts.netloc, delay)
         return response
+
+
+def retry_after(value: bytes | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    import datetime as dt
+
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def crawl_delay(robots_txt: bytes, user_agent: str) -> float | None:

@@ -14,6 +14,14 @@ code  meaning
       spider raised errors
 4     the output directory is locked by another run
 ====  =====================================================================================
+
+What counts as a failed page: a listing or publication page that could not be used in the
+end (``regmig/listing/failed/<reason>``, ``regmig/pages/failed/<reason>``: HTTP errors after
+retries, timeouts, resets, size limits, robots.txt, redirect loops, offsite redirects, pages
+that are not HTML or not a publication), and errors raised by the spider
+(``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
+failure: it is only counted (``retry/count``, ``downloader/exception_type_count/*``) and
+reported among the errors.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ EXIT_LOCKED = 4
 # Stats prefixes that count pages or records we could not use, and why.
 DROP_PREFIXES = (
     "regmig/listing/skipped/",
+    "regmig/listing/pager_capped",  # pager links past REGMIG_MAX_PAGER_PAGE
+    "regmig/listing/limit_reached",  # listing links past REGMIG_MAX_LISTING_PAGES
     "regmig/dataset/dropped/",
     "item_dropped_reasons_count/",
 )
@@ -39,6 +49,13 @@ ERROR_PREFIXES = (
     "spider_exceptions/",
     "downloader/exception_type_count/",
     "retry/max_reached",
+)
+# The subset that says a page (or the spider) failed for good: one count per page, whatever
+# the retries before. Partial failure (and ``REGMIG_STRICT``) is decided on these alone.
+FAILURE_PREFIXES = (
+    "regmig/listing/failed/",
+    "regmig/pages/failed/",
+    "spider_exceptions/",
 )
 
 
@@ -55,6 +72,13 @@ def drops_and_errors(stats: Mapping[str, Any]) -> tuple[dict[str, int], dict[str
     errors = _count(stats, ERROR_PREFIXES)
     errors.pop("spider_exceptions/count", None)
     return _count(stats, DROP_PREFIXES), errors
+
+
+def failed_count(stats: Mapping[str, Any]) -> int:
+    """Pages that failed for good plus spider errors (see the module docstring)."""
+    failures = _count(stats, FAILURE_PREFIXES)
+    failures.pop("spider_exceptions/count", None)
+    return sum(failures.values())
 
 
 def decide_exit(
@@ -77,9 +101,8 @@ def decide_exit(
         return EXIT_FAILED, f"the crawl stopped before it finished ({reason})"
     if publications == 0:
         return EXIT_FAILED, "no publication was produced"
-    _, errors = drops_and_errors(stats)
-    failed = sum(errors.values())
+    failed = failed_count(stats)
     if failed:
-        message = f"{publications} publications written; {failed} pages or errors failed"
+        message = f"{publications} publications written; {failed} pages failed (see errors)"
         return (EXIT_PARTIAL if strict else EXIT_OK), message
     return EXIT_OK, f"{publications} publications written"

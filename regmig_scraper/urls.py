@@ -57,6 +57,8 @@ def _matches_any(name: str, patterns: Iterable[str]) -> bool:
 
 def _clean_host(hostname: str | None, port: int | None, scheme: str) -> str:
     host = (hostname or "").lower().rstrip(".")
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     if port is not None and port != DEFAULT_PORTS.get(scheme):
         return f"{host}:{port}"
     return host

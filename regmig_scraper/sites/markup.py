@@ -9,7 +9,7 @@ Whitespace is left for the text pipeline to normalize.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector, SelectorList
 
@@ -26,14 +26,14 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
-def _is_hidden(element) -> bool:
+def _is_hidden(element, skip_classes: frozenset[str]) -> bool:
     classes = element.get("class")
-    return bool(classes) and not HIDDEN_CLASSES.isdisjoint(classes.split())
+    return bool(classes) and not skip_classes.isdisjoint(classes.split())
 
 
-def _walk(element, out: list[str], skipped: frozenset[int]) -> None:
+def _walk(element, out: list[str], skipped: frozenset[int], skip_classes: frozenset[str]) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in SKIPPED_TAGS or id(element) in skipped or (tag and _is_hidden(element)):
+    if tag in SKIPPED_TAGS or id(element) in skipped or (tag and _is_hidden(element, skip_classes)):
         if element.tail:
             out.append(element.tail)
         return
@@ -43,11 +43,25 @@ def _walk(element, out: list[str], skipped: frozenset[int]) -> None:
     if element.text and tag:
         out.append(element.text)
     for child in element:
-        _walk(child, out, skipped)
+        _walk(child, out, skipped, skip_classes)
     if block:
         out.append("\n")
     if element.tail:
         out.append(element.tail)
+
+
+def element_text(element, skip_classes: frozenset[str] = frozenset()) -> str:
+    """Visible text of one lxml element, leaving out descendants with ``skip_classes``.
+
+    The fast path for hot loops (every field of every listing row): no selector objects.
+    """
+    out: list[str] = []
+    if element.text:
+        out.append(element.text)
+    skip = HIDDEN_CLASSES | skip_classes
+    for child in element:
+        _walk(child, out, frozenset(), skip)
+    return "".join(out)
 
 
 def visible_text(selection: Selector | SelectorList | None, *, exclude: str | None = None) -> str:
@@ -71,7 +85,7 @@ def visible_text(selection: Selector | SelectorList | None, *, exclude: str | No
         if root.text:
             out.append(root.text)
         for child in root:
-            _walk(child, out, skipped)
+            _walk(child, out, skipped, HIDDEN_CLASSES)
         pieces.append("".join(out))
     return "\n".join(piece for piece in pieces if piece)
 
@@ -101,16 +115,30 @@ def link_href(selector: Selector, rel: str) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
+def join_url(base_url: str, href: str | None) -> str | None:
+    """``href`` made absolute against ``base_url`` if the result is an http(s) URL, else None.
+
+    A link no URL parser accepts (``http://[::1``, an unbalanced IPv6 bracket) is None too:
+    one broken link on a page must not cost the page.
+    """
+    if not href:
+        return None
+    href = href.strip()
+    if href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+        return None
+    try:
+        url = urljoin(base_url, href)
+        urlsplit(url)
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
+
+
 def absolute(base_url: str, hrefs: Iterable[str | None]) -> list[str]:
     """Absolute http(s) URLs of ``hrefs`` (others dropped), in order, without duplicates."""
     seen: dict[str, None] = {}
     for href in hrefs:
-        if not href:
-            continue
-        href = href.strip()
-        if href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
-            continue
-        url = urljoin(base_url, href)
-        if url.startswith(("http://", "https://")):
+        url = join_url(base_url, href)
+        if url is not None:
             seen.setdefault(url, None)
     return list(seen)

@@ -11,21 +11,30 @@ Reads the structure Drupal renders, not one page's quirks:
 
 Raw text only: cleaning, parsing dates, splitting authors and mapping labels happen in the
 pipelines. Image ``alt`` text is never read: on this site it is usually a file name.
+
+Hostile markup never raises: a link no URL parser accepts is skipped like a missing one, a
+canonical link that is not http(s) is ignored, and a displayed date is read as its first line
+(an unclosed date ``<span>`` swallows the rest of the page). Listing rows that cannot be used
+are counted by reason (``no_link``, ``offsite_link``, ``file_link``, ``not_publication_path``).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
 
 from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, PublicationRecord
 from regmig_scraper.sites.base import ListingPage
 from regmig_scraper.sites.markup import (
     absolute,
+    element_text,
     first_text,
+    join_url,
     link_href,
     meta_content,
     visible_text,
@@ -73,21 +82,18 @@ FILE_EXTENSION = re.compile(
 # and grid cells (which carry no ``views-row`` class).
 VIEWS_ROWS = ".views-row, table.views-table > tbody > tr, table.views-view-grid td:not(:empty)"
 # Views fields, by what they hold (substring of the ``views-field-*`` class).
-TITLE_FIELDS = (".views-field-title", ".views-field-field-title", ".views-field-name")
+TITLE_FIELD_PATTERN = re.compile(r"views-field-(title|field-title|name)\b")
 TYPE_FIELD_PATTERN = re.compile(r"views-field-(type|field-[a-z-]*type)\b")
 AUTHOR_FIELD_PATTERN = re.compile(r"views-field-field-(authors?|byline|experts?|people)\b")
 DATE_FIELD_PATTERN = re.compile(r"views-field-(field-[a-z-]*date[a-z-]*|created|changed)\b")
 # Rows rendered as node teasers rather than as fields.
 TEASER_NODE_TITLE = ("h2 a", "h3 a", ".node-title a", "h2", "h3")
 TEASER_NODE_SUMMARY = (".field-name-body p", ".field-name-field-teaser", ".content p")
-SUMMARY_FIELDS = (
-    ".views-field-field-teaser",
-    ".views-field-body",
-    ".views-field-field-summary",
-    ".views-field-field-description",
-    ".views-field-field-subtitle",
+SUMMARY_FIELD_PATTERN = re.compile(
+    r"views-field-(field-teaser|body|field-summary|field-description|field-subtitle)\b"
 )
 DATE_DISPLAY = (".date-display-single", ".date-display-start", "[property='dc:date']")
+DATE_DISPLAY_CLASSES = frozenset({"date-display-single", "date-display-start"})
 
 # Publication page fields.
 PAGE_TITLE = ("h1#page-title", "h1.title", "h1.page-title", "#content h1", "h1")
@@ -118,6 +124,7 @@ PAGE_POSTED = (".field-name-post-date", ".submitted", ".posted-date", ".field-na
 PAGE_AUTHORS = (".field-name-field-authors", ".byline", ".field-name-field-author")
 PAGE_BODY = (".field-name-body .field-item", ".field-name-body", ".node .content")
 FIELD_LABEL = ".field-label, .views-label, .label-inline, .label-above"
+LABEL_CLASSES = frozenset({"field-label", "views-label", "label-inline", "label-above"})
 
 # Text of a link to the same publication in another language, and the language it names.
 TRANSLATION_LINK_TEXT = (
@@ -141,6 +148,24 @@ def _classes(selector: Selector) -> list[str]:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _meta(response: TextResponse) -> dict:
+    """The request's meta (empty for a response built without a request, as in tests)."""
+    try:
+        return response.meta or {}
+    except AttributeError:
+        return {}
+
+
+def _join(response: TextResponse, href: str | None) -> str | None:
+    """``href`` made absolute as the page's links are (``<base href>`` first), if it is an
+    http(s) URL; None for a link no parser accepts (a hostile ``<base>`` is ignored)."""
+    try:
+        base = get_base_url(response)
+    except ValueError:
+        base = response.url
+    return join_url(base, href)
 
 
 class MpiDrupalSite:
@@ -170,9 +195,9 @@ class MpiDrupalSite:
     def _site_hosts(self, response: TextResponse) -> set[str]:
         """Hosts that are this site: the crawl's host and the host the canonical link names."""
         hosts = {host_of(response.url)}
-        canonical = link_href(response.selector, "canonical")
+        canonical = _join(response, link_href(response.selector, "canonical"))
         if canonical:
-            hosts.add(host_of(response.urljoin(canonical)))
+            hosts.add(host_of(canonical))
         return hosts
 
     def _on_site(self, url: str, response: TextResponse, site_hosts: set[str]) -> str | None:
@@ -194,18 +219,17 @@ class MpiDrupalSite:
         program: str | None,
         origin: str,
     ) -> tuple[PublicationRecord | None, str | None]:
-        link = self._teaser_link(row, response, site_hosts)
+        fields = _RowFields(row.root)
+        link = self._teaser_link(fields, response, site_hosts)
         if link is None:
-            return None, "no_link"
+            hrefs = absolute(response.url, [a.get("href") for a in fields.anchors])
+            offsite = any(self._on_site(url, response, site_hosts) is None for url in hrefs)
+            return None, "offsite_link" if offsite else "no_link"
         path = urlsplit(link).path
         if FILE_EXTENSION.search(path):
             return None, "file_link"
         if NOT_PUBLICATION_PATH.match(path):
             return None, "not_publication_path"
-        view = row.xpath(
-            "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' view ')][1]"
-        )
-        has_fields = bool(row.css("[class*=views-field]"))
         record = PublicationRecord(
             source=SOURCE_LISTING,
             # Named on the site's own host (a mirror's links are moved back), so that a
@@ -213,60 +237,43 @@ class MpiDrupalSite:
             url=normalize_url(rebase(link, origin)),
             request_url=link,
             listing_url=response.url,
-            block=_block_name(view[0]) if view else None,
+            block=_block_name(row.root),
             position=_row_position(row),
             program=program,
-            title=first_text(row, *(f"{field} a" for field in TITLE_FIELDS))
-            or first_text(row, *TITLE_FIELDS)
-            or (None if has_fields else first_text(row, *TEASER_NODE_TITLE)),
-            content_type_label=self._field_text(row, TYPE_FIELD_PATTERN)
-            or (None if has_fields else first_text(row, *PAGE_TYPE_LABEL, exclude=FIELD_LABEL)),
-            authors_raw=self._field_text(row, AUTHOR_FIELD_PATTERN)
-            or (None if has_fields else first_text(row, *PAGE_AUTHORS, exclude=FIELD_LABEL)),
-            summary=first_text(row, *SUMMARY_FIELDS, exclude=FIELD_LABEL)
-            or (None if has_fields else first_text(row, *TEASER_NODE_SUMMARY)),
+            title=fields.title(),
+            content_type_label=fields.text(TYPE_FIELD_PATTERN),
+            authors_raw=fields.text(AUTHOR_FIELD_PATTERN),
+            summary=fields.text(SUMMARY_FIELD_PATTERN),
         )
-        date = row.css(", ".join(DATE_DISPLAY))
-        if date:
-            record["date_raw"] = visible_text(date[0]).strip() or None
-            record["date_attr"] = date[0].attrib.get("content")
+        if not fields.fields:
+            # A row rendered as a node teaser rather than as Views fields.
+            record["title"] = first_text(row, *TEASER_NODE_TITLE)
+            record["content_type_label"] = first_text(row, *PAGE_TYPE_LABEL, exclude=FIELD_LABEL)
+            record["authors_raw"] = first_text(row, *PAGE_AUTHORS, exclude=FIELD_LABEL)
+            record["summary"] = first_text(row, *TEASER_NODE_SUMMARY)
+        if fields.date is not None:
+            record["date_raw"] = _first_line(element_text(fields.date))
+            record["date_attr"] = fields.date.get("content")
         else:
-            record["date_raw"] = self._field_text(row, DATE_FIELD_PATTERN)
+            record["date_raw"] = fields.text(DATE_FIELD_PATTERN)
         return record, None
 
     def _site_origin(self, response: TextResponse) -> str:
         """Scheme and host the site names itself by (its canonical link), else the crawl's."""
-        canonical = link_href(response.selector, "canonical")
-        return _origin(response.urljoin(canonical) if canonical else response.url)
+        canonical = _join(response, link_href(response.selector, "canonical"))
+        return _origin(canonical or response.url)
 
     def _teaser_link(
-        self, row: Selector, response: TextResponse, site_hosts: set[str]
+        self, fields: _RowFields, response: TextResponse, site_hosts: set[str]
     ) -> str | None:
         """The publication a row links to: its title link first, then any other field's link.
 
         Links inside author fields point to people, not to the publication.
         """
-        candidates = row.css(", ".join(f"{field} a::attr(href)" for field in TITLE_FIELDS))
-        hrefs = candidates.getall()
-        for field in row.css("[class*=views-field]"):
-            if AUTHOR_FIELD_PATTERN.search(field.attrib.get("class", "")):
-                continue
-            hrefs.extend(field.css("a::attr(href)").getall())
-        if not row.css("[class*=views-field]"):
-            hrefs.extend(row.css("a::attr(href)").getall())
-        for url in absolute(response.url, hrefs):
+        for url in absolute(response.url, fields.link_candidates()):
             on_site = self._on_site(url, response, site_hosts)
             if on_site is not None:
                 return on_site
-        return None
-
-    def _field_text(self, row: Selector, pattern: re.Pattern[str]) -> str | None:
-        for field in row.css("[class*=views-field]"):
-            if pattern.search(field.attrib.get("class", "")):
-                content = field.css(".field-content")
-                text = visible_text(content[0] if content else field, exclude=FIELD_LABEL)
-                if text.strip():
-                    return text.strip()
         return None
 
     def _listing_links(
@@ -299,7 +306,7 @@ class MpiDrupalSite:
         selector = response.selector
         scope = _content_scope(selector)
         canonical_href = link_href(selector, "canonical") or meta_content(selector, "og:url")
-        canonical = normalize_url(response.urljoin(canonical_href or response.url))
+        canonical = normalize_url(_join(response, canonical_href) or response.url)
         origin = _origin(canonical)
         node = scope.css(".node")
         node = node[0] if node else None
@@ -326,7 +333,7 @@ class MpiDrupalSite:
             summary = described
 
         alternates = [response.url, response.request.url if response.request else None]
-        alternates += list((response.meta or {}).get("redirect_urls", []))
+        alternates += list(_meta(response).get("redirect_urls", []))
         alternates += [meta_content(selector, "og:url"), link_href(selector, "shortlink")]
         # The same addresses on the site's own host, as a mirror's teasers name them.
         alternates += [rebase(u, origin) for u in absolute(response.url, alternates)]
@@ -347,7 +354,7 @@ class MpiDrupalSite:
             request_url=response.request.url if response.request else response.url,
             alternate_urls=alternate_urls,
             page_kind=page_kind,
-            program=(response.meta or {}).get("program"),
+            program=_meta(response).get("program"),
             title=title,
             content_type_label=type_label,
             date_raw=date_raw,
@@ -380,7 +387,10 @@ class MpiDrupalSite:
             href, lang = link.attrib.get("href"), link.attrib.get("hreflang", "")
             if not href or lang.lower() in ("x-default", ""):
                 continue
-            url = normalize_url(rebase(response.urljoin(href), origin))
+            joined = _join(response, href)
+            if joined is None:
+                continue
+            url = normalize_url(rebase(joined, origin))
             if url != canonical:
                 languages.setdefault(url, lang.split("-")[0].lower())
         links = scope.css(".field-name-field-translation a, a[hreflang]")
@@ -392,8 +402,8 @@ class MpiDrupalSite:
             href = anchor.attrib.get("href")
             if not href or href.startswith(("#", "mailto:", "javascript:")):
                 continue
-            url = response.urljoin(href)
-            if host_of(url) not in (host_of(response.url), host_of(canonical)):
+            url = _join(response, href)
+            if url is None or host_of(url) not in (host_of(response.url), host_of(canonical)):
                 continue
             url = normalize_url(rebase(url, origin))
             if url == canonical:
@@ -414,6 +424,81 @@ def _lang_attribute(element: Selector | SelectorList | None) -> str | None:
     attributes = element.attrib if isinstance(element, Selector) else element[0].attrib
     value = attributes.get("lang") or attributes.get("xml:lang")
     return value.strip() if value and value.strip() else None
+
+
+class _RowFields:
+    """One pass over a listing row: its Views fields, links and displayed date.
+
+    Listing pages repeat every teaser in several blocks and pager pages, so this runs for
+    tens of thousands of rows per crawl: it walks the row's element tree once, with lxml,
+    instead of asking a CSS query per field.
+    """
+
+    __slots__ = ("anchors", "date", "fields")
+
+    def __init__(self, row) -> None:
+        self.fields: list[tuple[str, Any]] = []  # (class attribute, element), document order
+        self.anchors: list[Any] = []
+        self.date: Any = None
+        for element in row.iter():
+            if not isinstance(element.tag, str):
+                continue
+            classes = element.get("class") or ""
+            if "views-field" in classes:
+                self.fields.append((classes, element))
+            if element.tag == "a":
+                self.anchors.append(element)
+            if self.date is None and (
+                DATE_DISPLAY_CLASSES.intersection(classes.split())
+                or element.get("property") == "dc:date"
+            ):
+                self.date = element
+
+    def _field(self, pattern: re.Pattern[str]) -> Any:
+        for classes, element in self.fields:
+            if pattern.search(classes):
+                return element
+        return None
+
+    def text(self, pattern: re.Pattern[str]) -> str | None:
+        """Text of the first field matching ``pattern`` (its ``.field-content``, no label)."""
+        for classes, element in self.fields:
+            if not pattern.search(classes):
+                continue
+            content = next(
+                (
+                    child
+                    for child in element.iter()
+                    if "field-content" in (child.get("class") or "").split()
+                ),
+                element,
+            )
+            text = element_text(content, LABEL_CLASSES).strip()
+            if text:
+                return text
+        return None
+
+    def title(self) -> str | None:
+        field = self._field(TITLE_FIELD_PATTERN)
+        if field is None:
+            return None
+        for anchor in field.iter("a"):
+            text = element_text(anchor).strip()
+            if text:
+                return text
+        return element_text(field, LABEL_CLASSES).strip() or None
+
+    def link_candidates(self) -> list[str | None]:
+        """hrefs in order of trust: the title field's, then other non-author fields', then
+        (for a row without Views fields) every link in the row."""
+        if not self.fields:
+            return [anchor.get("href") for anchor in self.anchors]
+        title = self._field(TITLE_FIELD_PATTERN)
+        hrefs = [a.get("href") for a in title.iter("a")] if title is not None else []
+        for classes, element in self.fields:
+            if not AUTHOR_FIELD_PATTERN.search(classes):
+                hrefs.extend(a.get("href") for a in element.iter("a"))
+        return hrefs
 
 
 def _title_from_head(response: TextResponse) -> str | None:
@@ -438,7 +523,7 @@ def _page_date(scope: Selector) -> tuple[str | None, str | None]:
         for container in scope.css(query):
             date = container.css(", ".join(DATE_DISPLAY))
             if date:
-                text = visible_text(date[0]).strip()
+                text = _first_line(visible_text(date[0]))
                 if text:
                     return text, date[0].attrib.get("content")
     # A date field rendered as plain text.
@@ -446,16 +531,31 @@ def _page_date(scope: Selector) -> tuple[str | None, str | None]:
     return text, None
 
 
-def _block_name(view: Selector) -> str | None:
-    view_id = display = None
-    for css_class in _classes(view):
-        if css_class.startswith("view-id-"):
-            view_id = css_class[len("view-id-") :]
-        elif css_class.startswith("view-display-id-"):
-            display = css_class[len("view-display-id-") :]
-    if view_id is None:
-        return None
-    return f"{view_id}/{display}" if display else view_id
+def _first_line(text: str) -> str | None:
+    """The first non-blank line of a date element's text: a displayed date is one line, and
+    an unclosed ``<span class="date-display-single">`` swallows the rest of the page."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return None
+
+
+def _block_name(row) -> str | None:
+    """``<view id>/<display id>`` of the Views block a row sits in."""
+    for ancestor in row.iterancestors():
+        classes = (ancestor.get("class") or "").split()
+        if "view" not in classes:
+            continue
+        view_id = display = None
+        for css_class in classes:
+            if css_class.startswith("view-id-"):
+                view_id = css_class[len("view-id-") :]
+            elif css_class.startswith("view-display-id-"):
+                display = css_class[len("view-display-id-") :]
+        if view_id is None:
+            return None
+        return f"{view_id}/{display}" if display else view_id
+    return None
 
 
 def _row_position(row: Selector) -> int | None:
