@@ -3,7 +3,9 @@
 ``regmig crawl`` runs the program spider with the project's settings, like
 ``scrapy crawl program -a start_url=...`` from the repository root, plus: ``--replay DIR``
 (crawl a saved snapshot, no network at all), ``--record DIR`` (save what a live crawl
-fetched), ``-s NAME=VALUE`` (any Scrapy or project setting, highest priority), an
+fetched), ``--incremental`` (fetch only what changed, see ``regmig_scraper.incremental``),
+``--resume`` (Scrapy's ``JOBDIR`` in ``OUTPUT/.job``: an interrupted crawl continues where it
+stopped), ``-s NAME=VALUE`` (any Scrapy or project setting, highest priority), an
 end-of-run summary on stderr and an exit status a scheduler can act on (see
 ``regmig_scraper.status``). ``regmig report [OUTPUT]`` summarizes a dataset (text and a
 self-contained HTML page). ``regmig serve DIR`` serves a static mirror on 127.0.0.1.
@@ -23,6 +25,7 @@ from regmig_scraper import __version__
 from regmig_scraper.status import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, decide_exit
 
 SETTINGS_MODULE = "regmig_scraper.settings"
+JOB_DIR_NAME = ".job"  # --resume: Scrapy's JOBDIR, under the output directory
 
 
 def _parse_setting(text: str) -> tuple[str, str]:
@@ -45,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     mode = crawl.add_mutually_exclusive_group()
     mode.add_argument("--replay", metavar="DIR", help="crawl a saved snapshot, no network")
     mode.add_argument("--record", metavar="DIR", help="save every fetched page into DIR")
+    mode.add_argument(
+        "--incremental",
+        action="store_true",
+        help="fetch only what changed since the last run (HTTP cache in OUTPUT/.httpcache)",
+    )
+    crawl.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the crawl's state in OUTPUT/.job so that an interrupted run continues "
+        "where it stopped when run again with --resume",
+    )
     crawl.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
     crawl.add_argument(
         "-s",
@@ -97,6 +111,13 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set("HTTPCACHE_POLICY", "regmig_scraper.snapshot.RecordPolicy", "cmdline")
     for name, value in args.settings:
         settings.set(name, value, priority="cmdline")
+    if getattr(args, "incremental", False):
+        settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
+    if settings.getbool("REGMIG_INCREMENTAL", False) and snapshot:
+        raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
+    if getattr(args, "resume", False) and not any(name == "JOBDIR" for name, _ in args.settings):
+        output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
+        settings.set("JOBDIR", str(output / JOB_DIR_NAME), priority="cmdline")
     return settings
 
 
@@ -137,6 +158,10 @@ def run_crawl(args: argparse.Namespace) -> int:
         reason=stats.get("finish_reason"),
         strict=settings.getbool("REGMIG_STRICT", False),
     )
+    if stats.get("regmig/resume/interrupted"):
+        from pipelines.dataset import INTERRUPTED_REASON
+
+        status, why = EXIT_FAILED, INTERRUPTED_REASON
     print_summary(stats, output, time.monotonic() - started, status, why)
     return status
 
@@ -162,6 +187,18 @@ def print_summary(
     for title, counts in (("drops", drops), ("errors", errors)):
         if counts:
             lines.append(f"  {title}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    if any(key.startswith("regmig/incremental/") for key in stats):
+        lines.append(
+            "  incremental: "
+            f"{stats.get('regmig/incremental/skipped', 0)} skipped (cached copy, no request), "
+            f"{stats.get('regmig/incremental/revalidated', 0)} revalidated (not modified), "
+            f"{stats.get('regmig/incremental/refetched', 0)} refetched (changed), "
+            f"{stats.get('regmig/incremental/new', 0)} new"
+        )
+    if stats.get("regmig/resume/interrupted"):
+        lines.append(f"  resume: state kept in {output / JOB_DIR_NAME}; run again with --resume")
+    elif int(stats.get("regmig/resume/segments", 0)) > 1:
+        lines.append(f"  resumed: this crawl took {stats['regmig/resume/segments']} runs")
     lines.append(f"  time: {seconds:.1f} s")
     print("\n".join(lines), file=sys.stderr)
 

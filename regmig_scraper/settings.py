@@ -31,8 +31,12 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+DNS_TIMEOUT = 20
 DEPTH_LIMIT = 0  # pager depth is bounded by REGMIG_MAX_PAGER_PAGE instead
 REGMIG_MAX_PAGER_PAGE = 500
+# Listing (pager/tab) pages one run requests at most: a site that generates tab or pager
+# links without end cannot keep the crawl going (links past it: regmig/listing/limit_reached).
+REGMIG_MAX_LISTING_PAGES = 2000
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -60,3 +64,14 @@ REGMIG_MIN_FILL_RATES = {"title": 0.9, "published": 0.5, "language": 0.9}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- operations: incremental crawls, resume, progress (see README) -------------------
+# REGMIG_INCREMENTAL routes every request through Scrapy's HTTP cache in OUTPUT/.httpcache
+# (regmig_scraper.incremental.IncrementalAddon); a publication page cached or revalidated
+# less than REGMIG_REFETCH_AGE seconds ago is not requested again unless its teaser changed.
+ADDONS = {**ADDONS, "regmig_scraper.incremental.IncrementalAddon": 10}
+REGMIG_INCREMENTAL = False
+REGMIG_REFETCH_AGE = 7 * 24 * 3600
+# One progress line every REGMIG_PROGRESS_INTERVAL seconds (0: off); in place on a terminal.
+EXTENSIONS = {"regmig_scraper.progress.ProgressExtension": 500}
+REGMIG_PROGRESS_INTERVAL = 30

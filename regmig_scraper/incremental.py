@@ -1,0 +1,330 @@
+"""Incremental crawls: a later run fetches only what changed.
+
+On with ``regmig crawl --incremental`` or ``-s REGMIG_INCREMENTAL=true`` (``IncrementalAddon``
+wires the rest). Every response goes through Scrapy's HTTP cache (``HttpCacheMiddleware``)
+with Scrapy's ``DbmCacheStorage`` in ``OUTPUT/.httpcache/`` and ``IncrementalPolicy``, Scrapy's
+``RFC2616Policy`` with one freshness rule of our own (``cache_decision``):
+
+- listing pages (and robots.txt, anything that is not a publication page) are always
+  revalidated: a conditional request (``If-None-Match`` / ``If-Modified-Since`` from the
+  cached ``ETag`` / ``Last-Modified``); a ``304`` serves the cached copy;
+- a publication page whose cached copy was stored or revalidated less than
+  ``REGMIG_REFETCH_AGE`` seconds ago is served from the cache without any request
+  ("skipped"), unless its teaser changed on the listing since the last run; older ones (and
+  changed ones) are revalidated.
+
+Whether a teaser changed is decided by ``TeaserSignatureMiddleware``, a spider middleware:
+each listing teaser's title, date, type label and byline, as the listing shows them, hash to a
+signature (``teaser_signature``); the signatures of the last runs are kept per publication
+URL in ``OUTPUT/.httpcache/teasers.json`` (loaded once when the spider opens, saved when it
+closes), and a request for a publication whose teaser shows a signature not seen before is
+flagged ``META_LISTING_CHANGED``. Comparing teaser with teaser (not with the merged dataset
+row, whose title and date come from the page) makes "unchanged" exact.
+
+A skipped page is still parsed from its cached copy, so the dataset is complete either way.
+
+Settings: ``REGMIG_INCREMENTAL`` (default False), ``REGMIG_REFETCH_AGE`` (seconds, default
+604800 = 7 days; 0 revalidates every page), ``REGMIG_OUTPUT`` (the cache lives in
+``OUTPUT/.httpcache``); Scrapy's ``HTTPCACHE_*`` settings are set by the add-on.
+
+Stats: ``regmig/incremental/skipped`` (served from the cache, no request),
+``regmig/incremental/revalidated`` (conditional request answered 304),
+``regmig/incremental/refetched`` (was cached, the server sent a new copy),
+``regmig/incremental/new`` (not in the cache yet), ``regmig/incremental/stale_on_error``
+(the server failed; the cached copy was used), ``regmig/incremental/listing_changed``
+(publications whose teaser changed, or was not seen before).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, signals
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
+from scrapy.exceptions import NotConfigured
+from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.http import Response
+from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+
+from regmig_scraper.items import SOURCE_LISTING
+from regmig_scraper.urls import url_key
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings, Settings
+
+logger = logging.getLogger(__name__)
+
+CACHE_DIR_NAME = ".httpcache"  # under REGMIG_OUTPUT
+SIGNATURES_FILE = "teasers.json"  # in the cache directory
+DEFAULT_REFETCH_AGE = 7 * 24 * 3600  # seconds
+
+# Request meta keys. The spider marks a publication request with its teaser's link.
+META_TEASER_LINK = "teaser_link"
+META_KIND = "regmig_page_kind"  # KIND_PUBLICATION, or absent (always revalidated)
+META_LISTING_CHANGED = "regmig_listing_changed"  # its teaser differs from the last run's
+KIND_PUBLICATION = "publication"
+
+# Teaser fields that make its signature: what a listing shows of a publication.
+SIGNATURE_FIELDS = ("title", "date_raw", "content_type_label", "authors_raw")
+SIGNATURE_HEX_DIGITS = 16
+
+# Cache decisions.
+SKIP = "skip"  # serve the cached copy, send nothing
+REVALIDATE = "revalidate"  # conditional request
+
+# Outcomes, counted as regmig/incremental/<outcome>.
+SKIPPED = "skipped"
+REVALIDATED = "revalidated"
+REFETCHED = "refetched"
+NEW = "new"
+STALE_ON_ERROR = "stale_on_error"
+LISTING_CHANGED = "listing_changed"
+
+SCRAPY_CACHE_MIDDLEWARE = "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"
+CACHE_MIDDLEWARE_ORDER = 900  # where DOWNLOADER_MIDDLEWARES_BASE puts Scrapy's own
+
+# Responses worth keeping: pages and permanent redirects. A 304 never is; errors and
+# temporary redirects are asked for again.
+CACHEABLE_STATUSES = frozenset({200, 203, 301, 308})
+
+
+def cache_decision(
+    *, kind: str | None, listing_changed: bool, age: float | None, refetch_age: float
+) -> str:
+    """``SKIP`` or ``REVALIDATE`` for a request whose page is in the cache.
+
+    ``age``: seconds since the cached copy was stored or last revalidated (None: unknown).
+    Only publication pages are ever skipped: listing pages are how a run learns what changed.
+    """
+    if kind != KIND_PUBLICATION or listing_changed or age is None:
+        return REVALIDATE
+    return SKIP if 0 <= age < refetch_age else REVALIDATE
+
+
+def teaser_signature(teaser: Mapping[str, Any]) -> str:
+    """A short hash of what a listing teaser shows (``SIGNATURE_FIELDS``, whitespace folded)."""
+    values = []
+    for name in SIGNATURE_FIELDS:
+        value = teaser.get(name)
+        if isinstance(value, list | tuple):
+            value = " | ".join(str(v) for v in value)
+        values.append(" ".join(str(value).split()) if value is not None else None)
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:SIGNATURE_HEX_DIGITS]
+
+
+def cache_dir(settings: BaseSettings) -> Path:
+    """``OUTPUT/.httpcache``, absolute."""
+    return Path(settings.get("REGMIG_OUTPUT", "output")).resolve() / CACHE_DIR_NAME
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+class IncrementalPolicy(RFC2616Policy):
+    """``HTTPCACHE_POLICY``: RFC 2616 validation, freshness by ``cache_decision``."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.refetch_age = settings.getfloat("REGMIG_REFETCH_AGE", DEFAULT_REFETCH_AGE)
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        if b"no-store" in self._parse_cachecontrol(response):
+            return False
+        return response.status in CACHEABLE_STATUSES
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        stored = request.meta.get("cache_timestamp")  # set by DbmCacheStorage
+        age = time.time() - float(stored) if stored is not None else None
+        decision = cache_decision(
+            kind=request.meta.get(META_KIND),
+            listing_changed=bool(request.meta.get(META_LISTING_CHANGED)),
+            age=age,
+            refetch_age=self.refetch_age,
+        )
+        if decision == SKIP:
+            return True
+        self._set_conditional_validators(request, cachedresponse)
+        return False
+
+
+# --------------------------------------------------------------------------- counting
+
+
+class IncrementalCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's ``HttpCacheMiddleware`` that also counts what each request cost."""
+
+    def _count(self, outcome: str) -> None:
+        self.stats.inc_value(f"regmig/incremental/{outcome}")
+
+    def process_request(
+        self, request: Request, spider: Spider | None = None
+    ) -> Request | Response | None:
+        result = super().process_request(request)
+        if isinstance(result, Response):
+            self._count(SKIPPED)
+        return result
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        passes_through = (
+            request.meta.get("dont_cache", False)
+            or "_dont_cache" in request.meta
+            or "cached" in response.flags
+        )
+        cached = request.meta.get("cached_response")
+        result = super().process_response(request, response)
+        if not passes_through:
+            if cached is None:
+                self._count(NEW)
+            elif result is cached:
+                self._count(REVALIDATED if response.status == 304 else STALE_ON_ERROR)
+            else:
+                self._count(REFETCHED)
+        return result
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Response):
+            self._count(STALE_ON_ERROR)
+        return result
+
+
+# --------------------------------------------------------------------------- teasers
+
+
+def load_signatures(path: Path) -> dict[str, frozenset[str]]:
+    """The saved teaser signatures per publication key; empty when missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): frozenset(map(str, v)) for k, v in dict(data).items()}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, TypeError) as error:
+        logger.warning("Ignoring unreadable teaser signatures %s (%s)", path, error)
+        return {}
+
+
+def save_signatures(path: Path, signatures: Mapping[str, Iterable[str]]) -> None:
+    """Write the signatures atomically (temp file beside it, then ``os.replace``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    data = {key: sorted(values) for key, values in sorted(signatures.items())}
+    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class TeaserSignatureMiddleware(BaseSpiderMiddleware):
+    """Spider middleware: flag publication requests whose listing teaser changed."""
+
+    def __init__(self, crawler: Crawler, path: Path) -> None:
+        super().__init__(crawler)
+        self.path = path
+        self.previous: dict[str, frozenset[str]] = {}
+        self.seen: defaultdict[str, set[str]] = defaultdict(set)
+        self.changed: dict[str, bool] = {}
+        self.flagged: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TeaserSignatureMiddleware:
+        if not crawler.settings.getbool("REGMIG_INCREMENTAL", False):
+            raise NotConfigured("REGMIG_INCREMENTAL is off")
+        middleware = cls(crawler, cache_dir(crawler.settings) / SIGNATURES_FILE)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.previous = load_signatures(self.path)
+        logger.info(
+            "Incremental crawl: %s publications known from earlier listings", len(self.previous)
+        )
+
+    def spider_closed(self, spider: Spider) -> None:
+        merged: dict[str, Iterable[str]] = dict(self.previous)
+        merged.update(self.seen)  # what this run saw replaces what the last one did
+        try:
+            save_signatures(self.path, merged)
+        except OSError as error:
+            logger.warning("Could not save teaser signatures to %s (%s)", self.path, error)
+
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        try:
+            is_teaser = item.get("source") == SOURCE_LISTING and item.get("request_url")
+        except AttributeError:  # not a mapping: not ours
+            return item
+        if is_teaser:
+            key = url_key(item["request_url"])
+            signature = teaser_signature(item)
+            self.seen[key].add(signature)
+            changed = signature not in self.previous.get(key, frozenset())
+            self.changed[key] = self.changed.get(key, False) or changed
+        return item
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request:
+        link = request.meta.get(META_TEASER_LINK)
+        if link:
+            request.meta[META_KIND] = KIND_PUBLICATION
+            key = url_key(link)
+            if self.changed.get(key, True):
+                request.meta[META_LISTING_CHANGED] = True
+                if key not in self.flagged:  # a publication, not each of its teasers
+                    self.flagged.add(key)
+                    self.crawler.stats.inc_value(f"regmig/incremental/{LISTING_CHANGED}")
+        return request
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+class IncrementalAddon:
+    """Scrapy add-on: with ``REGMIG_INCREMENTAL`` on, route every request through the cache."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalAddon:
+        return cls()
+
+    def update_settings(self, settings: Settings) -> None:
+        if not settings.getbool("REGMIG_INCREMENTAL", False):
+            return
+        if (settings.getpriority("HTTPCACHE_ENABLED") or 0) > SETTINGS_PRIORITIES["addon"]:
+            # --replay / --record (or the user) already configured the HTTP cache
+            logger.warning("REGMIG_INCREMENTAL is ignored: the HTTP cache is configured already")
+            settings.set("REGMIG_INCREMENTAL", False, priority="cmdline")
+            return
+        for name, value in (
+            ("HTTPCACHE_ENABLED", True),
+            ("HTTPCACHE_DIR", str(cache_dir(settings))),
+            ("HTTPCACHE_STORAGE", "scrapy.extensions.httpcache.DbmCacheStorage"),
+            ("HTTPCACHE_POLICY", "regmig_scraper.incremental.IncrementalPolicy"),
+            ("HTTPCACHE_EXPIRATION_SECS", 0),  # age is REGMIG_REFETCH_AGE's business
+            ("HTTPCACHE_IGNORE_MISSING", False),
+        ):
+            settings.set(name, value, priority="addon")
+        # Scrapy's own cache middleware is listed by import path in DOWNLOADER_MIDDLEWARES_BASE:
+        # switched off by that path, replaced by ours at its place
+        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        middlewares[SCRAPY_CACHE_MIDDLEWARE] = None
+        middlewares[IncrementalCacheMiddleware] = CACHE_MIDDLEWARE_ORDER
+        settings.set(
+            "DOWNLOADER_MIDDLEWARES",
+            middlewares,
+            priority=settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0,
+        )
+        settings.set_in_component_priority_dict(
+            "SPIDER_MIDDLEWARES", TeaserSignatureMiddleware, 700
+        )
