@@ -40,7 +40,7 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,7 @@ from itemadapter import ItemAdapter
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
@@ -279,22 +280,48 @@ class LanguagePipeline:
     def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
         from scrapy.exceptions import NotConfigured
 
-        settings = crawler.settings
-        if not settings.getbool("REGMIG_LANGUAGE_ENABLED", True):
+        if not crawler.settings.getbool("REGMIG_LANGUAGE_ENABLED", True):
             raise NotConfigured("REGMIG_LANGUAGE_ENABLED is off")
+        return cls.from_settings(crawler.settings, stats=crawler.stats)
+
+    @classmethod
+    def from_settings(
+        cls, settings: BaseSettings, stats: StatsCollector | None = None
+    ) -> LanguagePipeline:
         return cls(
             languages=tuple(settings.getlist("REGMIG_LANGUAGE_LANGUAGES", ["en", "es"])),
             seed=settings.getint("REGMIG_LANGUAGE_SEED", 0),
             min_confidence=settings.getfloat("REGMIG_LANGUAGE_MIN_CONFIDENCE", 0.80),
-            stats=crawler.stats,
+            stats=stats,
         )
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(key)
 
+    def detector(self) -> Callable[[str | None, str | None], tuple[str, float]]:
+        """``(title, summary) -> (language, confidence)`` with this pipeline's settings."""
+
+        def detect(title: str | None, summary: str | None) -> tuple[str, float]:
+            language, confidence, _ = resolve_language(
+                title,
+                summary,
+                None,
+                languages=self.languages,
+                min_confidence=self.min_confidence,
+                seed=self.seed,
+            )
+            return language, confidence
+
+        return detect
+
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
+        if adapter.get("source") == "listing":
+            # A teaser's language only matters when its publication's page, which has far
+            # more text, could not be read: the dataset pipeline decides it then.
+            self._inc("regmig/language/deferred")
+            return item
         language, confidence, method = resolve_language(
             adapter.get("title"),
             adapter.get("summary"),

@@ -13,7 +13,8 @@ content_type(_label)           the first teaser's label (the program's own vocab
 published, date_precision      the most precise date among all sightings (day > month >
                                year), the page first on ties
 summary                        the page's description; else the first teaser's
-language                       the page's (it has the most text); else the first teaser's
+language                       the page's (it has the most text); else detected from the first
+                               teaser's title and summary
 ============================  ==============================================================
 
 "First teaser" is in the order the staging store gives: by listing URL, block, position.
@@ -57,6 +58,7 @@ def merge_sightings(
     *,
     is_publication_kind: Callable[[str | None], bool],
     resolve: Callable[[str], str | None] = lambda url: None,
+    detect_language: Callable[[str | None, str | None], tuple[str, float]] | None = None,
 ) -> dict[str, Any] | None:
     """One publication row from its sightings; None when its page says it is no publication."""
     pages = [r for r in records if r.get("source") == SOURCE_PAGE]
@@ -74,6 +76,16 @@ def merge_sightings(
         (r for r in page_first if r.get("language") not in (None, "", "und")), None
     )
     label_source = next((r for r in teaser_first if r.get("content_type_label")), None)
+    language, confidence = (
+        (language_source.get("language"), language_source.get("language_confidence"))
+        if language_source
+        else ("und", None)
+    )
+    if language_source is None and detect_language is not None:
+        # No page told us (it failed, or is not read): decide from the teaser's own text.
+        language, confidence = detect_language(
+            _first(teaser_first, "title"), _first(teaser_first, "summary")
+        )
 
     seen_urls: set[str] = set()
     for record in records:
@@ -96,10 +108,8 @@ def merge_sightings(
         "title": _first(page_first, "title"),
         "content_type": label_source.get("content_type") if label_source else None,
         "content_type_label": label_source.get("content_type_label") if label_source else None,
-        "language": language_source.get("language") if language_source else "und",
-        "language_confidence": language_source.get("language_confidence")
-        if language_source
-        else None,
+        "language": language,
+        "language_confidence": confidence,
         "published": dated.get("published") if dated else None,
         "date_precision": dated.get("date_precision") if dated else None,
         "date_raw": dated.get("date_raw") if dated else undated,
