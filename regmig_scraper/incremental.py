@@ -264,7 +264,11 @@ class TeaserSignatureMiddleware(BaseSpiderMiddleware):
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
         try:
-            is_teaser = item.get("source") == SOURCE_LISTING and item.get("request_url")
+            is_teaser = (
+                item.get("source") == SOURCE_LISTING
+                and item.get("request_url")
+                and not item.get("repeat")  # a bare sighting shows nothing to compare
+            )
         except AttributeError:  # not a mapping: not ours
             return item
         if is_teaser:

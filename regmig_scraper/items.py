@@ -26,6 +26,7 @@ class PublicationRecord(scrapy.Item):
     listing_url = scrapy.Field()  # listing: the listing page the teaser was on
     block = scrapy.Field()  # listing: the Drupal view/block the teaser was in
     position = scrapy.Field()  # listing: row index inside the block (0-based)
+    repeat = scrapy.Field()  # listing: the block showed it before; only the sighting is kept
     program = scrapy.Field()  # the program page's title
     page_kind = scrapy.Field()  # page: Drupal node type ("publication", "event", ...)
 

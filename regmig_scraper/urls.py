@@ -18,6 +18,7 @@ Three levels, each for one job:
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -90,6 +91,12 @@ def _clean_path(path: str) -> str:
     return path or "/"
 
 
+# Pure functions of a string, called for every link of every page: the same links repeat
+# on every listing page, so their results are cached.
+_cached = functools.lru_cache(maxsize=1 << 16)
+
+
+@_cached
 def normalize_url(url: str) -> str:
     """Return the URL without tracking parameters, fragment, trailing slash or noise."""
     parts, scheme, host = _split(url)
@@ -101,6 +108,7 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, host, _clean_path(parts.path), _encode_query(pairs), ""))
 
 
+@_cached
 def url_key(url: str) -> str:
     """Return the deduplication key: ``normalize_url`` without scheme and ``www.``."""
     normalized = normalize_url(url)
@@ -119,6 +127,7 @@ def publication_id(canonical_url: str) -> str:
     return hashlib.sha1(url_key(canonical_url).encode("utf-8")).hexdigest()[:16]
 
 
+@_cached
 def host_of(url: str) -> str:
     """Lower-cased host (with a non-default port) of ``url``."""
     return _split(url)[2]
@@ -162,6 +171,15 @@ def normalize_listing_url(
     ``page_vector`` replaces the URL's own ``page`` value (used to isolate one pager).
     A ``page`` value that is not a pager value is dropped.
     """
+    return _normalize_listing_url(
+        url, tuple(keep_params), None if page_vector is None else tuple(page_vector)
+    )
+
+
+@_cached
+def _normalize_listing_url(
+    url: str, keep_params: tuple[str, ...], page_vector: tuple[int, ...] | None
+) -> str:
     parts, scheme, host = _split(url)
     pairs: list[tuple[str, str]] = []
     vector: list[int] | None = list(page_vector) if page_vector is not None else None

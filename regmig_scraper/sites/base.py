@@ -8,6 +8,7 @@ spider's). A second site is a new module registered in ``SITES``, not a new spid
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -36,8 +37,15 @@ class SiteExtractor(Protocol):
         """The normalized request URL of a listing page (so equal pages are one request)."""
         ...
 
-    def extract_listing(self, response: TextResponse) -> ListingPage:
-        """Teasers of every block on a listing page and the pager/tab pages it links to."""
+    def extract_listing(
+        self, response: TextResponse, seen: Callable[[str, str | None], bool] | None = None
+    ) -> ListingPage:
+        """Teasers of every block on a listing page and the pager/tab pages it links to.
+
+        ``seen(url, block)`` says whether the same block already showed that publication
+        (Drupal renders the first page of every block on every pager page): such a row is
+        returned as a bare sighting (``repeat=True``), its fields left unread.
+        """
         ...
 
     def extract_publication(self, response: TextResponse) -> PublicationRecord:

@@ -55,6 +55,8 @@ def element_text(element, skip_classes: frozenset[str] = frozenset()) -> str:
 
     The fast path for hot loops (every field of every listing row): no selector objects.
     """
+    if element.tag in SKIPPED_TAGS:
+        return ""
     out: list[str] = []
     if element.text:
         out.append(element.text)
@@ -77,6 +79,8 @@ def visible_text(selection: Selector | SelectorList | None, *, exclude: str | No
         root = selector.root
         if not hasattr(root, "tag"):
             pieces.append(str(root))
+            continue
+        if root.tag in SKIPPED_TAGS:  # a script selected by its class is still a script
             continue
         # Keep the excluded elements referenced so that their ids stay theirs.
         excluded = [match.root for match in selector.css(exclude)] if exclude else []

@@ -21,6 +21,7 @@ are counted by reason (``no_link``, ``offsite_link``, ``file_link``, ``not_publi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -177,14 +178,16 @@ class MpiDrupalSite:
     def listing_url(self, url: str) -> str:
         return normalize_listing_url(url)
 
-    def extract_listing(self, response: TextResponse) -> ListingPage:
+    def extract_listing(
+        self, response: TextResponse, seen: Callable[[str, str | None], bool] | None = None
+    ) -> ListingPage:
         scope = _content_scope(response.selector)
         program = first_text(response.selector, *PAGE_TITLE) or _title_from_head(response)
         page = ListingPage(program=program)
         site_hosts = self._site_hosts(response)
         origin = self._site_origin(response)
         for row in scope.css(VIEWS_ROWS):
-            record, reason = self._teaser(row, response, site_hosts, program, origin)
+            record, reason = self._teaser(row, response, site_hosts, program, origin, seen)
             if record is None:
                 page.skipped[reason or "unknown"] += 1
             else:
@@ -218,6 +221,7 @@ class MpiDrupalSite:
         site_hosts: set[str],
         program: str | None,
         origin: str,
+        seen: Callable[[str, str | None], bool] | None = None,
     ) -> tuple[PublicationRecord | None, str | None]:
         fields = _RowFields(row.root)
         link = self._teaser_link(fields, response, site_hosts)
@@ -230,14 +234,28 @@ class MpiDrupalSite:
             return None, "file_link"
         if NOT_PUBLICATION_PATH.match(path):
             return None, "not_publication_path"
+        url = normalize_url(rebase(link, origin))
+        block = _block_name(row.root)
+        if seen is not None and seen(url, block):
+            # The block rendered this row before (on another pager page): the same view
+            # display renders the same fields, so only where it was seen is new.
+            return PublicationRecord(
+                source=SOURCE_LISTING,
+                url=url,
+                request_url=link,
+                listing_url=response.url,
+                block=block,
+                position=_row_position(row),
+                repeat=True,
+            ), None
         record = PublicationRecord(
             source=SOURCE_LISTING,
             # Named on the site's own host (a mirror's links are moved back), so that a
             # teaser whose page cannot be fetched still carries the publication's real URL.
-            url=normalize_url(rebase(link, origin)),
+            url=url,
             request_url=link,
             listing_url=response.url,
-            block=_block_name(row.root),
+            block=block,
             position=_row_position(row),
             program=program,
             title=fields.title(),

@@ -68,6 +68,10 @@ class ProgramSpider(scrapy.Spider):
         self.max_listing_pages = 0
         # Listing URLs requested so far: bounded by max_listing_pages.
         self._listing_requested: set[str] = set()
+        # What this crawl already handled: memory grows with the site's publications (a
+        # few dozen bytes each), not with its listing pages.
+        self._publications_requested: set[str] = set()
+        self._teasers_seen: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
@@ -104,6 +108,15 @@ class ProgramSpider(scrapy.Spider):
             logger.info("Decoded %s as %s (%s)", response.url, response.encoding, repair)
         return response
 
+    def _seen_before(self, url: str, block: str | None) -> bool:
+        """Whether ``block`` already showed ``url`` in this crawl (and remember it if not)."""
+        key = hash((url, block))
+        if key in self._teasers_seen:
+            self._inc("regmig/listing/repeats")
+            return True
+        self._teasers_seen.add(key)
+        return False
+
     def parse_listing(self, response: Response) -> Iterator[Any]:
         assert self.site is not None
         if not isinstance(response, TextResponse):
@@ -111,14 +124,18 @@ class ProgramSpider(scrapy.Spider):
             return
         response = self._decoded(response)
         self._inc("regmig/listing/pages")
-        page = self.site.extract_listing(response)
+        page = self.site.extract_listing(response, seen=self._seen_before)
         for reason, count in sorted(page.skipped.items()):
             self._inc(f"regmig/listing/skipped/{reason}", count)
         for teaser in page.teasers:
             self._inc("regmig/listing/teasers")
             yield teaser
+            request_url = normalize_url(teaser["request_url"])
+            if request_url in self._publications_requested:
+                continue  # the duplicate filter would drop it; skip the round trip
+            self._publications_requested.add(request_url)
             yield scrapy.Request(
-                normalize_url(teaser["request_url"]),
+                request_url,
                 callback=self.parse_publication,
                 errback=self.publication_failed,
                 meta={"program": page.program, "teaser_link": teaser["request_url"]},
