@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request
@@ -19,3 +21,21 @@ def saved_response(url: str, *, request_url: str | None = None, meta: dict | Non
     path = SNAPSHOT / snapshot_relpath(request_url or url)
     request = Request(request_url or url, meta=meta or {})
     return HtmlResponse(url=url, body=path.read_bytes(), encoding="utf-8", request=request)
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_regmig(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """``regmig ARGS`` in a subprocess from the repository root, as a scheduler runs it.
+
+    Twisted's reactor cannot be restarted inside one test process, so every crawl is a
+    process of its own.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "regmig_scraper.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

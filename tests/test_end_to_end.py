@@ -14,21 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.helpers import SNAPSHOT
+from tests.helpers import REPO, SNAPSHOT, run_regmig
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parent.parent
 PROGRAM_PATH = "/programs/regional-migration"
 
 
-def regmig(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "regmig_scraper.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+regmig = run_regmig
 
 
 def read_publications(output: Path) -> pd.DataFrame:

@@ -7,7 +7,6 @@ import collections
 import json
 import shutil
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -38,7 +37,7 @@ from regmig_scraper.incremental import (
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.mirror import ServedRequest, etag_of, not_modified, serving
 from regmig_scraper.urls import url_key
-from tests.helpers import SITE_ROOT
+from tests.helpers import SITE_ROOT, run_regmig
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM_PATH = "/programs/regional-migration"
@@ -401,14 +400,7 @@ def test_mirror_answers_conditional_requests(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- real runs
 
 
-def regmig(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "regmig_scraper.cli", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+regmig = run_regmig
 
 
 def _is_publication(path: str) -> bool:

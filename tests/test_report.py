@@ -9,7 +9,6 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -36,6 +35,7 @@ from regmig_scraper.report import (
     render_html,
     render_text,
 )
+from tests.helpers import run_regmig
 
 ROOT = Path(__file__).resolve().parent.parent
 MPI = "https://www.migrationpolicy.org"
@@ -672,13 +672,7 @@ def test_html_renders_in_chromium(report, tmp_path):
 
 
 def _regmig(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "regmig_scraper.cli", "report", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_regmig("report", *args, timeout=120)
 
 
 def test_cli_report(dataset):

@@ -382,6 +382,17 @@ class _Merger:
 # --------------------------------------------------------------------------- the store
 
 
+def _sorted_by_id(table: pa.Table) -> tuple[pa.Table, str | None]:
+    """``table`` sorted by id, and the first id that occurs twice (None if none does)."""
+    table = table.take(pc.sort_indices(table.column("id")))
+    ids = table.column("id")
+    if table.num_rows > 1:
+        dup = pc.equal(ids.slice(0, len(ids) - 1), ids.slice(1))
+        if pc.any(dup).as_py():
+            return table, ids[pc.index(dup, True).as_py()].as_py()
+    return table, None
+
+
 class DatasetStore:
     """The dataset under ``root`` (the ``--output`` directory)."""
 
@@ -521,14 +532,9 @@ class DatasetStore:
                 convert()
         if buffer or not chunks:
             convert()
-        table = pa.concat_tables(chunks).combine_chunks()
-        table = table.take(pc.sort_indices(table.column("id")))
-        ids = table.column("id")
-        if table.num_rows > 1:
-            dup = pc.equal(ids.slice(0, len(ids) - 1), ids.slice(1))
-            if pc.any(dup).as_py():
-                where = pc.index(dup, True).as_py()
-                raise ValueError(f"duplicate id {ids[where].as_py()!r} among this run's rows")
+        table, duplicate = _sorted_by_id(pa.concat_tables(chunks).combine_chunks())
+        if duplicate is not None:
+            raise ValueError(f"duplicate id {duplicate!r} among this run's rows")
         return table
 
     def _existing_sorted(self) -> Iterator[pa.RecordBatch]:
@@ -545,17 +551,12 @@ class DatasetStore:
 
     def _existing_in_memory(self) -> Iterator[pa.RecordBatch]:
         """The existing rows read whole, upgraded and sorted (unsorted or older files)."""
-        table = read_dataset_table(self.publications_path)
-        table = table.take(pc.sort_indices(table.column("id")))
-        ids = table.column("id")
-        if table.num_rows > 1:
-            dup = pc.equal(ids.slice(0, len(ids) - 1), ids.slice(1))
-            if pc.any(dup).as_py():
-                where = pc.index(dup, True).as_py()
-                raise DatasetError(
-                    f"{self.publications_path} holds id {ids[where].as_py()!r} more than "
-                    "once; it was not written by regmig. Deduplicate or move it away."
-                )
+        table, duplicate = _sorted_by_id(read_dataset_table(self.publications_path))
+        if duplicate is not None:
+            raise DatasetError(
+                f"{self.publications_path} holds id {duplicate!r} more than "
+                "once; it was not written by regmig. Deduplicate or move it away."
+            )
         yield from table.to_batches(max_chunksize=_batch_rows(table.num_rows, table.nbytes))
 
     def _can_stream(self) -> bool:

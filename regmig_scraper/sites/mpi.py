@@ -236,27 +236,22 @@ class MpiDrupalSite:
             return None, "not_publication_path"
         url = normalize_url(rebase(link, origin))
         block = _block_name(row.root)
+        sighting = {
+            "source": SOURCE_LISTING,
+            # Named on the site's own host (a mirror's links are moved back), so that a
+            # teaser whose page cannot be fetched still carries the publication's real URL.
+            "url": url,
+            "request_url": link,
+            "listing_url": response.url,
+            "block": block,
+            "position": _row_position(row),
+        }
         if seen is not None and seen(url, block):
             # The block rendered this row before (on another pager page): the same view
             # display renders the same fields, so only where it was seen is new.
-            return PublicationRecord(
-                source=SOURCE_LISTING,
-                url=url,
-                request_url=link,
-                listing_url=response.url,
-                block=block,
-                position=_row_position(row),
-                repeat=True,
-            ), None
+            return PublicationRecord(**sighting, repeat=True), None
         record = PublicationRecord(
-            source=SOURCE_LISTING,
-            # Named on the site's own host (a mirror's links are moved back), so that a
-            # teaser whose page cannot be fetched still carries the publication's real URL.
-            url=url,
-            request_url=link,
-            listing_url=response.url,
-            block=block,
-            position=_row_position(row),
+            **sighting,
             program=program,
             title=fields.title(),
             content_type_label=fields.text(TYPE_FIELD_PATTERN),
