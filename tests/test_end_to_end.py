@@ -204,3 +204,23 @@ def test_quality_gate_fails_the_run_and_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "fill rate of published below REGMIG_MIN_FILL_RATES" in result.stderr
     assert not list((tmp_path / "publications").glob("*.parquet"))
+
+
+def test_readme_quick_start_run_command(tmp_path: Path) -> None:
+    """The README's first quick-start command, word for word after its install step."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2  # one to install and run, one to install and test
+    run = commands[0].split(" && ")[-1].split()
+    assert run[0].endswith("regmig"), run
+    (tmp_path / "tests" / "fixtures").mkdir(parents=True)
+    (tmp_path / "tests" / "fixtures" / "snapshot").symlink_to(SNAPSHOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "regmig_scraper.cli", *run[1:]],
+        cwd=tmp_path, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(read_publications(tmp_path / "output")) == 16
+    test_command = commands[1].split(" && ")[-1]
+    assert test_command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
