@@ -33,10 +33,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
 DNS_TIMEOUT = 20
 DEPTH_LIMIT = 0  # pager depth is bounded by REGMIG_MAX_PAGER_PAGE instead
-REGMIG_MAX_PAGER_PAGE = 500
+REGMIG_MAX_PAGER_PAGE = 10_000
 # Listing (pager/tab) pages one run requests at most: a site that generates tab or pager
 # links without end cannot keep the crawl going (links past it: regmig/listing/limit_reached).
-REGMIG_MAX_LISTING_PAGES = 2000
+REGMIG_MAX_LISTING_PAGES = 100_000
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -3,9 +3,11 @@
 It only routes. ``REGMIG_SITE`` picks the site extractor (default "mpi"); the extractor
 reads the pages. Listing pages are followed only on the start page's own path, with their
 URLs normalized (``page``/``qt-*`` only, Drupal's pager vector isolated) so pagers cannot
-loop; ``REGMIG_MAX_PAGER_PAGE`` caps how deep a pager is followed and
-``REGMIG_MAX_LISTING_PAGES`` how many listing pages one run requests (a site generating
-pager or tab links without end cannot keep the crawl going). Teasers are followed to their
+loop; a pager page that shows nothing new ends its pager; ``REGMIG_MAX_PAGER_PAGE`` caps
+how deep a pager is followed and ``REGMIG_MAX_LISTING_PAGES`` how many listing pages one run
+requests (a site generating pager or tab links without end cannot keep the crawl going).
+Rows a block already showed are read as bare sightings (``repeat``), and each publication
+page is requested once. Teasers are followed to their
 publication's page; when that page fails, the teaser's own record still reaches the
 dataset, flagged there by ``page_fetched = false``.
 
@@ -21,8 +23,10 @@ Arguments: ``start_url`` (any program page of the site, or of a copy of it serve
 elsewhere: allowed domains follow its host).
 
 Stats: ``regmig/listing/pages``, ``regmig/listing/teasers``,
-``regmig/listing/skipped/<reason>``, ``regmig/listing/pager_capped`` (links past the pager
-cap), ``regmig/listing/limit_reached`` (links past ``REGMIG_MAX_LISTING_PAGES``),
+``regmig/listing/skipped/<reason>``, ``regmig/listing/repeats``,
+``regmig/listing/exhausted`` (pager pages with nothing new), ``regmig/listing/pager_capped``
+(links past the pager cap), ``regmig/listing/limit_reached`` (links past
+``REGMIG_MAX_LISTING_PAGES``),
 ``regmig/listing/failed/<reason>``, ``regmig/pages/fetched``,
 ``regmig/pages/failed/<reason>``, ``regmig/pages/redirect_refetched``,
 ``regmig/encoding/repaired/<reason>``.
@@ -77,8 +81,8 @@ class ProgramSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.site = get_site(crawler.settings.get("REGMIG_SITE", "mpi"))
-        spider.max_pager_page = crawler.settings.getint("REGMIG_MAX_PAGER_PAGE", 500)
-        spider.max_listing_pages = crawler.settings.getint("REGMIG_MAX_LISTING_PAGES", 2000)
+        spider.max_pager_page = crawler.settings.getint("REGMIG_MAX_PAGER_PAGE", 10_000)
+        spider.max_listing_pages = crawler.settings.getint("REGMIG_MAX_LISTING_PAGES", 100_000)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -140,6 +144,11 @@ class ProgramSpider(scrapy.Spider):
                 errback=self.publication_failed,
                 meta={"program": page.program, "teaser_link": teaser["request_url"]},
             )
+        if page_vector_of(response.url) and not any(not t.get("repeat") for t in page.teasers):
+            # A pager page past the first that shows nothing new: the pager ran out (or
+            # loops, or generates pages without end). Its links lead nowhere new.
+            self._inc("regmig/listing/exhausted")
+            return
         for url in page.listing_urls:
             if urlsplit(url).netloc.lower() != self._start_host:
                 continue
