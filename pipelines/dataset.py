@@ -36,7 +36,7 @@ import logging
 import os
 import pickle
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -45,14 +45,14 @@ from scrapy.exceptions import NotConfigured
 
 from pipelines.language import LanguagePipeline
 from regmig_scraper import __version__
-from regmig_scraper.dataset.merge import link_translations, merge_sightings
+from regmig_scraper.dataset.merge import TRANSLATION_FIELDS, link_translations, merge_sightings
 from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA
 from regmig_scraper.dataset.staging import RunStaging
 from regmig_scraper.dataset.store import DatasetStore, RunInfo
 from regmig_scraper.quality import (
     DEFAULT_MIN_FILL_RATES,
+    FillCounter,
     fill_rate_violations,
-    fill_rates,
     parse_min_fill_rates,
 )
 from regmig_scraper.sites.base import get_site
@@ -313,13 +313,16 @@ class DatasetPipeline:
         try:
             if self.job is not None:
                 self._stage_journal()
-            rows = self._merge_rows()
-            pairs = link_translations(rows)
+            # Two passes over the staged records, so that the run's rows are never all in
+            # memory: the first links translations and measures fill rates on a small
+            # projection of each row, the second streams full rows into the store.
+            translations, count, fill = self._survey()
+            pairs = link_translations(translations)
             stats.set_value("regmig/dataset/translation_pairs", pairs)
-            stats.set_value("regmig/dataset/publications", len(rows))
-            self._check_quality(rows)
+            stats.set_value("regmig/dataset/publications", count)
+            self._check_quality(fill)
             status, why = decide_exit(
-                stats.get_stats(), publications=len(rows), reason=reason, strict=self.strict
+                stats.get_stats(), publications=count, reason=reason, strict=self.strict
             )
             drops, errors = drops_and_errors(stats.get_stats())
             run = RunInfo(
@@ -336,19 +339,20 @@ class DatasetPipeline:
                 translation_pairs=pairs,
                 stats=stats.get_stats(),
             )
-            if not rows or status == EXIT_FAILED:
+            if not count or status == EXIT_FAILED:
                 logger.error("Nothing written (%s): the dataset is left as it was", why)
                 self.result = {"status": status, "reason": why, "publications": 0}
                 self._remove_job = True  # finished: nothing left to resume
                 return
-            outcome = self.store.commit(rows, run)
+            links = {row["url"]: row["translation_urls"] for row in translations}
+            outcome = self.store.commit(self._rows(links), run)
             self._remove_job = True
             for name in ("new", "changed", "unchanged", "not_seen"):
                 stats.set_value(f"regmig/dataset/{name}", getattr(outcome, name))
-            self.result = {"status": status, "reason": why, "publications": len(rows)}
+            self.result = {"status": status, "reason": why, "publications": count}
             logger.info(
                 "Wrote %s publications to %s (%s new, %s changed, %s unchanged, %s not seen)",
-                len(rows),
+                count,
                 self.output / "publications",
                 outcome.new,
                 outcome.changed,
@@ -371,19 +375,18 @@ class DatasetPipeline:
             self._lock.__exit__(None, None, None)
             self._lock = None
 
-    def _check_quality(self, rows: list[dict[str, Any]]) -> None:
+    def _check_quality(self, fill: FillCounter) -> None:
         """Fail the run when a key column's fill rate drops: the site may have changed."""
-        if not rows:
+        if not fill.rows:
             return
-        rates = fill_rates(rows, PUBLICATIONS_INPUT_SCHEMA.names)
-        for column, message in fill_rate_violations(rates, self.min_fill_rates).items():
+        for column, message in fill_rate_violations(fill.rates(), self.min_fill_rates).items():
             logger.error("Quality gate: %s", message)
             self.crawler.stats.set_value(f"regmig/quality/failed/{column}", 1)
 
-    def _merge_rows(self) -> list[dict[str, Any]]:
+    def _merged(self, *, count: bool = False) -> Iterator[dict[str, Any]]:
+        """Each publication's row, merged from its staged sightings, in staging order."""
         assert self.staging is not None
         stats = self.crawler.stats
-        rows = []
         for _key, records in self.staging.groups():
             row = merge_sightings(
                 records,
@@ -392,9 +395,24 @@ class DatasetPipeline:
                 detect_language=self.detect_language,
             )
             if row is None:
-                stats.inc_value("regmig/dataset/dropped/not_publication")
+                if count:
+                    stats.inc_value("regmig/dataset/dropped/not_publication")
                 continue
-            if not row["page_fetched"]:
+            if count and not row["page_fetched"]:
                 stats.inc_value("regmig/dataset/page_missing")
-            rows.append(row)
-        return rows
+            yield row
+
+    def _survey(self) -> tuple[list[dict[str, Any]], int, FillCounter]:
+        """First pass: what translation linking needs of each row, the count, fill rates."""
+        fill = FillCounter(PUBLICATIONS_INPUT_SCHEMA.names)
+        projection = []
+        for row in self._merged(count=True):
+            fill.add(row)
+            projection.append({name: row[name] for name in TRANSLATION_FIELDS})
+        return projection, len(projection), fill
+
+    def _rows(self, translations: dict[str, list[str]]) -> Iterator[dict[str, Any]]:
+        """Second pass: full rows with their linked translations, streamed to the store."""
+        for row in self._merged():
+            row["translation_urls"] = translations.get(row["url"], row["translation_urls"])
+            yield row

@@ -601,7 +601,7 @@ _INLINE_PATTERNS = tuple(
 )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _whole_rule(text: str) -> str | None:
     # ``text`` is already one normalized line of at most MAX_BOILERPLATE_CHARS characters.
     for rule in BOILERPLATE_RULES:
@@ -650,8 +650,9 @@ def strip_boilerplate(text: str | None) -> tuple[str | None, list[str]]:
     return ("\n".join(kept) or None), fired
 
 
-# Strings longer than this are cleaned without the cache (bodies: large and never repeated).
-CLEAN_CACHE_MAX_CHARS = 4000
+# Strings longer than this are cleaned without the cache: labels, dates and titles repeat
+# across a site, summaries and bodies do not, and caching them would only hold memory.
+CLEAN_CACHE_MAX_CHARS = 500
 
 
 def _clean(text: str, multiline: bool) -> tuple[str | None, tuple[str, ...]]:
@@ -662,7 +663,7 @@ def _clean(text: str, multiline: bool) -> tuple[str | None, tuple[str, ...]]:
     return cleaned, tuple(fired)
 
 
-_clean_cached = functools.lru_cache(maxsize=65536)(_clean)
+_clean_cached = functools.lru_cache(maxsize=16384)(_clean)
 
 
 def clean_text(text: str | None, *, multiline: bool = False) -> tuple[str | None, list[str]]:

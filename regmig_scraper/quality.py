@@ -87,17 +87,38 @@ def fill_rates(
     """
     rows = list(rows)
     if columns is None:
-        names = list(dict.fromkeys(name for row in rows for name in row))
-    else:
-        names = list(dict.fromkeys(columns))
-    if not rows:
-        return dict.fromkeys(names, 0.0)
-    filled = dict.fromkeys(names, 0)
+        columns = dict.fromkeys(name for row in rows for name in row)
+    counter = FillCounter(columns, placeholders=placeholders)
     for row in rows:
-        for name in names:
-            if is_filled(row.get(name), placeholders.get(name, ())):
-                filled[name] += 1
-    return {name: filled[name] / len(rows) for name in names}
+        counter.add(row)
+    return counter.rates()
+
+
+class FillCounter:
+    """``fill_rates`` one row at a time, for rows streamed rather than held in memory."""
+
+    def __init__(
+        self,
+        columns: Iterable[str],
+        *,
+        placeholders: Mapping[str, Collection[str]] = PLACEHOLDERS,
+    ) -> None:
+        self.names = list(dict.fromkeys(columns))
+        self.placeholders = placeholders
+        self.filled = dict.fromkeys(self.names, 0)
+        self.rows = 0
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        self.rows += 1
+        for name in self.names:
+            if is_filled(row.get(name), self.placeholders.get(name, ())):
+                self.filled[name] += 1
+
+    def rates(self) -> dict[str, float]:
+        """Share of the rows seen so far where each column is filled (0.0 with no rows)."""
+        if not self.rows:
+            return dict.fromkeys(self.names, 0.0)
+        return {name: self.filled[name] / self.rows for name in self.names}
 
 
 def fill_rates_table(

@@ -127,6 +127,18 @@ def merge_sightings(
     }
 
 
+# The columns ``link_translations`` reads (and, for translation_urls, writes).
+TRANSLATION_FIELDS = (
+    "url",
+    "translation_urls",
+    "language",
+    "published",
+    "date_precision",
+    "content_type",
+    "authors",
+)
+
+
 def link_translations(rows: list[dict[str, Any]]) -> int:
     """Make translation links mutual, then pair the unlinked by matching metadata.
 

@@ -52,6 +52,7 @@ from regmig_scraper.urls import normalize_url, page_vector_of
 
 logger = logging.getLogger(__name__)
 
+PUBLICATION_PRIORITY = 10
 DEFAULT_START_URL = "https://www.migrationpolicy.org/programs/regional-migration"
 
 
@@ -142,6 +143,9 @@ class ProgramSpider(scrapy.Spider):
                 request_url,
                 callback=self.parse_publication,
                 errback=self.publication_failed,
+                # Publication pages before more listing pages: the queue of pending
+                # requests stays short however large the site.
+                priority=PUBLICATION_PRIORITY,
                 meta={"program": page.program, "teaser_link": teaser["request_url"]},
             )
         if page_vector_of(response.url) and not any(not t.get("repeat") for t in page.teasers):
