@@ -532,7 +532,10 @@ class DatasetStore:
                 convert()
         if buffer or not chunks:
             convert()
-        table, duplicate = _sorted_by_id(pa.concat_tables(chunks).combine_chunks())
+        # Sorting copies the rows once; combining the chunks first would copy them twice.
+        table = pa.concat_tables(chunks)
+        chunks.clear()
+        table, duplicate = _sorted_by_id(table)
         if duplicate is not None:
             raise ValueError(f"duplicate id {duplicate!r} among this run's rows")
         return table
