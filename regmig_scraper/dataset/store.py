@@ -361,8 +361,12 @@ class _Merger:
             chunk = self.new.slice(position, end - position)
             position = end
             yield self._checked(self._merge_chunk(pa.Table.from_batches([batch]), chunk))
-        if position < self.new.num_rows:
-            rest = self.new.slice(position)
+        # New rows past the last existing id, in row groups of bounded size: one row group
+        # of a whole large run would be encoded and compressed in memory at once.
+        step = _batch_rows(self.new.num_rows, self.new.nbytes)
+        while position < self.new.num_rows:
+            rest = self.new.slice(position, step)
+            position += rest.num_rows
             self.counts["new"] += rest.num_rows
             yield self._checked(self._stamp(rest))
 
