@@ -363,7 +363,8 @@ def run_trafilatura(
 def run_stages(site: Path, truth: Path, work: Path, items: int, timeout: float) -> dict[str, Any]:
     """Each scenario timed in one fresh process and profiled in another."""
     out: dict[str, Any] = {}
-    records = work / "stage-records.pickle"
+    records = work / "stage-records.pickle"  # shared by this run's scenarios only: the
+    records.unlink(missing_ok=True)  # extraction is timed when it is written
     for scenario in ("repeated", "new"):
         results = {}
         for mode in ("time", "profile"):
@@ -785,11 +786,33 @@ def environment() -> dict[str, Any]:
         except ImportError:
             versions[name] = None
     return {
+        "git": _git_state(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "loadavg_at_start": _loadavg(),
         "versions": versions,
     }
+
+
+def _git_state() -> dict[str, Any] | None:
+    """The commit measured, and whether the working tree differed from it."""
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return None
+    if head.returncode != 0:
+        return None
+    return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
