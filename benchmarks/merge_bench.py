@@ -80,8 +80,8 @@ def make_table(numbers: np.ndarray, seed: int, stamp: dt.datetime) -> pa.Table:
     """Publications ``numbers`` as a full-schema table sorted by id (store columns filled)."""
     rng = np.random.default_rng(seed)
     n = len(numbers)
-    ids = pa.array(publication_ids(numbers))
-    slugs = pa.array([f"p-{x}" for x in numbers])
+    ids = pa.array(publication_ids(numbers), pa.string())
+    slugs = pa.array([f"p-{x}" for x in numbers], pa.string())  # typed: n may be 0
     kind = pa.array(rng.integers(0, 4, n))
     pick = pa.array(rng.integers(0, 8, n))
     authors = pa.array([["Andrew Selee", "Ariel G. Ruiz Soto", "Andrea Tanco"]] * 4
@@ -101,21 +101,23 @@ def make_table(numbers: np.ndarray, seed: int, stamp: dt.datetime) -> pa.Table:
         "content_type_label": pa.array(
             ["Reports", "Policy Briefs", "Commentaries", "Articles"]
         ).take(kind),
-        "language": pa.array(["en"] * n),
+        "language": pa.array(["en"] * n, pa.string()),
         "language_confidence": pa.array(rng.random(n)),
         "published": pa.array(rng.integers(12_000, 20_000, n).astype("int32")).cast(pa.date32()),
-        "date_precision": pa.array(["month"] * n),
-        "date_raw": pa.array(["April 2021"] * n),
+        "date_precision": pa.array(["month"] * n, pa.string()),
+        "date_raw": pa.array(["April 2021"] * n, pa.string()),
         "date_flag": pa.nulls(n, pa.string()),
         "posted": pa.nulls(n, pa.date32()),
         "authors": authors.take(pick),
         "pdf_urls": pa.array([[]] * n, pa.list_(pa.string())),
-        "program": pa.array(["Building a Regional Migration System"] * n),
+        "program": pa.array(["Building a Regional Migration System"] * n, pa.string()),
         "listing_urls": listings.take(pick),
         "alternate_urls": pa.nulls(n, pa.list_(pa.string())),
         "translation_urls": pa.array([[]] * n, pa.list_(pa.string())),
-        "page_fetched": pa.array([True] * n),
-        "content_hash": pc.binary_join_element_wise(ids, pa.array([f"{seed}"] * n), "-"),
+        "page_fetched": pa.array([True] * n, pa.bool_()),
+        "content_hash": pc.binary_join_element_wise(
+            ids, pa.array([f"{seed}"] * n, pa.string()), "-"
+        ),
         "first_seen_at": stamps,
         "last_seen_at": stamps,
         "crawl_id": pa.array(["bench-0"] * n),

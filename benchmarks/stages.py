@@ -238,7 +238,7 @@ def time_chain(
 
 def time_dataset(items: Sequence[Any]) -> list[dict[str, Any]]:
     """``dataset.staging`` and ``dataset.merge`` over the normalized items."""
-    from regmig_scraper.dataset.merge import link_translations, merge_sightings
+    from regmig_scraper.dataset.merge import link_translations, merge_sightings, translation_key
     from regmig_scraper.dataset.staging import RunStaging
     from regmig_scraper.sites.base import get_site
 
@@ -258,7 +258,7 @@ def time_dataset(items: Sequence[Any]) -> list[dict[str, Any]]:
                 )
                 if row is not None:
                     rows.append(row)
-            pairs = link_translations(rows)
+            pairs = link_translations([translation_key(row) for row in rows])
             merge_cpu = time.process_time() - t0
         finally:
             staging.close()

@@ -5,7 +5,9 @@ the spider closes they are grouped per publication (``RunStaging``), merged into
 each (``merge_sightings``), translation pairs are linked, and the rows are committed to
 ``OUTPUT/publications/`` with one row in ``OUTPUT/runs/`` (``DatasetStore``): new rows
 added, changed rows updated, the rest kept; written beside the old files and switched
-atomically. The output directory is locked for the whole run.
+atomically. The output directory is locked for the whole run. Memory stays flat at the end
+too: a first pass over the groups keeps only what translation linking needs and records each
+publication's id; the second streams the full rows in id order into the store's merge-join.
 
 Resumable runs (Scrapy's ``JOBDIR`` set, as ``regmig crawl --resume`` does with
 ``OUTPUT/.job``): records go to a journal in the job directory instead (``JobState``), with
@@ -45,7 +47,12 @@ from scrapy.exceptions import NotConfigured
 
 from pipelines.language import LanguagePipeline
 from regmig_scraper import __version__
-from regmig_scraper.dataset.merge import TRANSLATION_FIELDS, link_translations, merge_sightings
+from regmig_scraper.dataset.merge import (
+    TranslationKey,
+    link_translations,
+    merge_sightings,
+    translation_key,
+)
 from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA
 from regmig_scraper.dataset.staging import RunStaging
 from regmig_scraper.dataset.store import DatasetStore, RunInfo
@@ -344,8 +351,12 @@ class DatasetPipeline:
                 self.result = {"status": status, "reason": why, "publications": 0}
                 self._remove_job = True  # finished: nothing left to resume
                 return
-            links = {row["url"]: row["translation_urls"] for row in translations}
-            outcome = self.store.commit(self._rows(links), run)
+            # Linking only adds links: the rows without any keep what the second pass merges.
+            links = {
+                key.url: list(key.translation_urls) for key in translations if key.translation_urls
+            }
+            del translations
+            outcome = self.store.commit(self._rows(links), run, ordered=True)
             self._remove_job = True
             for name in ("new", "changed", "unchanged", "not_seen"):
                 stats.set_value(f"regmig/dataset/{name}", getattr(outcome, name))
@@ -383,11 +394,13 @@ class DatasetPipeline:
             logger.error("Quality gate: %s", message)
             self.crawler.stats.set_value(f"regmig/quality/failed/{column}", 1)
 
-    def _merged(self, *, count: bool = False) -> Iterator[dict[str, Any]]:
-        """Each publication's row, merged from its staged sightings, in staging order."""
+    def _merged(
+        self, *, count: bool = False, ordered: bool = False
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each publication's (group key, row), merged from its staged sightings."""
         assert self.staging is not None
         stats = self.crawler.stats
-        for _key, records in self.staging.groups():
+        for key, records in self.staging.groups(ordered=ordered):
             row = merge_sightings(
                 records,
                 is_publication_kind=self.site.is_publication_kind,
@@ -400,19 +413,27 @@ class DatasetPipeline:
                 continue
             if count and not row["page_fetched"]:
                 stats.inc_value("regmig/dataset/page_missing")
-            yield row
+            yield key, row
 
-    def _survey(self) -> tuple[list[dict[str, Any]], int, FillCounter]:
-        """First pass: what translation linking needs of each row, the count, fill rates."""
+    def _survey(self) -> tuple[list[TranslationKey], int, FillCounter]:
+        """First pass: what translation linking needs of each row, the count, fill rates.
+
+        It also gives each group its publication id as sort key, so that the second pass
+        streams the rows in the id order the store merges in.
+        """
+        assert self.staging is not None
         fill = FillCounter(PUBLICATIONS_INPUT_SCHEMA.names)
         projection = []
-        for row in self._merged(count=True):
+        order: list[tuple[str, str]] = []
+        for key, row in self._merged(count=True):
             fill.add(row)
-            projection.append({name: row[name] for name in TRANSLATION_FIELDS})
+            projection.append(translation_key(row))
+            order.append((key, row["id"]))
+        self.staging.set_group_order(order)
         return projection, len(projection), fill
 
-    def _rows(self, translations: dict[str, list[str]]) -> Iterator[dict[str, Any]]:
-        """Second pass: full rows with their linked translations, streamed to the store."""
-        for row in self._merged():
+    def _rows(self, translations: Mapping[str, list[str]]) -> Iterator[dict[str, Any]]:
+        """Second pass: full rows in id order with their linked translations, streamed."""
+        for _key, row in self._merged(ordered=True):
             row["translation_urls"] = translations.get(row["url"], row["translation_urls"])
             yield row

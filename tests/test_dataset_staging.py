@@ -93,6 +93,25 @@ def test_groups_are_sorted_by_key(tmp_path: Path) -> None:
     assert keys == sorted(keys) and len(keys) == 4
 
 
+def test_groups_follow_the_order_given_then_their_key(tmp_path: Path) -> None:
+    records = [
+        *REPORT_SIGHTINGS,
+        page(REPORT_ES),
+        listing(COMMENTARY, PROGRAM, "views-recent-activity", 1),
+        *(page(f"{SITE}/research/{slug}") for slug in ("zeta", "alpha")),
+    ]
+    with staged(tmp_path, records) as staging:
+        by_key = dict(staging.groups())
+        keys = {key.rsplit("/", 1)[-1][:8]: key for key in by_key}
+        staging.set_group_order(
+            [(keys["laying-f"], "2"), (keys["sentando"], "1"), (keys["regional"], "3")]
+        )
+        ordered = list(staging.groups(ordered=True))
+    names = [key.rsplit("/", 1)[-1][:8] for key, _ in ordered]
+    assert names == ["alpha", "zeta", "sentando", "laying-f", "regional"]  # unordered first
+    assert dict(ordered) == by_key  # the same groups, each in the same inner order
+
+
 def test_listings_inside_a_group_order_by_listing_block_position_then_arrival(
     tmp_path: Path,
 ) -> None:

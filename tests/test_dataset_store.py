@@ -354,13 +354,15 @@ def _reference_merge(stored: dict[str, dict], rows: list[dict], started, crawl_i
     return out
 
 
+@pytest.mark.parametrize("ordered", [False, True], ids=["any-order", "id-order"])
 @pytest.mark.parametrize("seed", range(4))
 def test_streaming_merge_matches_the_rules_across_batches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, ordered: bool
 ) -> None:
-    # tiny batches: every merge step crosses batch boundaries
+    # tiny batches: every merge step crosses batch (and input chunk) boundaries
     monkeypatch.setattr(store_module, "MIN_BATCH_ROWS", 3)
     monkeypatch.setattr(store_module, "MAX_BATCH_ROWS", 7)
+    monkeypatch.setattr(store_module, "ORDERED_CHUNK_ROWS", 2)
     rng = random.Random(seed)
     store = DatasetStore(tmp_path)
     model: dict[str, dict] = {}
@@ -378,7 +380,9 @@ def test_streaming_merge_matches_the_rules_across_batches(
                 )
             )
         expected = _reference_merge(model, rows, started, f"c{number}")
-        result = store.commit(rows, run(f"c{number}", started))
+        if ordered:
+            rows.sort(key=lambda row: row["id"])
+        result = store.commit(rows, run(f"c{number}", started), ordered=ordered)
         table = store.read_publications()
         assert table.column("id").to_pylist() == sorted(expected)
         assert by_id(table) == expected
@@ -387,6 +391,60 @@ def test_streaming_merge_matches_the_rules_across_batches(
         assert result.not_seen == len(model.keys() - {row["id"] for row in rows})
         model = expected
     assert pq.read_metadata(publications_file(tmp_path)).num_row_groups > 3
+
+
+def test_rows_in_id_order_are_merged_as_they_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "MIN_BATCH_ROWS", 3)
+    monkeypatch.setattr(store_module, "MAX_BATCH_ROWS", 5)
+    monkeypatch.setattr(store_module, "ORDERED_CHUNK_ROWS", 4)
+    store = DatasetStore(tmp_path)
+    universe = sorted(
+        (make_row(f"{SITE}/research/item-{i}") for i in range(80)), key=lambda r: r["id"]
+    )
+    store.commit(universe[::2], run("c1", JAN), ordered=True)
+    pulled = 0
+    pulled_at_write: list[int] = []
+
+    def rows() -> Any:
+        nonlocal pulled
+        for row in universe:
+            pulled += 1
+            yield row
+
+    real_checked = store_module._Merger._checked
+
+    def checked(self: Any, table: pa.Table) -> pa.Table:
+        pulled_at_write.append(pulled)
+        return real_checked(self, table)
+
+    monkeypatch.setattr(store_module._Merger, "_checked", checked)
+    result = store.commit(rows(), run("c2", FEB), ordered=True)
+    assert result == CommitResult(new=40, changed=0, unchanged=40, not_seen=0, total=80)
+    assert store.read_publications().column("id").to_pylist() == [r["id"] for r in universe]
+    # the first merged batches were handed on long before the run's last row was read
+    assert pulled_at_write[0] <= 20 and len(pulled_at_write) >= 8
+
+
+@pytest.mark.parametrize("flaw", ["out-of-order", "duplicate"])
+def test_rows_promised_in_id_order_that_are_not_replace_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flaw: str
+) -> None:
+    monkeypatch.setattr(store_module, "ORDERED_CHUNK_ROWS", 3)
+    store = DatasetStore(tmp_path)
+    rows = sorted((make_row(f"{SITE}/research/item-{i}") for i in range(12)), key=lambda r: r["id"])
+    store.commit(rows[:6], run("c1", JAN))
+    before = publications_file(tmp_path).read_bytes()
+    if flaw == "out-of-order":
+        rows[7], rows[8] = rows[8], rows[7]  # across an input chunk boundary
+    else:
+        rows[6] = rows[5]
+    with pytest.raises(ValueError, match=f"{flaw} id"):
+        store.commit(rows, run("c2", FEB), ordered=True)
+    assert publications_file(tmp_path).read_bytes() == before
+    assert not list((tmp_path / "publications").glob(".*.tmp"))
+    assert [r["crawl_id"] for r in store.read_runs().to_pylist()] == ["c1"]
 
 
 def test_unsorted_existing_file_is_merged_in_memory(

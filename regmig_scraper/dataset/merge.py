@@ -23,7 +23,11 @@ Pure functions, no Scrapy import.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from regmig_scraper.items import SOURCE_PAGE
@@ -127,55 +131,70 @@ def merge_sightings(
     }
 
 
-# The columns ``link_translations`` reads (and, for translation_urls, writes).
-TRANSLATION_FIELDS = (
-    "url",
-    "translation_urls",
-    "language",
-    "published",
-    "date_precision",
-    "content_type",
-    "authors",
-)
+@dataclass(slots=True)
+class TranslationKey:
+    """What translation linking needs of one row: small, as it is held for every row at once.
+
+    ``signature`` is a digest of (published, date_precision, content_type, authors), None
+    when the row lacks any of them or its language is unknown.
+    """
+
+    url: str
+    language: str | None
+    translation_urls: tuple[str, ...]
+    signature: bytes | None
 
 
-def link_translations(rows: list[dict[str, Any]]) -> int:
+def translation_key(row: Mapping[str, Any]) -> TranslationKey:
+    signature = None
+    language = row["language"]
+    if row["authors"] and row["published"] is not None and language not in (None, "und"):
+        described = [
+            row["published"].isoformat(),
+            row["date_precision"],
+            row["content_type"],
+            list(row["authors"]),
+        ]
+        signature = hashlib.blake2b(
+            json.dumps(described, ensure_ascii=False).encode("utf-8"), digest_size=16
+        ).digest()
+    return TranslationKey(
+        url=row["url"],
+        language=sys.intern(language) if isinstance(language, str) else None,
+        translation_urls=tuple(row["translation_urls"] or ()),
+        signature=signature,
+    )
+
+
+def link_translations(keys: list[TranslationKey]) -> int:
     """Make translation links mutual, then pair the unlinked by matching metadata.
 
     Explicit links (hreflang, "en español" links) come from the pages. A publication with
     none is paired with one other publication in another language that has the same date,
     precision, content type and (non-empty) authors, when exactly one such candidate exists
-    on each side. Returns the number of linked pairs.
+    on each side. Updates ``translation_urls`` (sorted) in place; returns the number of
+    linked pairs.
     """
-    by_url = {row["url"]: row for row in rows}
-    for row in rows:
-        for other_url in list(row["translation_urls"]):
+    by_url = {key.url: key for key in keys}
+    for key in keys:
+        for other_url in key.translation_urls:
             other = by_url.get(other_url)
-            if other is not None and row["url"] not in other["translation_urls"]:
-                other["translation_urls"] = sorted({*other["translation_urls"], row["url"]})
+            if other is not None and key.url not in other.translation_urls:
+                other.translation_urls = tuple(sorted({*other.translation_urls, key.url}))
 
-    def signature(row: dict[str, Any]) -> tuple[Any, ...] | None:
-        if not row["authors"] or row["published"] is None or row["language"] in (None, "und"):
-            return None
-        return (row["published"], row["date_precision"], row["content_type"], tuple(row["authors"]))
-
-    candidates: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        if row["translation_urls"]:
-            continue
-        key = signature(row)
-        if key is not None:
-            candidates.setdefault(key, []).append(row)
+    candidates: dict[bytes, list[TranslationKey]] = {}
+    for key in keys:
+        if not key.translation_urls and key.signature is not None:
+            candidates.setdefault(key.signature, []).append(key)
     for group in candidates.values():
-        languages = {row["language"] for row in group}
-        if len(group) == 2 and len(languages) == 2:
+        if len(group) == 2 and group[0].language != group[1].language:
             first, second = group
-            first["translation_urls"] = [second["url"]]
-            second["translation_urls"] = [first["url"]]
+            first.translation_urls = (second.url,)
+            second.translation_urls = (first.url,)
 
     pairs = set()
-    for row in rows:
-        for other_url in row["translation_urls"]:
+    for key in keys:
+        for other_url in key.translation_urls:
             if other_url in by_url:
-                pairs.add(tuple(sorted((row["url"], other_url))))
+                pairs.add(tuple(sorted((key.url, other_url))))
     return len(pairs)

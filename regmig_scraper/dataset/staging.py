@@ -26,7 +26,7 @@ import functools
 import logging
 import pickle
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -42,7 +42,7 @@ _PRIORITY_SELF = 0
 _PRIORITY_ALIAS = 1
 
 _FLUSH_EVERY = 2_000  # records buffered in memory before one executemany
-_URL_KEY_CACHE = 65_536  # listing URLs repeat across blocks and pager pages
+_URL_KEY_CACHE = 4_096  # listing URLs repeat across blocks and pager pages
 _PICKLE_PROTOCOL = 5
 
 _DDL = """
@@ -67,6 +67,10 @@ CREATE TABLE pages (
     url TEXT NOT NULL,
     PRIMARY KEY (key, url)
 ) WITHOUT ROWID;
+CREATE TABLE group_order (
+    key TEXT PRIMARY KEY,
+    sort_key TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 # The winning claim on each alias.
@@ -78,11 +82,17 @@ SELECT alias, key FROM (
 ) WHERE rank = 1
 """
 
-_GROUPED = f"""
-SELECT COALESCE(resolved.key, records.raw_key) AS group_key, records.data
+_KEYED = f"""
+SELECT COALESCE(resolved.key, records.raw_key) AS group_key, records.*
 FROM records LEFT JOIN ({_RESOLVED}) AS resolved ON resolved.alias = records.raw_key
-ORDER BY group_key, records.source_rank, records.listing_url, records.block,
-         records.position, records.url, records.seq
+"""
+_WITHIN_GROUP = "source_rank, listing_url, block, position, url, seq"
+_GROUPED = f"SELECT group_key, data FROM ({_KEYED}) ORDER BY group_key, {_WITHIN_GROUP}"
+# The same, groups in the order ``set_group_order`` gave (groups without one first).
+_GROUPED_IN_ORDER = f"""
+SELECT keyed.group_key, keyed.data
+FROM ({_KEYED}) AS keyed LEFT JOIN group_order ON group_order.key = keyed.group_key
+ORDER BY group_order.sort_key, keyed.group_key, {_WITHIN_GROUP}
 """
 
 
@@ -107,7 +117,8 @@ class RunStaging:
     """Sightings of one run, on disk, streamed back grouped by publication.
 
     ``RunStaging(path)`` creates (or truncates) the SQLite file; ``close()`` deletes it. Use it
-    as a context manager. Not thread-safe (Scrapy pipelines run in one thread).
+    as a context manager. Use it from one thread at a time: the store's merge thread reads
+    ``groups()`` while the crawl thread waits for the commit.
     """
 
     def __init__(self, path: Path | str, *, key_func: Callable[[str], str] | None = None) -> None:
@@ -118,7 +129,7 @@ class RunStaging:
         self._remove_files()  # a leftover of a killed run with the same crawl id
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn: sqlite3.Connection | None = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=True
+            self.path, isolation_level=None, check_same_thread=False
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=OFF")
@@ -198,14 +209,28 @@ class RunStaging:
         """Number of records staged so far."""
         return self._count
 
-    def groups(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """Yield ``(key, records)`` per publication, keys sorted, streamed from disk.
+    def set_group_order(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Give groups a sort key (``(group key, sort key)`` pairs) for ``groups(ordered=True)``.
 
-        Inside a group: pages first (by url), then listings by (listing_url, block, position,
-        insertion order). Only one group is held in memory at a time.
+        The dataset store merges rows sorted by publication id: a first pass over ``groups()``
+        records each group's id here, so that the second pass streams them in id order
+        instead of sorting a whole run's rows in memory.
+        """
+        conn = self._connection()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR REPLACE INTO group_order VALUES (?, ?)", pairs)
+        conn.execute("COMMIT")
+
+    def groups(self, *, ordered: bool = False) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """Yield ``(key, records)`` per publication, streamed from disk.
+
+        Groups come by key, or with ``ordered`` by the sort keys ``set_group_order`` gave
+        (then by key; groups without a sort key first). Inside a group: pages first (by url),
+        then listings by (listing_url, block, position, insertion order). Only one group is
+        held in memory at a time.
         """
         self._flush()
-        cursor = self._connection().execute(_GROUPED)
+        cursor = self._connection().execute(_GROUPED_IN_ORDER if ordered else _GROUPED)
         current: str | None = None
         group: list[dict[str, Any]] = []
         while batch := cursor.fetchmany(1_000):

@@ -78,11 +78,12 @@ CRAWL_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 # Rows merged per step (= one row group of the new file): about TARGET_BATCH_BYTES of
 # uncompressed data, within [MIN_BATCH_ROWS, MAX_BATCH_ROWS]. Memory is bounded by a few
 # batches, whatever the size of the dataset.
-TARGET_BATCH_BYTES = 32 << 20
+TARGET_BATCH_BYTES = 16 << 20
 MIN_BATCH_ROWS = 1_024
 MAX_BATCH_ROWS = 65_536
 READ_BUFFER_BYTES = 1 << 20  # streamed reads of the existing file
 INPUT_CHUNK_ROWS = 10_000  # run rows converted to Arrow at a time
+ORDERED_CHUNK_ROWS = 2_048  # the same for rows that come in id order (held as dicts meanwhile)
 # Low-cardinality columns get Parquet dictionary encoding; the rest (urls, texts, hashes) are
 # mostly unique, where a dictionary only costs time.
 DICTIONARY_COLUMNS = [
@@ -151,10 +152,6 @@ _HELD: dict[str, tuple[int, int]] = {}
 _HELD_GUARD = threading.Lock()
 
 
-class _Unsorted(Exception):
-    """The existing file is not sorted by id: fall back to the in-memory merge."""
-
-
 # --------------------------------------------------------------------------- file helpers
 
 
@@ -199,7 +196,7 @@ def _json_default(value: Any) -> Any:
 # --------------------------------------------------------------------------- merge
 
 
-_PREFETCH_DEPTH = 2  # merged batches produced ahead of the writer
+_PREFETCH_DEPTH = 1  # merged batches produced ahead of the writer
 
 
 def _prefetched(items: Iterator[pa.Table], depth: int = _PREFETCH_DEPTH) -> Iterator[pa.Table]:
@@ -256,12 +253,78 @@ def _union_lists(old: list[str] | None, new: list[str] | None) -> list[str] | No
     return sorted({*(old or ()), *(new or ())})
 
 
+class _SortedRows:
+    """This run's rows as sorted tables, taken from the front by id.
+
+    ``tables`` yields tables of the full schema, each sorted by id, each starting after the
+    last id of the one before; a repeated id raises ValueError. At most the rows of one
+    ``upto`` call (plus one table read ahead) are held.
+    """
+
+    def __init__(self, tables: Iterable[pa.Table]) -> None:
+        self._tables = iter(tables)
+        self._head: pa.Table | None = None  # the current table, from its first unread row
+        self._head_ids: list[str] = []
+        self._last: str | None = None  # last id handed out or read ahead
+
+    def _advance(self) -> bool:
+        """Load the next non-empty table as the head; False when there is none."""
+        for table in self._tables:
+            if table.num_rows == 0:
+                continue
+            ids = table.column("id").to_pylist()
+            for previous, current in zip([self._last, *ids], ids, strict=False):
+                if previous is not None and current <= previous:
+                    kind = "duplicate" if current == previous else "out-of-order"
+                    raise ValueError(f"{kind} id {current!r} among this run's rows")
+            self._last = ids[-1]
+            self._head, self._head_ids = table, ids
+            return True
+        self._head, self._head_ids = None, []
+        return False
+
+    def upto(self, last_id: str) -> pa.Table:
+        """Remove and return the rows with id <= ``last_id`` (possibly none)."""
+        pieces = []
+        while self._head is not None or self._advance():
+            assert self._head is not None
+            end = bisect.bisect_right(self._head_ids, last_id)
+            if end:
+                pieces.append(self._head.slice(0, end))
+            if end < len(self._head_ids):
+                self._head = self._head.slice(end)
+                self._head_ids = self._head_ids[end:]
+                break
+            self._head = None
+        if not pieces:
+            return PUBLICATIONS_SCHEMA.empty_table()
+        return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
+
+    def rest(self) -> Iterator[pa.Table]:
+        """Remove and yield the remaining rows in tables of ``_batch_rows`` rows (one row
+        group each: a whole large run in one would be encoded in memory at once)."""
+        pending: list[pa.Table] = []
+        rows = 0
+        while self._head is not None or self._advance():
+            assert self._head is not None
+            head, self._head = self._head, None
+            pending.append(head)
+            rows += head.num_rows
+            size = _batch_rows(head.num_rows, head.nbytes)
+            while rows >= size:
+                table = pending[0] if len(pending) == 1 else pa.concat_tables(pending)
+                yield table.slice(0, size).combine_chunks()
+                remaining = table.slice(size)
+                pending, rows = ([remaining] if remaining.num_rows else []), remaining.num_rows
+        if rows:
+            yield pa.concat_tables(pending).combine_chunks()
+
+
 class _Merger:
     """Merge-join of sorted existing batches with this run's rows (sorted by id)."""
 
-    def __init__(self, new: pa.Table, run: RunInfo) -> None:
-        self.new = new
-        self.new_ids: list[str] = new.column("id").to_pylist()
+    def __init__(self, new: Iterable[pa.Table], run: RunInfo) -> None:
+        self.new = _SortedRows(new)
         self.started = pa.scalar(
             _to_utc(run.started_at), PUBLICATIONS_SCHEMA.field("last_seen_at").type
         )
@@ -343,8 +406,7 @@ class _Merger:
         return pa.concat_tables(pieces).combine_chunks()
 
     def merge(self, existing: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
-        """Yield output tables in id order; raise _Unsorted if ``existing`` is not sorted."""
-        position = 0
+        """Yield output tables in id order; DatasetError if ``existing`` is not sorted."""
         previous: str | None = None
         for batch in existing:
             if batch.num_rows == 0:
@@ -355,18 +417,13 @@ class _Merger:
                 batch.num_rows > 1
                 and not pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
             ):
-                raise _Unsorted
+                raise DatasetError("the existing publications are not sorted by id")
             previous = last
-            end = bisect.bisect_right(self.new_ids, last, lo=position)
-            chunk = self.new.slice(position, end - position)
-            position = end
+            chunk = self.new.upto(last)
             yield self._checked(self._merge_chunk(pa.Table.from_batches([batch]), chunk))
         # New rows past the last existing id, in row groups of bounded size: one row group
         # of a whole large run would be encoded and compressed in memory at once.
-        step = _batch_rows(self.new.num_rows, self.new.nbytes)
-        while position < self.new.num_rows:
-            rest = self.new.slice(position, step)
-            position += rest.num_rows
+        for rest in self.new.rest():
             self.counts["new"] += rest.num_rows
             yield self._checked(self._stamp(rest))
 
@@ -504,27 +561,31 @@ class DatasetStore:
 
     # ------------------------------------------------------------------ writing
 
-    def _new_table(self, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-        """This run's rows as a table of the full schema, sorted by id, hashed, checked."""
-        chunks: list[pa.Table] = []
-        buffer: list[dict[str, Any]] = []
+    def _new_tables(
+        self, rows: Iterable[Mapping[str, Any]], *, ordered: bool
+    ) -> Iterator[pa.Table]:
+        """This run's rows as tables of the full schema (hashed, checked), sorted by id.
 
-        def convert() -> None:
+        ``ordered``: the rows come in id order; they are converted a chunk at a time and
+        streamed. Otherwise they are all converted, then sorted in one table.
+        """
+        buffer: list[dict[str, Any]] = []
+        chunks: list[pa.Table] = []
+
+        def convert() -> pa.Table:
             table = rows_to_table(buffer, PUBLICATIONS_INPUT_SCHEMA)
+            buffer.clear()
             hashes = [content_hash(r) for r in table.select(list(CONTENT_FIELDS)).to_pylist()]
             n = table.num_rows
             columns = {name: table.column(name) for name in table.column_names}
             columns["content_hash"] = pa.array(hashes, pa.string())
             for name in ("first_seen_at", "last_seen_at", "crawl_id"):
                 columns[name] = pa.nulls(n, PUBLICATIONS_SCHEMA.field(name).type)
-            chunks.append(
-                pa.Table.from_arrays(
-                    [columns[name] for name in PUBLICATIONS_SCHEMA.names],
-                    schema=PUBLICATIONS_SCHEMA,
-                )
+            return pa.Table.from_arrays(
+                [columns[name] for name in PUBLICATIONS_SCHEMA.names], schema=PUBLICATIONS_SCHEMA
             )
-            buffer.clear()
 
+        chunk_rows = ORDERED_CHUNK_ROWS if ordered else INPUT_CHUNK_ROWS
         for row in rows:
             row = dict(row)
             for name in SIGHTING_FIELDS:  # where it was seen: a set, stored sorted
@@ -532,17 +593,42 @@ class DatasetStore:
                 if value is not None and isinstance(value, list | tuple):
                     row[name] = sorted(set(value))
             buffer.append(row)
-            if len(buffer) >= INPUT_CHUNK_ROWS:
-                convert()
-        if buffer or not chunks:
-            convert()
-        # Sorting copies the rows once; combining the chunks first would copy them twice.
-        table = pa.concat_tables(chunks)
-        chunks.clear()
-        table, duplicate = _sorted_by_id(table)
-        if duplicate is not None:
-            raise ValueError(f"duplicate id {duplicate!r} among this run's rows")
-        return table
+            if len(buffer) >= chunk_rows:
+                if ordered:
+                    yield convert()
+                else:
+                    chunks.append(convert())
+        if buffer:
+            chunks.append(convert())
+        if ordered:
+            yield from chunks
+            return
+        if chunks:
+            # Sorting copies the rows once; combining the chunks first would copy them twice.
+            table = pa.concat_tables(chunks)
+            chunks.clear()
+            yield table.take(pc.sort_indices(table.column("id")))
+
+    def _ids_sorted(self) -> bool:
+        """True when the existing file's ids ascend (read as one narrow column, streamed)."""
+        parquet = pq.ParquetFile(
+            self.publications_path, pre_buffer=False, buffer_size=READ_BUFFER_BYTES
+        )
+        with parquet:
+            previous: str | None = None
+            for batch in parquet.iter_batches(batch_size=MAX_BATCH_ROWS, columns=["id"]):
+                ids = batch.column(0)
+                if not len(ids):
+                    continue
+                if ids.null_count or (previous is not None and ids[0].as_py() <= previous):
+                    return False
+                if (
+                    len(ids) > 1
+                    and not pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
+                ):
+                    return False
+                previous = ids[-1].as_py()
+        return True
 
     def _existing_sorted(self) -> Iterator[pa.RecordBatch]:
         """The existing rows in stored order, batch by batch (exact current schema only)."""
@@ -585,7 +671,9 @@ class DatasetStore:
             for table in _prefetched(batches):
                 writer.write_table(table, row_group_size=max(table.num_rows, 1))
 
-    def commit(self, rows: Iterable[Mapping[str, Any]], run: RunInfo) -> CommitResult:
+    def commit(
+        self, rows: Iterable[Mapping[str, Any]], run: RunInfo, *, ordered: bool = False
+    ) -> CommitResult:
         """Merge this run's publication rows into the dataset and record the run.
 
         ``rows`` carry the ``PUBLICATIONS_INPUT_SCHEMA`` columns (the store fills
@@ -594,30 +682,32 @@ class DatasetStore:
         the same hash keeps every stored value but last_seen_at (now) and the sorted union of
         listing_urls/alternate_urls; ids not in ``rows`` are kept untouched.
 
+        ``ordered=True`` promises ``rows`` in ascending id order (as ``RunStaging`` gives them
+        after ``set_group_order``): they are then merged as they come, so memory stays bounded
+        by a few batches however large the run; a row out of order raises ValueError. Without
+        it the run's rows are sorted in memory first.
+
         Nothing is replaced unless the whole new file was written and checked. Raises
         SchemaMismatchError (a row or the existing file does not fit), ValueError (duplicate
         id in ``rows``), DatasetLockedError (another run holds the output).
         """
         with self.lock():
-            new = self._new_table(rows)
             self.publications_dir.mkdir(parents=True, exist_ok=True)
             self.runs_dir.mkdir(parents=True, exist_ok=True)
             tmp = _tmp_path(self.publications_path)
-            merger = _Merger(new, run)
+            merger = _Merger(self._new_tables(rows, ordered=ordered), run)
             try:
                 if not self.publications_path.exists():
-                    self._write_publications(tmp, merger.merge([]))
-                elif self._can_stream():
-                    try:
-                        self._write_publications(tmp, merger.merge(self._existing_sorted()))
-                    except _Unsorted:
+                    existing: Iterable[pa.RecordBatch] = []
+                elif self._can_stream() and self._ids_sorted():
+                    existing = self._existing_sorted()
+                else:
+                    if self._can_stream():
                         logger.warning(
                             "%s is not sorted by id; merging in memory", self.publications_path
                         )
-                        merger = _Merger(new, run)
-                        self._write_publications(tmp, merger.merge(self._existing_in_memory()))
-                else:
-                    self._write_publications(tmp, merger.merge(self._existing_in_memory()))
+                    existing = self._existing_in_memory()
+                self._write_publications(tmp, merger.merge(existing))
                 if pq.read_metadata(tmp).num_rows != merger.counts["total"] or not (
                     pq.read_schema(tmp).equals(PUBLICATIONS_SCHEMA, check_metadata=False)
                 ):
