@@ -247,7 +247,12 @@ def _drop_trailing_period(text: str) -> str:
     return text[:-1]
 
 
-@functools.lru_cache(maxsize=65536)
+# Bylines repeat (a publication's teasers and page, frequent authors); a bounded cache keeps
+# the hits and keeps memory flat however large the site.
+SPLIT_CACHE_SIZE = 4_096
+
+
+@functools.lru_cache(maxsize=SPLIT_CACHE_SIZE)
 def _split(raw: str) -> AuthorSplit:
     text = normalize_whitespace(strip_markup(raw) if has_markup(raw) else raw, multiline=True)
     if text is None:
@@ -328,6 +333,9 @@ class AuthorsPipeline:
 
     def __init__(self, *, stats: StatsCollector | None = None) -> None:
         self.stats = stats
+        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
+        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
+        self._inc_value = stats.inc_value if stats is not None else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuthorsPipeline:
@@ -338,8 +346,8 @@ class AuthorsPipeline:
         return cls(stats=crawler.stats)
 
     def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)
+        if self._inc_value is not None:
+            self._inc_value(key)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)

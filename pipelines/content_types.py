@@ -223,6 +223,9 @@ class ContentTypePipeline:
     ) -> None:
         self.map = make_mapper(extra)
         self.stats = stats
+        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
+        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
+        self._inc_value = stats.inc_value if stats is not None else None
         self._logged_unknown: set[str] = set()
 
     @classmethod
@@ -235,8 +238,8 @@ class ContentTypePipeline:
         return cls(extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA", {}), stats=crawler.stats)
 
     def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)
+        if self._inc_value is not None:
+            self._inc_value(key)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)

@@ -158,7 +158,7 @@ DATEPARSER_PERIODS: Mapping[str, str] = {
 # glued digits ("20210415").
 DATEPARSER_PARSERS = ["custom-formats", "absolute-time"]
 
-PARSE_CACHE_SIZE = 16_384
+PARSE_CACHE_SIZE = 4_096
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +399,9 @@ class DatePipeline:
         self.languages = tuple(languages)
         self.min_year = min_year
         self.stats = stats
+        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
+        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
+        self._inc_value = stats.inc_value if stats is not None else None
         # Build the dateparser instance now: a bad language code fails here, not mid-crawl.
         _date_data_parser(self.languages, self.order, self.today)
 
@@ -430,8 +433,8 @@ class DatePipeline:
         )
 
     def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)
+        if self._inc_value is not None:
+            self._inc_value(key)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)

@@ -222,6 +222,9 @@ class BoilerplateRule:
     whole: re.Pattern[str] | None = None
     test: Callable[[str], bool] | None = None
     inline: re.Pattern[str] | None = None
+    # Literal substrings of which every ``inline`` match holds at one: a text holding none is
+    # not searched (five regex passes over every body cost more than these substring tests).
+    inline_needs: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         if self.whole is not None and self.whole.fullmatch(text):
@@ -438,6 +441,7 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
         "text dumps, often twice, and must never be read as a publication date.",
         whole=re.compile(r"(?:E\.g\.,?\s*(?:\d{1,2}/\d{1,2}/\d{2,4})?\s*)+", _I),
         inline=re.compile(r"(?<!\S)E\.g\.,\s*\d{1,2}/\d{1,2}/\d{2,4}(?!\S)"),
+        inline_needs=("E.g.,",),
     ),
     BoilerplateRule(
         "pager_heading",
@@ -506,6 +510,7 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
             r"\b(?:Read more|Read More|Continue reading|Leer más)[ \t]*+[»›>…]?[ \t]*+$",
             re.MULTILINE,
         ),
+        inline_needs=("Read more", "Read More", "Continue reading", "Leer más"),
     ),
     BoilerplateRule(
         "translation_link",
@@ -545,6 +550,7 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
         inline=re.compile(
             r"©[ \t]*+\d{4}(?:[ \t]*+[-–][ \t]*+\d{4})?[^\n©]{0,100}?All rights reserved\.?"
         ),
+        inline_needs=("©",),
     ),
     BoilerplateRule(
         "site_chrome",
@@ -560,6 +566,7 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
             r"(?<!\S)[|–-][ \t]++(?:migrationpolicy\.org|Migration Policy Institute)[ \t]*+$",
             re.MULTILINE,
         ),
+        inline_needs=("migrationpolicy.org", "Migration Policy Institute"),
     ),
     BoilerplateRule(
         "markup_class_name",
@@ -587,6 +594,7 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
         ),
         test=_is_slash_credit,
         inline=re.compile(r"\((?:Photos?|Fotos?|Photo credit|Credit):[^()\n]{1,100}\)"),
+        inline_needs=("(Photo", "(Foto", "(Credit"),
     ),
     BoilerplateRule(
         "file_name_caption",
@@ -597,11 +605,17 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
 
 RULES_BY_NAME: Mapping[str, BoilerplateRule] = {rule.name: rule for rule in BOILERPLATE_RULES}
 _INLINE_PATTERNS = tuple(
-    (rule.name, rule.inline) for rule in BOILERPLATE_RULES if rule.inline is not None
+    (rule.name, rule.inline, rule.inline_needs)
+    for rule in BOILERPLATE_RULES
+    if rule.inline is not None
 )
 
+# Bounded caches of the pure cleaners: labels, dates, titles and bylines repeat across a site;
+# a cache that fills early keeps memory flat however large the site grows.
+CLEAN_CACHE_SIZE = 4_096
 
-@functools.lru_cache(maxsize=16384)
+
+@functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)
 def _whole_rule(text: str) -> str | None:
     # ``text`` is already one normalized line of at most MAX_BOILERPLATE_CHARS characters.
     for rule in BOILERPLATE_RULES:
@@ -630,7 +644,9 @@ def strip_boilerplate(text: str | None) -> tuple[str | None, list[str]]:
     if not isinstance(text, str) or not text:
         return None, []
     fired: list[str] = []
-    for name, pattern in _INLINE_PATTERNS:
+    for name, pattern, needs in _INLINE_PATTERNS:
+        if needs and not any(literal in text for literal in needs):
+            continue
         text, count = pattern.subn("", text)
         fired.extend([name] * count)
     kept: list[str] = []
@@ -663,7 +679,7 @@ def _clean(text: str, multiline: bool) -> tuple[str | None, tuple[str, ...]]:
     return cleaned, tuple(fired)
 
 
-_clean_cached = functools.lru_cache(maxsize=16384)(_clean)
+_clean_cached = functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)(_clean)
 
 
 def clean_text(text: str | None, *, multiline: bool = False) -> tuple[str | None, list[str]]:
@@ -684,7 +700,7 @@ def _clean_byline(text: str) -> tuple[str | None, tuple[str, ...]]:
     return (None, (name,)) if name else (cleaned, ())
 
 
-_clean_byline_cached = functools.lru_cache(maxsize=16384)(_clean_byline)
+_clean_byline_cached = functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)(_clean_byline)
 
 
 def clean_byline(text: str | None) -> tuple[str | None, list[str]]:
@@ -748,6 +764,20 @@ def _drop_tags(text: str, *, multiline: bool) -> str | None:
     return " ".join(text.split()) or None
 
 
+@dataclass(frozen=True, slots=True)
+class _Cleaning:
+    """What cleaning one field value gives: the value, the stats keys to count (in order) and,
+    when a non-blank value was emptied, the rules that did it (for the debug log)."""
+
+    value: str | None
+    stats: tuple[str, ...]
+    emptied_by: tuple[str, ...] | None = None
+
+
+# Distinct (field, short value) pairs remembered by one TextPipeline; a full cache starts over.
+FIELD_CACHE_SIZE = 4_096
+
+
 class TextPipeline:
     """Clean the text fields of every item in place (see the module docstring)."""
 
@@ -763,6 +793,10 @@ class TextPipeline:
         self.max_chars = max_chars
         self.max_body_chars = max_body_chars
         self.stats = stats
+        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
+        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
+        self._inc_value = stats.inc_value if stats is not None else None
+        self._cache: dict[tuple[str, str], _Cleaning] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TextPipeline:
@@ -778,16 +812,36 @@ class TextPipeline:
         )
 
     def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)
+        if self._inc_value is not None:
+            self._inc_value(key)
 
     def _clean_field(self, field: str, raw: Any) -> str | None:
+        """``raw`` cleaned, its stats counted. Short strings are cached per field (labels,
+        dates, titles and bylines repeat across a site): a repeat costs one dict lookup."""
+        if type(raw) is str and len(raw) <= CLEAN_CACHE_MAX_CHARS:
+            key = (field, raw)
+            cleaning = self._cache.get(key)
+            if cleaning is None:
+                if len(self._cache) >= FIELD_CACHE_SIZE:
+                    self._cache.clear()
+                cleaning = self._cache[key] = self._cleaning(field, raw)
+        else:
+            cleaning = self._cleaning(field, raw)
+        for key in cleaning.stats:
+            self._inc(key)
+        if cleaning.emptied_by is not None:
+            logger.debug("%s %r emptied by %s", field, raw[:80], cleaning.emptied_by)
+        return cleaning.value
+
+    def _cleaning(self, field: str, raw: Any) -> _Cleaning:
+        """The cleaned value of one field and the stats keys to count, in order."""
+        counted: list[str] = []
         text = _as_text(raw)
         if text is None:
-            return None
+            return _Cleaning(None, ())
         if has_markup(text):
             text = strip_markup(text)
-            self._inc(f"regmig/text/markup/{field}")
+            counted.append(f"regmig/text/markup/{field}")
         cleaned, fired = _clean_once(field, text)
         # Escaped markup ("&lt;script&gt;", or "&amp;lt;b&amp;gt;" in a meta tag) turns into
         # tags only when the cleaning unescapes it: strip and clean again, a few times, then
@@ -795,22 +849,22 @@ class TextPipeline:
         for _ in range(MAX_MARKUP_ROUNDS):
             if cleaned is None or not has_markup(cleaned):
                 break
-            self._inc(f"regmig/text/markup/{field}")
+            counted.append(f"regmig/text/markup/{field}")
             cleaned, more = _clean_once(field, strip_markup(cleaned))
             fired += more
         if cleaned is not None and has_markup(cleaned):
             cleaned = _drop_tags(cleaned, multiline=field in (BODY_FIELD, AUTHORS_FIELD))
-        for name in fired:
-            self._inc(f"regmig/text/removed/{name}")
+        counted.extend(f"regmig/text/removed/{name}" for name in fired)
         if cleaned is not None:
             limit = self.max_body_chars if field == BODY_FIELD else self.max_chars
             if len(cleaned) > limit:
                 cleaned = truncate_at_word(cleaned, limit)
-                self._inc(f"regmig/text/truncated/{field}")
+                counted.append(f"regmig/text/truncated/{field}")
+        emptied_by = None
         if cleaned is None and text.strip():
-            self._inc(f"regmig/text/emptied/{field}")
-            logger.debug("%s %r emptied by %s", field, text[:80], fired)
-        return cleaned
+            counted.append(f"regmig/text/emptied/{field}")
+            emptied_by = tuple(fired)
+        return _Cleaning(cleaned, tuple(counted), emptied_by)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)

@@ -93,7 +93,7 @@ def _clean_path(path: str) -> str:
 
 # Pure functions of a string, called for every link of every page: the same links repeat
 # on every listing page, so their results are cached.
-_cached = functools.lru_cache(maxsize=1 << 14)
+_cached = functools.lru_cache(maxsize=1 << 12)
 
 
 @_cached

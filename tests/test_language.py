@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import pytest
@@ -617,3 +618,69 @@ def test_pipeline_can_be_disabled() -> None:
 def test_pipeline_rejects_unknown_languages_at_start() -> None:
     with pytest.raises(ValueError, match="no profile"):
         make_pipeline(REGMIG_LANGUAGE_LANGUAGES=["en", "klingon"])
+
+
+# Texts langdetect finds hard or odd: mixed languages, capitals runs, accents, other scripts,
+# URLs and e-mail addresses (removed first), combining marks, nothing to go on.
+DETECTOR_EDGE_TEXTS = [
+    *(text for text, _ in SAMPLE_TITLES_AND_SUMMARIES),
+    " ".join(MIXED),
+    SPANISH_TITLE + " " + ENGLISH_TITLE,
+    "MPI USA-MEXICO BORDER REPORT and the NAFTA",
+    "Olga Sánchez Cordero Video, Audio February 28, 2019",
+    "¿Qué pasa? ¡Ñandú! émigré naïve café",
+    "see https://www.migrationpolicy.org/research/x and mail info@example.org now",
+    "Привет мир, это текст",
+    "日本語のテキストとカタカナ",
+    "Vie\u0301t Nam ho\u0323c",
+    "a  b   c",
+    "x",
+    "12/08/2021",
+    "",
+]
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_fast_detector_answers_as_langdetect_on_any_text(text: str) -> None:
+    check_fast_detector_against_langdetect(text)
+
+
+@pytest.mark.parametrize("text", DETECTOR_EDGE_TEXTS)
+def test_fast_detector_answers_as_langdetect(text: str) -> None:
+    check_fast_detector_against_langdetect(text)
+
+
+def check_fast_detector_against_langdetect(text: str) -> None:
+    # FastDetector promises langdetect's exact (language, probability), whatever the seed and
+    # the language set.
+    for languages in (("en", "es"), ("es", "en"), ("en", "es", "de")):
+        fast = language.fast_detector(languages)
+        if fast is None:
+            pytest.skip("this Python's random.choice differs: FastDetector is not used")
+        for seed in (0, 1, 42):
+            expected = language._langdetect_itself(text, languages, seed)
+            assert fast.best(text, seed) == expected
+
+
+@pytest.mark.skipif(
+    sys.implementation.name != "cpython" or not (3, 10) <= sys.version_info[:2] <= (3, 13),
+    reason="FastDetector's inlined draw is checked against CPython 3.10-3.13",
+)
+def test_this_pythons_random_draws_as_fast_detector_assumes() -> None:
+    assert language._inlined_choice_is_randoms()
+    assert language.fast_detector(("en", "es")) is not None
+
+
+def test_a_python_whose_random_differs_falls_back_to_langdetect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(language, "_inlined_choice_is_randoms", lambda: False)
+    language.fast_detector.cache_clear()
+    try:
+        assert language.fast_detector(("en", "es")) is None
+        for text in (ENGLISH_TITLE, SPANISH_TITLE, "12/08/2021"):
+            expected = language._langdetect_itself(text, ("en", "es"), 0)
+            assert language._langdetect(text, ("en", "es"), 0) == expected
+    finally:
+        language.fast_detector.cache_clear()

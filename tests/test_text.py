@@ -600,3 +600,43 @@ def test_pipeline_works_on_plain_dicts_and_odd_types() -> None:
 def test_pipeline_can_be_disabled() -> None:
     with pytest.raises(NotConfigured):
         _pipeline(REGMIG_TEXT_ENABLED=False)
+
+
+# Fragments that make inline boilerplate, and the text around it.
+INLINE_FRAGMENTS = (
+    "E.g., 12/08/2021",
+    "Read more »",
+    "Read More",
+    "Continue reading",
+    "Leer más",
+    "© 2001-2022 Migration Policy Institute. All rights reserved.",
+    "©2021 All rights reserved",
+    " | migrationpolicy.org",
+    " – Migration Policy Institute",
+    "(Photo: IOM/Angela Wells)",
+    "(Fotos: Eric Chan)",
+    "(Credit: UNHCR)",
+    "(Photo credit: x)",
+    "read more",
+    "Photo: x",
+    "migration policy",
+    "\n",
+    " ",
+    "\t",
+    "-",
+    "The report examines migration.",
+)
+
+
+@given(st.lists(st.sampled_from(INLINE_FRAGMENTS), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_inline_rules_match_only_text_holding_their_literals(parts: list[str]) -> None:
+    # strip_boilerplate skips an inline pattern when none of its rule's ``inline_needs``
+    # occurs: exact only if every match holds one of them.
+    text = "".join(parts)
+    for rule in BOILERPLATE_RULES:
+        if rule.inline is None:
+            continue
+        assert rule.inline_needs
+        for match in rule.inline.finditer(text):
+            assert any(literal in match.group(0) for literal in rule.inline_needs), rule.name
