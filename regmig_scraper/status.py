@@ -10,8 +10,9 @@ code  meaning
       ``REGMIG_MIN_FILL_RATES`` (nothing is written then), or the dataset could not be
       written
 2     usage error (bad arguments or settings)
-3     partial failure with ``REGMIG_STRICT``: publications written, but pages failed or the
-      spider raised errors
+3     partial failure with ``REGMIG_STRICT``: publications written, but pages failed, the
+      spider raised errors, or the run reached ``REGMIG_MAX_LISTING_PAGES`` (links not
+      followed)
 4     the output directory is locked by another run
 ====  =====================================================================================
 
@@ -34,6 +35,10 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_LOCKED = 4
+
+# Listing links the run did not follow because it reached REGMIG_MAX_LISTING_PAGES: unlike a
+# capped pager (usually a "last" link into nowhere), this cuts a real crawl short.
+LIMIT_REACHED = "regmig/listing/limit_reached"
 
 # Stats prefixes that count pages or records we could not use, and why.
 DROP_PREFIXES = (
@@ -102,7 +107,15 @@ def decide_exit(
     if publications == 0:
         return EXIT_FAILED, "no publication was produced"
     failed = failed_count(stats)
-    if failed:
-        message = f"{publications} publications written; {failed} pages failed (see errors)"
+    not_followed = int(stats.get(LIMIT_REACHED, 0) or 0)
+    if failed or not_followed:
+        message = f"{publications} publications written"
+        if failed:
+            message += f"; {failed} pages failed (see errors)"
+        if not_followed:
+            message += (
+                f"; {not_followed} listing links not followed: REGMIG_MAX_LISTING_PAGES "
+                "reached, the crawl is incomplete"
+            )
         return (EXIT_PARTIAL if strict else EXIT_OK), message
     return EXIT_OK, f"{publications} publications written"

@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from regmig_scraper.status import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, decide_exit
 from tests.hostile_server import (
@@ -546,6 +548,15 @@ def test_endless_tabs_stop_at_max_listing_pages(tmp_path: Path) -> None:
     stats = json.loads(pd.read_parquet(tmp_path / "runs").iloc[-1]["stats_json"])
     assert stats["regmig/listing/limit_reached"] > 0
     assert stats["regmig/listing/pages"] == 12
+    # an incomplete crawl says so, and a strict run fails on it
+    assert "REGMIG_MAX_LISTING_PAGES (12) reached" in result.stderr
+    assert "listing links not followed: REGMIG_MAX_LISTING_PAGES reached" in result.stderr
+    with serving_hostile() as server:
+        strict = regmig(
+            "crawl", "--start-url", server.url + ENDLESS_TABS_PATH, "--output", str(tmp_path),
+            **{**BOUNDS, "REGMIG_MAX_LISTING_PAGES": "12", "REGMIG_STRICT": "true"},
+        )  # fmt: skip
+    assert strict.returncode == EXIT_PARTIAL, strict.stderr[-3000:]
 
 
 # --- the pieces the crawl relies on (no server) ----------------------------------------------
@@ -565,6 +576,14 @@ FAILED_STATS = {"regmig/listing/pages": 3, "regmig/pages/failed/http_404": 1}
         ({"regmig/listing/pages": 3}, 5, "finished", True, EXIT_OK),
         (FAILED_STATS, 5, "finished", False, EXIT_OK),  # partial: reported, exit 0
         (FAILED_STATS, 5, "finished", True, EXIT_PARTIAL),  # partial, strict
+        # the listing page limit cut the crawl short: incomplete, like a failed page
+        ({"regmig/listing/pages": 3, "regmig/listing/limit_reached": 2}, 5, "finished", True,
+         EXIT_PARTIAL),
+        ({"regmig/listing/pages": 3, "regmig/listing/limit_reached": 2}, 5, "finished", False,
+         EXIT_OK),
+        # a capped pager ("last" into nowhere) is only counted
+        ({"regmig/listing/pages": 3, "regmig/listing/pager_capped": 2}, 5, "finished", True,
+         EXIT_OK),
         ({"regmig/listing/pages": 3, "spider_exceptions/ValueError": 1,
           "spider_exceptions/count": 1}, 5, "finished", True, EXIT_PARTIAL),
         # retried and then fetched: not a failure, even when strict
@@ -684,6 +703,41 @@ def test_join_url(href: str | None, joined: str | None) -> None:
     from regmig_scraper.sites.markup import join_url
 
     assert join_url("https://www.migrationpolicy.org/programs/p", href) == joined
+
+
+BASES = (
+    "https://www.migrationpolicy.org/programs/p",
+    "https://www.migrationpolicy.org/programs/p/?qt-tabs=1&page=0%2C2#top",
+    "http://127.0.0.1:8080/a/b/../c;params?x=1",
+    "https://user@[::1]:8000",
+    "https://www.migrationpolicy.org",
+)
+HREF_PARTS = st.sampled_from(
+    ["/", "//", "http://", "https://", "..", ".", "?", "#", ";", "%2F", "a", "b/", "[::1", ":"]
+)
+
+
+@given(
+    st.sampled_from(BASES),
+    st.lists(HREF_PARTS, max_size=8).map("".join) | st.text(max_size=30),
+)
+def test_join_url_cache_gives_what_urljoin_gives(base: str, href: str) -> None:
+    """The cache keys on part of the base only where the rest cannot change the result."""
+    from urllib.parse import urljoin, urlsplit
+
+    from regmig_scraper.sites.markup import join_url
+
+    stripped = href.strip()
+    try:
+        expected = urljoin(base, stripped)
+        urlsplit(expected)
+    except ValueError:
+        expected = None
+    if not href or stripped.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+        expected = None
+    if expected is not None and not expected.startswith(("http://", "https://")):
+        expected = None
+    assert join_url(base, href) == expected
 
 
 def test_listing_rows_without_usable_links_are_skipped_by_reason() -> None:

@@ -8,6 +8,8 @@ Whitespace is left for the text pipeline to normalize.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -119,23 +121,45 @@ def link_href(selector: Selector, rel: str) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def join_url(base_url: str, href: str | None) -> str | None:
-    """``href`` made absolute against ``base_url`` if the result is an http(s) URL, else None.
+JOIN_CACHE_SIZE = 4_096  # listing pages repeat the same links page after page
+_NETLOC = re.compile(r"https?://[^/?#]")  # an absolute link with a host
 
-    A link no URL parser accepts (``http://[::1``, an unbalanced IPv6 bracket) is None too:
-    one broken link on a page must not cost the page.
-    """
-    if not href:
-        return None
-    href = href.strip()
-    if href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
-        return None
+
+@functools.lru_cache(maxsize=JOIN_CACHE_SIZE)
+def _join(base_url: str, href: str) -> str | None:
     try:
         url = urljoin(base_url, href)
         urlsplit(url)
     except ValueError:
         return None
     return url if url.startswith(("http://", "https://")) else None
+
+
+def _origin(url: str) -> str:
+    """``scheme://host`` of an absolute URL (all of it when it has no path)."""
+    start = url.find("//")
+    end = url.find("/", start + 2) if start >= 0 else -1
+    return url if end < 0 else url[:end]
+
+
+def join_url(base_url: str, href: str | None) -> str | None:
+    """``href`` made absolute against ``base_url`` if the result is an http(s) URL, else None.
+
+    A link no URL parser accepts (``http://[::1``, an unbalanced IPv6 bracket) is None too:
+    one broken link on a page must not cost the page. Cached on only the part of the base
+    that decides the result (none of it for an absolute link, its origin for a root-relative
+    one), so the links every listing page repeats are joined once.
+    """
+    if not href:
+        return None
+    href = href.strip()
+    if href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+        return None
+    if href.startswith(("http://", "https://")) and _NETLOC.match(href):
+        base_url = base_url[: base_url.find(":") + 1]  # only its scheme matters
+    elif href.startswith("/") and not href.startswith("//"):
+        base_url = _origin(base_url)
+    return _join(base_url, href)
 
 
 def absolute(base_url: str, hrefs: Iterable[str | None]) -> list[str]:

@@ -48,6 +48,7 @@ from twisted.python.failure import Failure
 
 from regmig_scraper.sites.base import SiteExtractor, get_site
 from regmig_scraper.sites.encoding import repair_encoding
+from regmig_scraper.status import LIMIT_REACHED
 from regmig_scraper.urls import normalize_url, page_vector_of
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class ProgramSpider(scrapy.Spider):
         self.max_listing_pages = 0
         # Listing URLs requested so far: bounded by max_listing_pages.
         self._listing_requested: set[str] = set()
+        self._limit_warned = False  # REGMIG_MAX_LISTING_PAGES reached: warned once
         # What this crawl already handled: memory grows with the site's publications (a
         # few dozen bytes each), not with its listing pages.
         self._publications_requested: set[str] = set()
@@ -164,7 +166,14 @@ class ProgramSpider(scrapy.Spider):
             if url in self._listing_requested:
                 continue  # already requested (Scrapy's duplicate filter would drop it too)
             if len(self._listing_requested) >= self.max_listing_pages:
-                self._inc("regmig/listing/limit_reached")
+                if not self._limit_warned:
+                    self._limit_warned = True
+                    self.logger.warning(
+                        "REGMIG_MAX_LISTING_PAGES (%s) reached: further listing pages are not "
+                        "followed and the crawl will be incomplete",
+                        self.max_listing_pages,
+                    )
+                self._inc(LIMIT_REACHED)
                 continue
             self._listing_requested.add(url)
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
