@@ -203,9 +203,9 @@ def _run_stage(pipeline: Any, items: list[Any]) -> tuple[list[Any], int]:
 
 
 def _as_items(records: Sequence[dict[str, Any]]) -> list[Any]:
-    from regmig_scraper.items import PublicationRecord
+    from regmig_scraper.items import new_record
 
-    return [PublicationRecord(**copy.deepcopy(r)) for r in records]
+    return [new_record(**copy.deepcopy(r)) for r in records]
 
 
 def _stage_rate(name: str, count: int, cpu: float, **extra: Any) -> dict[str, Any]:

@@ -48,8 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
-
+from pipelines import record_fields, stats_counter
 from pipelines.text import has_markup, normalize_whitespace, strip_markup
 
 if TYPE_CHECKING:
@@ -333,9 +332,7 @@ class AuthorsPipeline:
 
     def __init__(self, *, stats: StatsCollector | None = None) -> None:
         self.stats = stats
-        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
-        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
-        self._inc_value = stats.inc_value if stats is not None else None
+        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuthorsPipeline:
@@ -350,7 +347,7 @@ class AuthorsPipeline:
             self._inc_value(key)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         raw = adapter.get("authors_raw")
         if isinstance(raw, list | tuple):
             raw = "\n".join(str(v) for v in raw if v is not None)

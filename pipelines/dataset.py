@@ -45,6 +45,7 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from pipelines import stats_counter
 from pipelines.language import LanguagePipeline
 from regmig_scraper import __version__
 from regmig_scraper.dataset.merge import (
@@ -203,6 +204,7 @@ class DatasetPipeline:
             settings.getdict("REGMIG_MIN_FILL_RATES", DEFAULT_MIN_FILL_RATES),
             PUBLICATIONS_INPUT_SCHEMA.names,
         )
+        self._count_staged = stats_counter(crawler.stats)
         self.started_at = dt.datetime.now(dt.UTC)
         self.crawl_id = settings.get("REGMIG_CRAWL_ID") or new_crawl_id(self.started_at)
         self.store = DatasetStore(self.output)
@@ -272,7 +274,7 @@ class DatasetPipeline:
         else:
             assert self.staging is not None
             self.staging.add(dict(item))
-        self.crawler.stats.inc_value("regmig/dataset/staged")
+        self._count_staged("regmig/dataset/staged")
         return item
 
     def _suspend(self, reason: str) -> None:

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
+from pipelines import record_fields, stats_counter
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -399,9 +399,7 @@ class DatePipeline:
         self.languages = tuple(languages)
         self.min_year = min_year
         self.stats = stats
-        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
-        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
-        self._inc_value = stats.inc_value if stats is not None else None
+        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
         # Build the dateparser instance now: a bad language code fails here, not mid-crawl.
         _date_data_parser(self.languages, self.order, self.today)
 
@@ -437,7 +435,7 @@ class DatePipeline:
             self._inc_value(key)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         parsed = self._parse(adapter.get("date_raw"))
         adapter["published"] = parsed.value
         adapter["date_precision"] = parsed.precision

@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
+from pipelines import record_fields, stats_counter
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -473,9 +473,7 @@ class LanguagePipeline:
         self.seed = seed
         self.min_confidence = min_confidence
         self.stats = stats
-        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
-        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
-        self._inc_value = stats.inc_value if stats is not None else None
+        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
         # Load the profiles now (once per process): a bad code fails here, not on the first item.
         detector_factory(self.languages)
 
@@ -519,7 +517,7 @@ class LanguagePipeline:
         return detect
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         if adapter.get("source") == "listing":
             # A teaser's language only matters when its publication's page, which has far
             # more text, could not be read: the dataset pipeline decides it then.

@@ -48,11 +48,11 @@ import html
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
+from pipelines import record_fields, stats_counter
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -287,6 +287,20 @@ FILE_NAME_WEAK_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+def _inline_flags(pattern: re.Pattern[str]) -> str:
+    flags = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+    return "".join(letter for flag, letter in flags if pattern.flags & flag)
+
+
+def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One alternation of ``patterns``, each with its own flags: one regex call instead of one
+    per pattern, for the many strings that match none."""
+    return re.compile("|".join(f"(?{_inline_flags(p)}:{p.pattern})" for p in patterns))
+
+
+_ANY_STRONG_SHAPE = _any_of(pattern for _, pattern in FILE_NAME_STRONG_SHAPES)
+
+
 def _words(text: str) -> list[str]:
     return text.replace("_", " ").split()
 
@@ -306,7 +320,7 @@ def looks_like_file_name(text: str) -> bool:
         return False
     if text[-1] in ".!?" and len(tokens) >= 4:  # a sentence, even a short one
         return False
-    if any(pattern.search(text) for _, pattern in FILE_NAME_STRONG_SHAPES):
+    if _ANY_STRONG_SHAPE.search(text):
         return True
     words = _words(text)
     if not words:  # only underscores
@@ -609,15 +623,29 @@ _INLINE_PATTERNS = tuple(
     for rule in BOILERPLATE_RULES
     if rule.inline is not None
 )
+# Every inline rule's literal cues at once, when each rule has some: a text with none of them
+# (most bodies) skips the inline rules in one search.
+_ANY_INLINE_CUE: re.Pattern[str] | None = (
+    re.compile("|".join(re.escape(cue) for _, _, needs in _INLINE_PATTERNS for cue in needs))
+    if all(needs for _, _, needs in _INLINE_PATTERNS)
+    else None
+)
 
 # Bounded caches of the pure cleaners: labels, dates, titles and bylines repeat across a site;
 # a cache that fills early keeps memory flat however large the site grows.
 CLEAN_CACHE_SIZE = 4_096
 
 
+# Every rule's ``whole`` pattern in one alternation: most lines match none.
+_ANY_WHOLE = _any_of(rule.whole for rule in BOILERPLATE_RULES if rule.whole is not None)
+_TESTED_RULES = tuple(rule for rule in BOILERPLATE_RULES if rule.test is not None)
+
+
 @functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)
 def _whole_rule(text: str) -> str | None:
     # ``text`` is already one normalized line of at most MAX_BOILERPLATE_CHARS characters.
+    if _ANY_WHOLE.fullmatch(text) is None:  # then only a rule's test can match, in rule order
+        return next((rule.name for rule in _TESTED_RULES if rule.test(text)), None)
     for rule in BOILERPLATE_RULES:
         if rule.matches(text):
             return rule.name
@@ -644,7 +672,8 @@ def strip_boilerplate(text: str | None) -> tuple[str | None, list[str]]:
     if not isinstance(text, str) or not text:
         return None, []
     fired: list[str] = []
-    for name, pattern, needs in _INLINE_PATTERNS:
+    inline = _INLINE_PATTERNS if _ANY_INLINE_CUE is None or _ANY_INLINE_CUE.search(text) else ()
+    for name, pattern, needs in inline:
         if needs and not any(literal in text for literal in needs):
             continue
         text, count = pattern.subn("", text)
@@ -793,9 +822,7 @@ class TextPipeline:
         self.max_chars = max_chars
         self.max_body_chars = max_body_chars
         self.stats = stats
-        # Bound once: each ``stats.inc_value`` lookup goes through Scrapy's
-        # ``StatsCollector.__getattribute__``, a measurable cost when paid per item.
-        self._inc_value = stats.inc_value if stats is not None else None
+        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
         self._cache: dict[tuple[str, str], _Cleaning] = {}
 
     @classmethod
@@ -867,7 +894,7 @@ class TextPipeline:
         return _Cleaning(cleaned, tuple(counted), emptied_by)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         for field in (*SINGLE_LINE_FIELDS, BODY_FIELD, AUTHORS_FIELD):
             raw = adapter.get(field)
             if raw is None:

@@ -3,13 +3,17 @@
 A ``PublicationRecord`` is one *sighting* of a publication: either a teaser row on a
 listing page (``source="listing"``) or the publication's own page (``source="page"``).
 The spider fills the raw fields only; pipelines add the normalized ones; the dataset
-pipeline groups the sightings of one publication and merges them into a single row.
+pipeline groups the sightings of one publication and merges them into a single row. The
+class declares the fields; the spider yields each record as a plain dict of them
+(``new_record``), the cheapest item for the pipelines to read and write.
 
 Raw fields keep what the page said (``date_raw``, ``content_type_label``,
 ``authors_raw``) so that a bad parse can always be traced back.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import scrapy
 
@@ -55,3 +59,20 @@ class PublicationRecord(scrapy.Item):
     date_flag = scrapy.Field()  # why a date was not parsed: "unparsed", "implausible", ...
     posted = scrapy.Field()  # datetime.date of posted_raw, or None
     authors = scrapy.Field()  # list[str]
+
+
+Record = dict[str, Any]  # a sighting as the spider yields it: ``PublicationRecord``'s fields
+RECORD_FIELDS: frozenset[str] = frozenset(PublicationRecord.fields)
+
+
+def new_record(**fields: Any) -> Record:
+    """A sighting as the spider yields it: a plain dict of ``PublicationRecord`` fields.
+
+    A dict, because every pipeline reads and writes several fields of every record (see
+    ``pipelines.record_fields``). Field names are checked as ``PublicationRecord`` checks them
+    (KeyError).
+    """
+    unknown = fields.keys() - RECORD_FIELDS
+    if unknown:
+        raise KeyError(f"PublicationRecord does not support field(s) {sorted(unknown)}")
+    return fields

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
+from pipelines import text as text_module
 from pipelines.text import (
     BOILERPLATE_RULES,
     MAX_BOILERPLATE_CHARS,
@@ -265,6 +266,31 @@ NOT_BOILERPLATE = [
 @pytest.mark.parametrize("text", NOT_BOILERPLATE)
 def test_is_not_boilerplate(text: str) -> None:
     assert is_boilerplate(text) is None
+
+
+def _first_rule_one_by_one(text: str) -> str | None:
+    return next((rule.name for rule in BOILERPLATE_RULES if rule.matches(text)), None)
+
+
+BOILERPLATE_WORDS = st.sampled_from(
+    [text for text, _ in BOILERPLATE_CASES] + NOT_BOILERPLATE + ["E.g.,", "Pages", "_", "jpg"]
+)
+
+
+@pytest.mark.parametrize(
+    "text", [text for text, _ in BOILERPLATE_CASES] + NOT_BOILERPLATE + ["", "x", "next ›"]
+)
+def test_the_combined_rule_check_finds_the_first_rule_as_the_rules_do(text: str) -> None:
+    # _whole_rule asks one alternation of every ``whole`` pattern before the rules one by one
+    assert text_module._whole_rule(text) == _first_rule_one_by_one(text)
+
+
+@given(
+    st.lists(BOILERPLATE_WORDS | st.text(max_size=12), max_size=4).map(" ".join)
+    | st.text(max_size=60)
+)
+def test_the_combined_rule_check_agrees_on_any_line(text: str) -> None:
+    assert text_module._whole_rule(text) == _first_rule_one_by_one(text)
 
 
 @pytest.mark.parametrize("text", [None, "", "   ", "x" * (MAX_BOILERPLATE_CHARS + 1)])

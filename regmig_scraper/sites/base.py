@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
 
-    from regmig_scraper.items import PublicationRecord
+    from regmig_scraper.items import Record
 
 
 @dataclass
@@ -23,7 +23,7 @@ class ListingPage:
     """What one listing page holds: teaser records and the listing pages it links to."""
 
     program: str | None
-    teasers: list[PublicationRecord] = field(default_factory=list)
+    teasers: list[Record] = field(default_factory=list)
     listing_urls: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> teaser rows skipped
 
@@ -48,7 +48,7 @@ class SiteExtractor(Protocol):
         """
         ...
 
-    def extract_publication(self, response: TextResponse) -> PublicationRecord:
+    def extract_publication(self, response: TextResponse) -> Record:
         """The raw record of a publication's own page (``page_kind`` says what it is)."""
         ...
 

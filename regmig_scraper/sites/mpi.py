@@ -29,7 +29,7 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
-from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, PublicationRecord
+from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, Record, new_record
 from regmig_scraper.sites.base import ListingPage
 from regmig_scraper.sites.markup import (
     absolute,
@@ -222,7 +222,7 @@ class MpiDrupalSite:
         program: str | None,
         origin: str,
         seen: Callable[[str, str | None], bool] | None = None,
-    ) -> tuple[PublicationRecord | None, str | None]:
+    ) -> tuple[Record | None, str | None]:
         fields = _RowFields(row.root)
         link = self._teaser_link(fields, response, site_hosts)
         if link is None:
@@ -249,8 +249,8 @@ class MpiDrupalSite:
         if seen is not None and seen(url, block):
             # The block rendered this row before (on another pager page): the same view
             # display renders the same fields, so only where it was seen is new.
-            return PublicationRecord(**sighting, repeat=True), None
-        record = PublicationRecord(
+            return new_record(**sighting, repeat=True), None
+        record = new_record(
             **sighting,
             program=program,
             title=fields.title(),
@@ -315,7 +315,7 @@ class MpiDrupalSite:
     def is_publication_kind(self, page_kind: str | None) -> bool:
         return page_kind is not None and page_kind not in NOT_PUBLICATION_KINDS
 
-    def extract_publication(self, response: TextResponse) -> PublicationRecord:
+    def extract_publication(self, response: TextResponse) -> Record:
         selector = response.selector
         scope = _content_scope(selector)
         canonical_href = link_href(selector, "canonical") or meta_content(selector, "og:url")
@@ -361,7 +361,7 @@ class MpiDrupalSite:
             for u in absolute(response.url, pdf_hrefs)
             if urlsplit(u).path.lower().endswith(".pdf")
         ]
-        return PublicationRecord(
+        return new_record(
             source=SOURCE_PAGE,
             url=canonical,
             request_url=response.request.url if response.request else response.url,
