@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from scrapy.http import HtmlResponse, Request
 
@@ -39,3 +40,19 @@ def run_regmig(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[
         text=True,
         timeout=timeout,
     )
+
+
+def normalization_pipelines(**settings: Any) -> list[Any]:
+    """The crawl's normalization pipelines (``ITEM_PIPELINES`` but the dataset's), in order."""
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    from regmig_scraper import settings as project
+
+    crawler = get_crawler(settings_dict=settings)
+    ordered = sorted(project.ITEM_PIPELINES.items(), key=lambda entry: entry[1])
+    return [
+        load_object(path).from_crawler(crawler)
+        for path, _ in ordered
+        if not path.endswith(".DatasetPipeline")
+    ]

@@ -21,13 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, Request
-from scrapy.utils.test import get_crawler
 
-from pipelines.authors import AuthorsPipeline
-from pipelines.content_types import ContentTypePipeline
-from pipelines.dates import DatePipeline
-from pipelines.language import LanguagePipeline
-from pipelines.text import TextPipeline, has_markup
+from pipelines.text import has_markup
 from regmig_scraper.dataset.merge import merge_sightings
 from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA, rows_to_table
 from regmig_scraper.items import PublicationRecord
@@ -43,7 +38,7 @@ from regmig_scraper.urls import (
     parse_page_vector,
     url_key,
 )
-from tests.helpers import SITE_ROOT
+from tests.helpers import SITE_ROOT, normalization_pipelines
 
 SITE = MpiDrupalSite()
 BASE = "https://www.migrationpolicy.org"
@@ -263,17 +258,7 @@ def response_for(url: str, body: bytes, charset: str | None) -> HtmlResponse:
 
 @pytest.fixture(scope="module")
 def pipelines() -> list:
-    crawler = get_crawler(settings_dict={"REGMIG_DATES_TODAY": "2024-01-01"})
-    return [
-        cls.from_crawler(crawler)
-        for cls in (
-            TextPipeline,
-            ContentTypePipeline,
-            DatePipeline,
-            AuthorsPipeline,
-            LanguagePipeline,
-        )
-    ]
+    return normalization_pipelines(REGMIG_DATES_TODAY="2024-01-01")
 
 
 def normalized(record: PublicationRecord, pipelines: list) -> PublicationRecord:

@@ -9,14 +9,9 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines import stats_counter
-from pipelines.authors import AuthorsPipeline
-from pipelines.content_types import ContentTypePipeline
-from pipelines.dates import DatePipeline
-from pipelines.language import LanguagePipeline
-from pipelines.text import TextPipeline
 from regmig_scraper.items import PublicationRecord, new_record
 from regmig_scraper.sites.mpi import MpiDrupalSite
-from tests.helpers import saved_response
+from tests.helpers import normalization_pipelines, saved_response
 
 RAW = {
     "source": "listing",
@@ -36,17 +31,7 @@ def test_new_record_refuses_a_field_publication_record_does_not_declare() -> Non
 
 
 def test_dict_records_and_items_normalize_alike() -> None:
-    crawler = get_crawler(settings_dict={"REGMIG_DATES_TODAY": "2024-01-01"})
-    stages = [
-        cls.from_crawler(crawler)
-        for cls in (
-            TextPipeline,
-            ContentTypePipeline,
-            DatePipeline,
-            AuthorsPipeline,
-            LanguagePipeline,
-        )
-    ]
+    stages = normalization_pipelines(REGMIG_DATES_TODAY="2024-01-01")
     as_dict: Any = new_record(**copy.deepcopy(RAW))
     as_item: Any = PublicationRecord(**copy.deepcopy(RAW))
     for stage in stages:

@@ -17,8 +17,10 @@ switched in with ``os.replace`` and followed by a directory fsync. A run killed 
 Merge across runs, by ``id`` (see ``DatasetStore.commit``): new ids are added, a changed
 ``content_hash`` replaces the values (``first_seen_at`` kept), an unchanged one only moves
 ``last_seen_at`` and unions ``listing_urls``/``alternate_urls``; ids not seen are kept.
-The existing file is merge-joined in batches (``ParquetFile.iter_batches``), so memory stays
-bounded by one batch plus this run's rows.
+The existing file is merge-joined in batches (``ParquetFile.iter_batches``) with this run's
+rows; rows handed over in id order (``commit(..., ordered=True)``, as the dataset pipeline
+does) are converted and merged as they come, so memory stays bounded by a few batches
+whatever the size of the dataset or of the run. Rows in any order are sorted in memory first.
 
 No settings; no Scrapy import.
 """
