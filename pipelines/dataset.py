@@ -77,6 +77,7 @@ STATE_FILE = "regmig.json"  # in JOBDIR: crawl id, start time, stats of the earl
 JOURNAL_FILE = "records.pickle"  # in JOBDIR: every staged record, one pickle frame each
 STAGING_FILE = "staging.sqlite"  # in JOBDIR: built from the journal when the crawl finishes
 _PICKLE_PROTOCOL = 5
+ORDER_FLUSH_EVERY = 4_096  # group ids written to staging at a time by the first pass
 # Stats a resumed run does not add up: maxima keep the larger value; the rest stay this run's.
 MAX_STATS = frozenset({"request_depth_max", "memusage/max"})
 NOT_CARRIED_STATS = frozenset({"memusage/startup", "regmig/resume/interrupted"})
@@ -431,6 +432,9 @@ class DatasetPipeline:
             fill.add(row)
             projection.append(translation_key(row))
             order.append((key, row["id"]))
+            if len(order) >= ORDER_FLUSH_EVERY:
+                self.staging.set_group_order(order)
+                order.clear()
         self.staging.set_group_order(order)
         return projection, len(projection), fill
 

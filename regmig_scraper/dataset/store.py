@@ -80,7 +80,7 @@ CRAWL_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 # Rows merged per step (= one row group of the new file): about TARGET_BATCH_BYTES of
 # uncompressed data, within [MIN_BATCH_ROWS, MAX_BATCH_ROWS]. Memory is bounded by a few
 # batches, whatever the size of the dataset.
-TARGET_BATCH_BYTES = 16 << 20
+TARGET_BATCH_BYTES = 8 << 20
 MIN_BATCH_ROWS = 1_024
 MAX_BATCH_ROWS = 65_536
 READ_BUFFER_BYTES = 1 << 20  # streamed reads of the existing file
