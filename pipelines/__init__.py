@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -29,3 +30,27 @@ def stats_counter(stats: Any) -> Callable[..., None] | None:
         return None
     increment = stats.inc_value
     return getattr(increment, "__wrapped__", increment)
+
+
+class StageCounts:
+    """A pipeline's outcome counts, kept here and added to the crawl's stats by ``flush``.
+
+    Pipelines count several outcomes per item; a Counter costs a tenth of what Scrapy's
+    ``StatsCollector.inc_value`` costs per call (its ``__getattribute__`` runs for every
+    attribute it touches). Pipelines flush in ``close_spider``, which Scrapy calls before the
+    ``spider_closed`` signal where the run's summary and ``runs/`` record read the stats.
+    """
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self.counts: Counter[str] = Counter()
+
+    def inc(self, key: str) -> None:
+        self.counts[key] += 1
+
+    def flush(self) -> None:
+        """Add the counts to the crawl's stats (sorted, so the order is stable) and reset."""
+        if self.stats is not None:
+            for key, count in sorted(self.counts.items()):
+                self.stats.inc_value(key, count)
+        self.counts.clear()

@@ -48,7 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines import record_fields, stats_counter
+from pipelines import StageCounts, record_fields
 from pipelines.text import has_markup, normalize_whitespace, strip_markup
 
 if TYPE_CHECKING:
@@ -332,7 +332,7 @@ class AuthorsPipeline:
 
     def __init__(self, *, stats: StatsCollector | None = None) -> None:
         self.stats = stats
-        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
+        self.counts = StageCounts(stats)  # added to the stats in close_spider
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuthorsPipeline:
@@ -343,8 +343,10 @@ class AuthorsPipeline:
         return cls(stats=crawler.stats)
 
     def _inc(self, key: str) -> None:
-        if self._inc_value is not None:
-            self._inc_value(key)
+        self.counts.inc(key)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.counts.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pipelines import record_fields, stats_counter
+from pipelines import StageCounts, record_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -223,7 +223,7 @@ class ContentTypePipeline:
     ) -> None:
         self.map = make_mapper(extra)
         self.stats = stats
-        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
+        self.counts = StageCounts(stats)  # added to the stats in close_spider
         self._logged_unknown: set[str] = set()
 
     @classmethod
@@ -236,8 +236,10 @@ class ContentTypePipeline:
         return cls(extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA", {}), stats=crawler.stats)
 
     def _inc(self, key: str) -> None:
-        if self._inc_value is not None:
-            self._inc_value(key)
+        self.counts.inc(key)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.counts.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

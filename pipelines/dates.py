@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines import record_fields, stats_counter
+from pipelines import StageCounts, record_fields
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -399,7 +399,7 @@ class DatePipeline:
         self.languages = tuple(languages)
         self.min_year = min_year
         self.stats = stats
-        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
+        self.counts = StageCounts(stats)  # added to the stats in close_spider
         # Build the dateparser instance now: a bad language code fails here, not mid-crawl.
         _date_data_parser(self.languages, self.order, self.today)
 
@@ -431,8 +431,10 @@ class DatePipeline:
         )
 
     def _inc(self, key: str) -> None:
-        if self._inc_value is not None:
-            self._inc_value(key)
+        self.counts.inc(key)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.counts.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from pipelines import record_fields, stats_counter
+from pipelines import StageCounts, record_fields
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -473,7 +473,7 @@ class LanguagePipeline:
         self.seed = seed
         self.min_confidence = min_confidence
         self.stats = stats
-        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
+        self.counts = StageCounts(stats)  # added to the stats in close_spider
         # Load the profiles now (once per process): a bad code fails here, not on the first item.
         detector_factory(self.languages)
 
@@ -497,8 +497,10 @@ class LanguagePipeline:
         )
 
     def _inc(self, key: str) -> None:
-        if self._inc_value is not None:
-            self._inc_value(key)
+        self.counts.inc(key)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.counts.flush()
 
     def detector(self) -> Callable[[str | None, str | None], tuple[str, float]]:
         """``(title, summary) -> (language, confidence)`` with this pipeline's settings."""

@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines import record_fields, stats_counter
+from pipelines import StageCounts, record_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -822,7 +822,7 @@ class TextPipeline:
         self.max_chars = max_chars
         self.max_body_chars = max_body_chars
         self.stats = stats
-        self._inc_value = stats_counter(stats)  # bound once: see stats_counter
+        self.counts = StageCounts(stats)  # added to the stats in close_spider
         self._cache: dict[tuple[str, str], _Cleaning] = {}
 
     @classmethod
@@ -839,8 +839,10 @@ class TextPipeline:
         )
 
     def _inc(self, key: str) -> None:
-        if self._inc_value is not None:
-            self._inc_value(key)
+        self.counts.inc(key)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.counts.flush()
 
     def _clean_field(self, field: str, raw: Any) -> str | None:
         """``raw`` cleaned, its stats counted. Short strings are cached per field (labels,

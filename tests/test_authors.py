@@ -280,6 +280,7 @@ def test_pipeline_sets_authors_and_counts() -> None:
     assert items[3]["authors"] == []
     assert items[4]["authors"] == []
     assert items[0]["authors_raw"] == "By  Doris Meissner and Michelle Mittelstadt"
+    pipeline.close_spider()  # the counts reach the stats at close
     stats = crawler.stats
     assert stats.get_value("regmig/authors/split") == 2
     assert stats.get_value("regmig/authors/empty") == 3

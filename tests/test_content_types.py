@@ -202,6 +202,7 @@ def test_pipeline_sets_code_and_counts(caplog: pytest.LogCaptureFixture) -> None
         None,
     ]
     assert [item["content_type_label"] for item in items] == labels
+    pipeline.close_spider()  # the counts reach the stats at close
     stats = crawler.stats
     assert stats.get_value("regmig/content_type/mapped/report") == 2
     assert stats.get_value("regmig/content_type/mapped/webinar") == 1
@@ -217,6 +218,7 @@ def test_pipeline_reads_extra_labels_from_settings() -> None:
     item = PublicationRecord(content_type_label="Multimedia")
     pipeline.process_item(item)
     assert item["content_type"] == "video"
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/content_type/mapped/video") == 1
 
 

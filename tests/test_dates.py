@@ -322,6 +322,7 @@ def test_pipeline_sets_fields_and_counts() -> None:
         (None, None, None),
     ]
     assert items[4]["date_raw"] == "TBD"  # the raw text stays beside the parsed value
+    pipeline.close_spider()  # the counts reach the stats at close
     stats = crawler.stats
     assert stats.get_value("regmig/dates/parsed/month") == 1
     assert stats.get_value("regmig/dates/parsed/day") == 2
@@ -335,6 +336,7 @@ def test_pipeline_sets_fields_and_counts() -> None:
 def test_pipeline_counts_too_long() -> None:
     pipeline, crawler = make_pipeline()
     pipeline.process_item(PublicationRecord(date_raw="E.g., 12/08/2021 " * 20))
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/dates/failed/too_long") == 1
 
 
@@ -345,6 +347,7 @@ def test_pipeline_parses_posted_date() -> None:
     )
     pipeline.process_item(item)
     assert (item["published"], item["posted"]) == (dt.date(2022, 5, 24), dt.date(2022, 5, 18))
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/dates/posted/parsed") == 1
     no_post = PublicationRecord(date_raw="April 2021")
     pipeline.process_item(no_post)
@@ -377,6 +380,7 @@ def test_pipeline_accepts_plain_dicts_and_odd_values() -> None:
     item = {"date_raw": 2021, "posted_raw": ["April 2021"]}
     pipeline.process_item(item)
     assert (item["published"], item["date_flag"], item["posted"]) == (None, "unparsed", None)
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/dates/failed/unparsed") == 1
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
-from pipelines import stats_counter
+from pipelines import StageCounts, stats_counter
 from regmig_scraper.items import PublicationRecord, new_record
 from regmig_scraper.sites.mpi import MpiDrupalSite
 from tests.helpers import normalization_pipelines, saved_response
@@ -78,3 +78,15 @@ def test_stats_counter_takes_any_stats_collector() -> None:
     assert count is not None
     count("k")
     assert stats.values == {"k": 1}
+
+
+def test_stage_counts_reach_the_stats_when_flushed_and_only_once() -> None:
+    crawler = get_crawler()
+    counts = StageCounts(crawler.stats)
+    counts.inc("regmig/y")
+    counts.inc("regmig/y")
+    assert crawler.stats.get_value("regmig/y") is None  # kept until the spider closes
+    counts.flush()
+    counts.flush()
+    assert crawler.stats.get_value("regmig/y") == 2
+    StageCounts(None).flush()  # no stats: nothing to add to, nothing raised

@@ -553,6 +553,7 @@ def test_pipeline_sets_language_from_text_over_chrome() -> None:
     )
     pipeline.process_item(item)
     assert (item["language"], item["language_confidence"] >= 0.8) == ("es", True)
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/language/detected/es") == 1
     assert crawler.stats.get_value("regmig/language/method/text") == 1
 
@@ -567,6 +568,7 @@ def test_pipeline_falls_back_to_page_signals() -> None:
     for item in items:
         pipeline.process_item(item)
     assert [i["language"] for i in items] == ["es", "es", "en"]
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/language/method/content_lang") == 1
     assert crawler.stats.get_value("regmig/language/method/og_locale") == 1
     assert crawler.stats.get_value("regmig/language/method/html_lang") == 1
@@ -586,6 +588,7 @@ def test_pipeline_counts_undetermined_items() -> None:
     item = PublicationRecord(title=None, summary="", url="https://example.org/x")
     pipeline.process_item(item)
     assert (item["language"], item["language_confidence"]) == ("und", 0.0)
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/language/undetermined") == 1
     assert crawler.stats.get_value("regmig/language/method/und") == 1
 

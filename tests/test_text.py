@@ -569,6 +569,7 @@ def test_pipeline_cleans_fields_and_counts() -> None:
     assert item["posted_raw"] == "November 2020"
     assert item["body_text"] == "Intro.\n\nEnd."
     assert item["authors_raw"] == "By Doris Meissner\nand Michelle Mittelstadt"
+    pipeline.close_spider()  # the counts reach the stats at close
     stats = crawler.stats
     assert stats.get_value("regmig/text/removed/file_name_caption") == 1
     assert stats.get_value("regmig/text/removed/read_more") == 1
@@ -592,6 +593,7 @@ def test_pipeline_strips_markup() -> None:
     item = PublicationRecord(title="<h1>Vanishing <em>Frontiers</em></h1><script>x()</script>")
     pipeline.process_item(item)
     assert item["title"] == "Vanishing Frontiers"
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/text/markup/title") == 1
 
 
@@ -604,6 +606,7 @@ def test_pipeline_truncates_at_settings_limits() -> None:
     pipeline.process_item(item)
     assert item["summary"] == "Migration between"
     assert len(item["body_text"]) <= 30
+    pipeline.close_spider()  # the counts reach the stats at close
     assert crawler.stats.get_value("regmig/text/truncated/summary") == 1
     assert crawler.stats.get_value("regmig/text/truncated/body_text") == 1
 
