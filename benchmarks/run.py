@@ -201,9 +201,38 @@ def crawl_outcome(stats: dict[str, Any]) -> dict[str, Any]:
     return {"drops": drops, "errors": errors}
 
 
-def crawl_command(start_url: str, output: Path, extra: Sequence[str] = ()) -> list[str]:
+def crawl_result(
+    m: Measurement,
+    stats: dict[str, Any],
+    output: Path,
+    load: float | None,
+    *,
+    server_cpu: float | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """One ``regmig crawl`` run's figures: its measurement, what its stats say, ``extra``."""
+    result = _per_page(m, _responses(stats), server_cpu)
+    result.update(
+        loadavg_before=load,
+        output=str(output),
+        items=stats.get("item_scraped_count", 0),
+        publications=stats.get("regmig/dataset/publications"),
+        **extra,
+        **crawl_outcome(stats),
+    )
+    if result["status"] != "ok":
+        result["log_tail"] = _tail(m.log)
+    return result
+
+
+def crawl_command(
+    start_url: str, output: Path, extra: Sequence[str] = (), *, under: Sequence[str] = ()
+) -> list[str]:
+    """``regmig crawl`` as a subprocess command; ``under``: interpreter options before it
+    (``-m cProfile -o FILE`` for the profiled crawl)."""
     return [
         _python(),
+        *under,
         "-m",
         "regmig_scraper.cli",
         "crawl",
@@ -256,42 +285,28 @@ def run_http_crawls(
         before, load = cpu.seconds(), _loadavg()
         m = _measure("full", cmd, work, timeout)
         stats = read_crawl_stats(output)
-        runs["full"] = _per_page(m, _responses(stats), cpu.seconds() - before)
-        runs["full"].update(
-            loadavg_before=load,
-            output=str(output),
-            items=stats.get("item_scraped_count", 0),
+        runs["full"] = crawl_result(
+            m,
+            stats,
+            output,
+            load,
+            server_cpu=cpu.seconds() - before,
             elapsed_time_s=stats.get("elapsed_time_seconds"),
-            publications=stats.get("regmig/dataset/publications"),
             listing_pages=stats.get("regmig/listing/pages"),
             publication_pages=stats.get("regmig/pages/fetched"),
-            **crawl_outcome(stats),
         )
-        if runs["full"]["status"] != "ok":
-            runs["full"]["log_tail"] = _tail(m.log)
 
         # the same crawl under cProfile, for the split of its CPU by stage
         if not args.skip_profile:
             output = work / "out-profile"
             shutil.rmtree(output, ignore_errors=True)
             prof = work / "crawl.prof"
-            cmd = [
-                _python(),
-                "-m",
-                "cProfile",
-                "-o",
-                str(prof),
-                "-m",
-                "regmig_scraper.cli",
-                "crawl",
-                "--start-url",
+            cmd = crawl_command(
                 start_url,
-                "--output",
-                str(output),
-                "-s",
-                "REGMIG_POLITE=false",
-                *settings,
-            ]
+                output,
+                ["-s", "REGMIG_POLITE=false", *settings],
+                under=["-m", "cProfile", "-o", str(prof)],
+            )
             m = _measure("profile", cmd, work, timeout * 3)
             runs["profile_run"] = {
                 "status": "ok" if prof.exists() else "failed",
@@ -310,19 +325,14 @@ def run_replay(work: Path, settings: list[str], timeout: float) -> dict[str, Any
     load = _loadavg()
     m = _measure("replay", cmd, work, timeout)
     stats = read_crawl_stats(output)
-    result = _per_page(m, _responses(stats))
-    result.update(
-        loadavg_before=load,
-        output=str(output),
-        items=stats.get("item_scraped_count", 0),
-        publications=stats.get("regmig/dataset/publications"),
+    return crawl_result(
+        m,
+        stats,
+        output,
+        load,
         httpcache_hit=stats.get("httpcache/hit"),
         httpcache_ignore=stats.get("httpcache/ignore"),
-        **crawl_outcome(stats),
     )
-    if result["status"] != "ok":
-        result["log_tail"] = _tail(m.log)
-    return result
 
 
 def run_trafilatura(
