@@ -44,7 +44,7 @@ LIMIT_REACHED = "regmig/listing/limit_reached"
 DROP_PREFIXES = (
     "regmig/listing/skipped/",
     "regmig/listing/pager_capped",  # pager links past REGMIG_MAX_PAGER_PAGE
-    "regmig/listing/limit_reached",  # listing links past REGMIG_MAX_LISTING_PAGES
+    LIMIT_REACHED,  # listing links past REGMIG_MAX_LISTING_PAGES
     "regmig/dataset/dropped/",
     "item_dropped_reasons_count/",
 )
