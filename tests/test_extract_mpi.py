@@ -233,3 +233,24 @@ def test_other_views_row_styles(style: str) -> None:
     assert teaser["content_type_label"] == "Reports"
     assert teaser["date_raw"] == "May 2020"
     assert teaser["block"] == "x/page"
+
+
+def test_attributes_are_read_past_a_control_character_in_an_attribute_name() -> None:
+    """lxml keeps ``\\x08`` as an attribute name; every other attribute must still be read."""
+    from scrapy.http import HtmlResponse, Request
+
+    url = f"{BASE}/research/some-report"
+    html = (
+        '<html lang="en" \x08><head>'
+        f'<link rel="canonical" href="{url}">'
+        '<link rel="alternate" hreflang="es" \x08 href="/research/algun-informe">'
+        "</head><body><h1>Some report</h1>"
+        '<div class="field-name-field-translation" \x08><a href="/research/otro" hreflang="es"'
+        " \x08>Leer en espa\u00f1ol</a></div></body></html>"
+    )
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8", request=Request(url))
+    record = SITE.extract_publication(response)
+    assert record["html_lang"] == "en"
+    translations = [f"{BASE}/research/algun-informe", f"{BASE}/research/otro"]
+    assert record["translation_urls"] == translations
+    assert record["translation_langs"] == dict.fromkeys(translations, "es")

@@ -115,6 +115,17 @@ def meta_content(selector: Selector, *names: str) -> str | None:
     return None
 
 
+def attribute(selector: Selector, name: str) -> str | None:
+    """One attribute of an element, or None.
+
+    Parsel's ``Selector.attrib`` copies every attribute, and lxml refuses to read any of them
+    once a broken page gives one a control character in its name; asking for one by name
+    reads only that one.
+    """
+    root = selector.root
+    return root.get(name) if hasattr(root, "get") else None
+
+
 def link_href(selector: Selector, rel: str) -> str | None:
     """``href`` of the first ``<link rel=...>`` in the head."""
     value = selector.xpath(f"//head/link[@rel='{rel}']/@href").get()

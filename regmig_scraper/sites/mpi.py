@@ -33,6 +33,7 @@ from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, Record, new_record
 from regmig_scraper.sites.base import ListingPage
 from regmig_scraper.sites.markup import (
     absolute,
+    attribute,
     element_text,
     first_text,
     join_url,
@@ -143,7 +144,7 @@ def _content_scope(selector: Selector) -> Selector:
 
 
 def _classes(selector: Selector) -> list[str]:
-    return (selector.attrib.get("class") or "").split()
+    return (attribute(selector, "class") or "").split()
 
 
 def _origin(url: str) -> str:
@@ -397,7 +398,7 @@ class MpiDrupalSite:
         """Other-language versions: hreflang alternates and "en español"-style links."""
         languages: dict[str, str] = {}
         for link in selector.xpath("//head/link[@rel='alternate'][@hreflang]"):
-            href, lang = link.attrib.get("href"), link.attrib.get("hreflang", "")
+            href, lang = attribute(link, "href"), attribute(link, "hreflang") or ""
             if not href or lang.lower() in ("x-default", ""):
                 continue
             joined = _join(response, href)
@@ -412,7 +413,7 @@ class MpiDrupalSite:
             if any(pattern.search(text) for pattern, _ in TRANSLATION_LINK_TEXT):
                 links.append(anchor)
         for anchor in links:
-            href = anchor.attrib.get("href")
+            href = attribute(anchor, "href")
             if not href or href.startswith(("#", "mailto:", "javascript:")):
                 continue
             url = _join(response, href)
@@ -422,7 +423,7 @@ class MpiDrupalSite:
             if url == canonical:
                 continue
             text = visible_text(anchor)
-            lang = anchor.attrib.get("hreflang") or next(
+            lang = attribute(anchor, "hreflang") or next(
                 (code for pattern, code in TRANSLATION_LINK_TEXT if pattern.search(text)), ""
             )
             if url not in languages or not languages[url]:
@@ -434,8 +435,8 @@ def _lang_attribute(element: Selector | SelectorList | None) -> str | None:
     """``lang`` or ``xml:lang`` of an element (XHTML pages carry only the latter)."""
     if element is None or not element:
         return None
-    attributes = element.attrib if isinstance(element, Selector) else element[0].attrib
-    value = attributes.get("lang") or attributes.get("xml:lang")
+    first = element if isinstance(element, Selector) else element[0]
+    value = attribute(first, "lang") or attribute(first, "xml:lang")
     return value.strip() if value and value.strip() else None
 
 
@@ -538,7 +539,7 @@ def _page_date(scope: Selector) -> tuple[str | None, str | None]:
             if date:
                 text = _first_line(visible_text(date[0]))
                 if text:
-                    return text, date[0].attrib.get("content")
+                    return text, attribute(date[0], "content")
     # A date field rendered as plain text.
     text = first_text(scope, *PAGE_DATE_FIELDS, exclude=FIELD_LABEL)
     return text, None
