@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from regmig_scraper.mirror import serving
 from tests.helpers import FIXTURES, SITE_ROOT
+
+# The suite is repeatable: property tests draw the same examples on every run, so CI's verdict
+# depends on the code alone. `HYPOTHESIS_PROFILE=explore` draws new examples each run, to hunt
+# for new failing inputs; add what it finds as an explicit `@example`.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")
