@@ -138,9 +138,27 @@ MARKUP_BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
-def has_markup(text: str) -> bool:
-    """True when ``text`` contains an HTML tag or comment."""
+# The head of a tag whose "<" a mangled page lost: attributes, then ">" or "/>"
+# ('a class="print-page" href="javascript:window.print()">Print'). Prose never writes
+# name="value">. Read only in text already outside tags, so it never cuts a real tag in two.
+TAG_REMNANT = re.compile(
+    r"""(?:\b[a-zA-Z][a-zA-Z0-9]{0,15}\s+)?"""
+    r"""(?:[a-zA-Z_:][-a-zA-Z0-9_:.]{0,40}\s*=\s*(?:"[^"<>\n]{0,500}"|'[^'<>\n]{0,500}')\s*){1,20}"""
+    r"""/?>"""
+)
+
+
+def _has_tag(text: str) -> bool:
     return "<" in text and MARKUP_TAG.search(text) is not None
+
+
+def _has_tag_remnant(text: str) -> bool:
+    return "=" in text and ">" in text and TAG_REMNANT.search(text) is not None
+
+
+def has_markup(text: str) -> bool:
+    """True when ``text`` contains an HTML tag, a comment or the remnant of a tag."""
+    return _has_tag(text) or _has_tag_remnant(text)
 
 
 def _strip_tags_fallback(text: str) -> str:
@@ -150,9 +168,16 @@ def _strip_tags_fallback(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     """The visible text of an HTML fragment: scripts and styles dropped, block elements as
-    line breaks, entities decoded. Text without tags is returned unchanged."""
-    if not has_markup(text):
-        return text
+    line breaks, entities decoded, remnants of tags dropped. Text without any is returned
+    unchanged."""
+    if _has_tag(text):
+        text = _fragment_text(text)
+    if _has_tag_remnant(text):
+        text = TAG_REMNANT.sub(" ", text)
+    return text
+
+
+def _fragment_text(text: str) -> str:
     try:
         import lxml.html
 
@@ -786,7 +811,7 @@ def _clean_once(field: str, text: str) -> tuple[str | None, list[str]]:
 
 def _drop_tags(text: str, *, multiline: bool) -> str | None:
     """``text`` without anything tag-shaped, whitespace collapsed, never unescaped again."""
-    text = MARKUP_TAG.sub(" ", text)
+    text = TAG_REMNANT.sub(" ", MARKUP_TAG.sub(" ", text))
     if multiline:
         lines = (" ".join(line.split()) for line in text.split("\n"))
         return "\n".join(line for line in lines if line) or None

@@ -287,11 +287,14 @@ def assert_writable(records: list[PublicationRecord]) -> None:
 # --- extraction never raises -----------------------------------------------------------------
 
 
-# Pages the fuzzer once found raising, kept as fixed examples of both extraction tests.
+# Pages the fuzzer once found failing, kept as fixed examples of both extraction tests.
 FOUND_PAGES = [
     # A control character lxml keeps as an attribute name: parsel's ``.attrib`` raised on it.
     b'<html><head><link rel="alternate"hreflang=""\x08>',
     b'<html lang="es"\x01><body><div class="views-row"\x02><a href="/research/x"\x03>T</a>',
+    # A tag that lost its "<": its attributes reached body_text as text.
+    b'<html><body><div class="field-name-body"><p>a class="print-page"'
+    b' href="javascript:window.print()">Print</a></p></div></body></html>',
 ]
 
 

@@ -457,6 +457,15 @@ MARKUP_CASES = [
     ("Title<!-- a comment --> here", "Title here"),
     ("a < b and c > d", "a < b and c > d"),
     ("x<y and z>w", "x<y and z>w"),
+    # Tags whose "<" a mangled page lost: their attributes go, their text stays.
+    ('a class="print-page" href="javascript:window.print()">Print', "Print"),
+    ("<p>img src='/files/cover.jpg' alt=\"Cover\" />Report cover</p>", "Report cover"),
+    ('span class="date-display-single" content="2021-04-01">April 2021', "April 2021"),
+    ('<a href="/x">Real link</a> and div id="a">debris', "Real link and debris"),
+    # Quotes, equals signs and ">" in prose stay.
+    ('The "Remain in Mexico" policy > all others', 'The "Remain in Mexico" policy > all others'),
+    ('Set x = "5" and compare: x > 4', 'Set x = "5" and compare: x > 4'),
+    ("Ratio=2:1 > parity", "Ratio=2:1 > parity"),
 ]
 
 
@@ -521,6 +530,8 @@ LONG_INPUTS = [
     "(Photo: " * 15_000,
     " | migrationpolicy.org" * 5_000 + "x",
     "\u200b" * 100_000,
+    'x="y" ' * 20_000 + ">",
+    'a="' * 30_000 + ">",
 ]
 
 
