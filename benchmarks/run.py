@@ -9,11 +9,13 @@
 3. runs each crawl as a subprocess, measured from outside (``os.wait4``: CPU seconds, peak RSS;
    wall time): (1) a bare Scrapy spider that follows the same links and extracts nothing
    (``benchmarks.bare_spider``, the framework's ceiling), (2) the full ``regmig crawl`` with
-   ``-s REGMIG_POLITE=false``, (3) the same crawl with ``--replay`` (no HTTP), (4) trafilatura's
+   ``-s REGMIG_POLITE=false``, (2b) that crawl again into the dataset it wrote (the nightly
+   case: the commit merges with an existing file), (3) the same crawl with ``--replay`` (no
+   HTTP), (4) trafilatura's
    ``bare_extraction(..., with_metadata=True)`` over the same publication pages
    (``benchmarks.trafilatura_bench``), compared with our dataset and the ground truth;
-4. checks that the crawl's dataset holds every one of the N publications once (and how many of
-   its fields equal the ground truth);
+4. checks that the crawl's dataset (after the re-run, when there is one) holds every one of
+   the N publications once (and how many of its fields equal the ground truth);
 5. profiles the full crawl with cProfile and splits its CPU by stage (extraction, each
    pipeline, the dataset commit, the rest = Scrapy/Twisted);
 6. times the normalization pipelines in-process stage by stage (``benchmarks.stages``) over
@@ -130,18 +132,31 @@ def _per_page(m: Measurement, pages: int, server_cpu: float | None = None) -> di
     return data
 
 
-def read_crawl_stats(output: Path) -> dict[str, Any]:
-    """The Scrapy stats the run recorded in ``OUTPUT/runs/run-*.parquet`` (last run)."""
+def read_run_record(output: Path) -> dict[str, Any]:
+    """The last run's row of ``OUTPUT/runs/run-*.parquet`` (empty when there is none)."""
     runs = sorted((output / "runs").glob("run-*.parquet"))
     if not runs:
         return {}
     import pyarrow.parquet as pq
 
-    row = pq.read_table(runs[-1]).to_pylist()[-1]
+    return pq.read_table(runs[-1]).to_pylist()[-1]
+
+
+def read_crawl_stats(output: Path) -> dict[str, Any]:
+    """The Scrapy stats the last run recorded in ``OUTPUT/runs/``."""
     try:
-        return json.loads(row.get("stats_json") or "{}")
+        return json.loads(read_run_record(output).get("stats_json") or "{}")
     except ValueError:
         return {}
+
+
+# What a run did to the dataset, as its runs/ row says.
+MERGE_OUTCOMES = (
+    "publications_new",
+    "publications_changed",
+    "publications_unchanged",
+    "publications_not_seen",
+)
 
 
 def _responses(stats: dict[str, Any]) -> int:
@@ -295,6 +310,23 @@ def run_http_crawls(
             listing_pages=stats.get("regmig/listing/pages"),
             publication_pages=stats.get("regmig/pages/fetched"),
         )
+
+        # (2b) the same crawl again into the dataset it wrote, as a nightly schedule runs it:
+        # this commit merges with an existing file rather than writing a first one
+        if not args.skip_rerun:
+            before, load = cpu.seconds(), _loadavg()
+            m = _measure("rerun", cmd, work, timeout)
+            record = read_run_record(output)
+            stats = read_crawl_stats(output)
+            runs["rerun"] = crawl_result(
+                m,
+                stats,
+                output,
+                load,
+                server_cpu=cpu.seconds() - before,
+                elapsed_time_s=stats.get("elapsed_time_seconds"),
+                **{key: record.get(key) for key in MERGE_OUTCOMES},
+            )
 
         # the same crawl under cProfile, for the split of its CPU by stage
         if not args.skip_profile:
@@ -540,15 +572,19 @@ def check_targets(result: dict[str, Any], baseline: dict[str, Any] | None) -> li
     )
     rss = full.get("peak_rss_mb")
     applies = n == TARGET_RSS_PUBLICATIONS
-    targets.append(
-        _target(
-            "peak RSS of the full crawl",
-            rss,
-            f"<= {TARGET_PEAK_RSS_MB} MB at {TARGET_RSS_PUBLICATIONS} publications",
-            (rss <= TARGET_PEAK_RSS_MB) if (applies and rss) else None,
-            "" if applies else f"informational at {n} publications",
+    for key, name in (("full", "peak RSS of the full crawl"), ("rerun", "peak RSS of the re-run")):
+        peak = runs.get(key, {}).get("peak_rss_mb")
+        if key == "rerun" and peak is None:
+            continue
+        targets.append(
+            _target(
+                name,
+                peak,
+                f"<= {TARGET_PEAK_RSS_MB} MB at {TARGET_RSS_PUBLICATIONS} publications",
+                (peak <= TARGET_PEAK_RSS_MB) if (applies and peak) else None,
+                "" if applies else f"informational at {n} publications",
+            )
         )
-    )
     growth = None
     if baseline and rss:
         base_rss = baseline.get("runs", {}).get("full", {}).get("peak_rss_mb")
@@ -628,6 +664,7 @@ def render_table(result: dict[str, Any]) -> str:
     labels = (
         ("bare", "(1) bare Scrapy spider"),
         ("full", "(2) regmig crawl"),
+        ("rerun", "(2b) same, again"),
         ("replay", "(3) regmig crawl --replay"),
         ("trafilatura", "(4) trafilatura"),
     )
@@ -664,7 +701,16 @@ def render_table(result: dict[str, Any]) -> str:
             f"extra {cov['extra']}, duplicated {cov['duplicated']}); fields = truth: "
             + ", ".join(f"{k} {_fmt(v, 3)}" for k, v in acc.items())
         )
-    for key in ("full", "replay"):
+    rerun = runs.get("rerun", {})
+    if rerun.get("status") == "ok":
+        lines.append(
+            "(2b) into the dataset (2) wrote: "
+            + ", ".join(
+                f"{key.removeprefix('publications_')} {_fmt(rerun.get(key))}"
+                for key in MERGE_OUTCOMES
+            )
+        )
+    for key in ("full", "rerun", "replay"):
         run = runs.get(key, {})
         for kind in ("drops", "errors"):
             if run.get(kind):
@@ -761,6 +807,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--skip-trafilatura", action="store_true")
     parser.add_argument("--skip-replay", action="store_true")
+    parser.add_argument(
+        "--skip-rerun",
+        action="store_true",
+        help="no second crawl into the dataset the full crawl wrote",
+    )
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile'd crawl")
     parser.add_argument("--skip-stages", action="store_true")
     parser.add_argument("--skip-store", action="store_true")

@@ -132,8 +132,14 @@ def test_harness_writes_json_with_the_expected_keys(tmp_path: Path) -> None:
     assert result["site"]["publications"] == N
     assert {"bare", "full", "replay", "trafilatura"} <= set(result["runs"])
     assert result["runs"]["trafilatura"]["status"] == "skipped"
-    for name in ("bare", "full", "replay"):
+    for name in ("bare", "full", "rerun", "replay"):
         assert {"status", "pages", "wall_s", "cpu_s", "peak_rss_mb"} <= set(result["runs"][name])
+    # The second crawl of an unchanged site merges into the first one's dataset as no change.
+    rerun = result["runs"]["rerun"]
+    assert rerun["status"] == "ok"
+    assert (rerun["publications_new"], rerun["publications_changed"]) == (0, 0)
+    assert rerun["publications_unchanged"] == N
+    assert result["dataset"]["full"]["coverage"]["every_publication_once"]
     assert {"full_vs_bare_cpu_per_page", "full_vs_bare_pages_per_s"} <= set(result["ratios"])
     assert {"repeated", "new"} <= set(result["stages"])
     assert all({"target", "value", "threshold", "passed"} <= set(t) for t in result["targets"])
