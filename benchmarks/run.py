@@ -293,38 +293,25 @@ def run_http_crawls(
             elapsed_time_s=stats.get("elapsed_time_seconds"),
         )
 
-        # (2) the full crawl
+        # (2) the full crawl, and (2b) the same crawl again into the dataset it wrote, as a
+        # nightly schedule runs it: that commit merges with an existing file
         output = work / "out-full"
         shutil.rmtree(output, ignore_errors=True)
         cmd = crawl_command(start_url, output, ["-s", "REGMIG_POLITE=false", *settings])
-        before, load = cpu.seconds(), _loadavg()
-        m = _measure("full", cmd, work, timeout)
-        stats = read_crawl_stats(output)
-        runs["full"] = crawl_result(
-            m,
-            stats,
-            output,
-            load,
-            server_cpu=cpu.seconds() - before,
-            elapsed_time_s=stats.get("elapsed_time_seconds"),
-            listing_pages=stats.get("regmig/listing/pages"),
-            publication_pages=stats.get("regmig/pages/fetched"),
-        )
-
-        # (2b) the same crawl again into the dataset it wrote, as a nightly schedule runs it:
-        # this commit merges with an existing file rather than writing a first one
-        if not args.skip_rerun:
+        for name in ("full",) if args.skip_rerun else ("full", "rerun"):
             before, load = cpu.seconds(), _loadavg()
-            m = _measure("rerun", cmd, work, timeout)
+            m = _measure(name, cmd, work, timeout)
             record = read_run_record(output)
             stats = read_crawl_stats(output)
-            runs["rerun"] = crawl_result(
+            runs[name] = crawl_result(
                 m,
                 stats,
                 output,
                 load,
                 server_cpu=cpu.seconds() - before,
                 elapsed_time_s=stats.get("elapsed_time_seconds"),
+                listing_pages=stats.get("regmig/listing/pages"),
+                publication_pages=stats.get("regmig/pages/fetched"),
                 **{key: record.get(key) for key in MERGE_OUTCOMES},
             )
 
