@@ -115,6 +115,9 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
     if settings.getbool("REGMIG_INCREMENTAL", False) and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
+    from regmig_scraper.dataset.arrow_memory import check_pool_name
+
+    check_pool_name(settings.get("REGMIG_ARROW_MEMORY_POOL") or "")
     if getattr(args, "resume", False) and not any(name == "JOBDIR" for name, _ in args.settings):
         output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
         settings.set("JOBDIR", str(output / JOB_DIR_NAME), priority="cmdline")

@@ -213,6 +213,16 @@ def test_bad_start_url_is_a_usage_error(tmp_path: Path) -> None:
     assert "start_url must be an http(s) URL" in result.stderr
 
 
+def test_unknown_arrow_memory_pool_is_a_usage_error(tmp_path: Path) -> None:
+    result = regmig(
+        "crawl", "--replay", str(SNAPSHOT), "--output", str(tmp_path),
+        "-s", "REGMIG_ARROW_MEMORY_POOL=malloc",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "REGMIG_ARROW_MEMORY_POOL='malloc' is not a pyarrow memory pool" in result.stderr
+    assert not (tmp_path / "publications").exists()
+
+
 def test_quality_gate_fails_the_run_and_writes_nothing(tmp_path: Path) -> None:
     # One sample publication (the Canada article) shows no date anywhere: published is 15/16.
     result = regmig(
