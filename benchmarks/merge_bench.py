@@ -180,15 +180,20 @@ def run_rows(path: Path, existing: int, new: int, changed: int, unchanged: int) 
     return [row for part in parts for row in part.drop_columns(list(STORE_FIELDS)).to_pylist()]
 
 
-def timed_commit(root: Path, rows: list[dict]) -> tuple[float, float, CommitResult, int]:
-    """Commit ``rows`` as run ``bench-1``: (wall s, CPU s of all threads, result, peak RSS kB)."""
+def timed_commit(root: Path, rows: list[dict]) -> tuple[float, float, CommitResult, int, str]:
+    """Commit ``rows`` as run ``bench-1`` with the crawler's Arrow memory pool: (wall s, CPU s of
+    all threads, result, peak RSS kB, pool)."""
+    from regmig_scraper import settings as project
+    from regmig_scraper.dataset.arrow_memory import use_memory_pool
+
+    pool = use_memory_pool(project.REGMIG_ARROW_MEMORY_POOL)  # as the dataset pipeline does
     cpu = time.process_time()
     start = time.perf_counter()
     result = DatasetStore(root).commit(rows, RunInfo("bench-1", RUN_STAMP, None, LISTING))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     status = Path("/proc/self/status").read_text()  # VmHWM: peak RSS since exec
     peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-    return seconds, cpu, result, peak_kb
+    return seconds, cpu, result, peak_kb, pool
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,10 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         t2 = time.perf_counter()
         # The commit runs in a fresh process so that its peak memory is its own.
         with multiprocessing.get_context("spawn").Pool(1) as pool:
-            seconds, cpu, result, peak_kb = pool.apply(timed_commit, (root, rows))
+            seconds, cpu, result, peak_kb, arrow_pool = pool.apply(timed_commit, (root, rows))
         meta = pq.read_metadata(path)
         print(f"setup: existing file written in {t1 - t0:.1f} s, run rows in {t2 - t1:.1f} s")
-        print(f"commit: {seconds:.2f} s wall, {cpu:.1f} s CPU  {result}")
+        print(f"commit: {seconds:.2f} s wall, {cpu:.1f} s CPU, Arrow pool {arrow_pool}  {result}")
         print(
             f"file: {path.stat().st_size / 1e6:.0f} MB, {meta.num_rows} rows, "
             f"{meta.num_row_groups} row groups; peak RSS of the committing process "

@@ -68,8 +68,11 @@ def new_rows(first: int, count: int) -> list[dict[str, Any]]:
 def commit(root: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """``merge_bench.timed_commit`` in a fresh process."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        seconds, cpu, result, peak_kb = pool.apply(merge_bench.timed_commit, (root, rows))
+        seconds, cpu, result, peak_kb, arrow_pool = pool.apply(
+            merge_bench.timed_commit, (root, rows)
+        )
     return {
+        "arrow_memory_pool": arrow_pool,
         "s": round(seconds, 3),
         "cpu_s": round(cpu, 3),
         "peak_rss_mb": round(peak_kb / 1024, 1),
@@ -95,6 +98,7 @@ def run(rows: int, new: int, changed: int) -> dict[str, Any]:
             "merge_cpu_s": merged["cpu_s"],
             "merge_peak_rss_mb": merged["peak_rss_mb"],
             "merge_result": merged["result"],
+            "merge_arrow_memory_pool": merged["arrow_memory_pool"],
         }
         if changed:
             total = rows + new
