@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import hashlib
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -180,13 +181,22 @@ def run_rows(path: Path, existing: int, new: int, changed: int, unchanged: int) 
     return [row for part in parts for row in part.drop_columns(list(STORE_FIELDS)).to_pylist()]
 
 
-def timed_commit(root: Path, rows: list[dict]) -> tuple[float, float, CommitResult, int, str]:
-    """Commit ``rows`` as run ``bench-1`` with the crawler's Arrow memory pool: (wall s, CPU s of
-    all threads, result, peak RSS kB, pool)."""
+def use_crawler_allocator() -> None:
+    """Processes spawned from now on load pyarrow with the crawler's allocator
+    (``REGMIG_ARROW_MEMORY_POOL``, through the variable pyarrow reads when it loads)."""
     from regmig_scraper import settings as project
-    from regmig_scraper.dataset.arrow_memory import use_memory_pool
+    from regmig_scraper.arrow_memory import ENVIRONMENT_VARIABLE
 
-    pool = use_memory_pool(project.REGMIG_ARROW_MEMORY_POOL)  # as the dataset pipeline does
+    if project.REGMIG_ARROW_MEMORY_POOL:
+        os.environ.setdefault(ENVIRONMENT_VARIABLE, project.REGMIG_ARROW_MEMORY_POOL)
+
+
+def timed_commit(root: Path, rows: list[dict]) -> tuple[float, float, CommitResult, int, str]:
+    """Commit ``rows`` as run ``bench-1``: (wall s, CPU s of all threads, result, peak RSS kB,
+    Arrow memory pool). Run it in a process spawned after ``use_crawler_allocator``."""
+    from regmig_scraper.arrow_memory import memory_pool_in_use
+
+    pool = memory_pool_in_use()
     cpu = time.process_time()
     start = time.perf_counter()
     result = DatasetStore(root).commit(rows, RunInfo("bench-1", RUN_STAMP, None, LISTING))
@@ -212,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = run_rows(path, args.existing, args.new, args.changed, args.unchanged)
         t2 = time.perf_counter()
         # The commit runs in a fresh process so that its peak memory is its own.
+        use_crawler_allocator()
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             seconds, cpu, result, peak_kb, arrow_pool = pool.apply(timed_commit, (root, rows))
         meta = pq.read_metadata(path)

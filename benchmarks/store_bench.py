@@ -66,7 +66,8 @@ def new_rows(first: int, count: int) -> list[dict[str, Any]]:
 
 
 def commit(root: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """``merge_bench.timed_commit`` in a fresh process."""
+    """``merge_bench.timed_commit`` in a fresh process, with the crawler's Arrow allocator."""
+    merge_bench.use_crawler_allocator()
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         seconds, cpu, result, peak_kb, arrow_pool = pool.apply(
             merge_bench.timed_commit, (root, rows)

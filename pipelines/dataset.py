@@ -21,9 +21,9 @@ is kept, so that running again with ``--resume`` retries it.
 
 Settings: ``REGMIG_OUTPUT`` (directory, default "output"), ``REGMIG_DATASET_ENABLED``,
 ``REGMIG_STRICT`` (partial failures give exit status 3), ``REGMIG_CRAWL_ID`` (default: a
-fresh UTC timestamp id), ``JOBDIR`` (Scrapy's; makes the run resumable),
-``REGMIG_ARROW_MEMORY_POOL`` (pyarrow's allocator in this process, default "system": see
-``regmig_scraper.dataset.arrow_memory``).
+fresh UTC timestamp id), ``JOBDIR`` (Scrapy's; makes the run resumable), and
+``REGMIG_ARROW_MEMORY_POOL`` (applied before this module loads pyarrow, by
+``regmig_scraper.arrow_memory.ArrowMemoryAddon``).
 
 Stats: ``regmig/dataset/staged``, ``regmig/dataset/publications``,
 ``regmig/dataset/new|changed|unchanged|not_seen``, ``regmig/dataset/dropped/not_publication``,
@@ -50,7 +50,7 @@ from scrapy.exceptions import NotConfigured
 from pipelines import stats_counter
 from pipelines.language import LanguagePipeline
 from regmig_scraper import __version__
-from regmig_scraper.dataset.arrow_memory import use_memory_pool
+from regmig_scraper.arrow_memory import memory_pool_in_use
 from regmig_scraper.dataset.merge import (
     TranslationKey,
     link_translations,
@@ -209,8 +209,7 @@ class DatasetPipeline:
             PUBLICATIONS_INPUT_SCHEMA.names,
         )
         self._count_staged = stats_counter(crawler.stats)
-        pool = use_memory_pool(settings.get("REGMIG_ARROW_MEMORY_POOL", "system") or "")
-        logger.debug("pyarrow allocates with %s", pool)
+        logger.debug("pyarrow allocates with %s", memory_pool_in_use())
         self.started_at = dt.datetime.now(dt.UTC)
         self.crawl_id = settings.get("REGMIG_CRAWL_ID") or new_crawl_id(self.started_at)
         self.store = DatasetStore(self.output)

@@ -115,9 +115,9 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
     if settings.getbool("REGMIG_INCREMENTAL", False) and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
-    from regmig_scraper.dataset.arrow_memory import check_pool_name
+    from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
 
-    check_pool_name(settings.get("REGMIG_ARROW_MEMORY_POOL") or "")
+    choose_memory_pool(settings.get(SETTING, "system") or "")  # before anything loads pyarrow
     if getattr(args, "resume", False) and not any(name == "JOBDIR" for name, _ in args.settings):
         output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
         settings.set("JOBDIR", str(output / JOB_DIR_NAME), priority="cmdline")
@@ -127,7 +127,6 @@ def crawl_settings(args: argparse.Namespace) -> Any:
 def run_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore
     from regmig_scraper.spiders.program import ProgramSpider
 
     try:
@@ -137,6 +136,8 @@ def run_crawl(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore  # loads pyarrow
+
     output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
     try:
         output.mkdir(parents=True, exist_ok=True)

@@ -60,9 +60,10 @@ REGMIG_OUTPUT = "output"
 # writes nothing: the site's markup probably changed. {} turns the gate off.
 REGMIG_MIN_FILL_RATES = {"title": 0.9, "published": 0.5, "language": 0.9}
 # pyarrow's allocator in the crawling process: with the C library's malloc a crawl peaked about
-# 20% lower than with pyarrow's default, mimalloc (see regmig_scraper.dataset.arrow_memory).
+# 20% lower than with pyarrow's default, mimalloc (see regmig_scraper.arrow_memory).
 # "" keeps pyarrow's default; ARROW_DEFAULT_MEMORY_POOL, when set, decides.
 REGMIG_ARROW_MEMORY_POOL = "system"
+ADDONS = {**ADDONS, "regmig_scraper.arrow_memory.ArrowMemoryAddon": 20}
 
 # --- Scrapy housekeeping -------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -223,6 +223,19 @@ def test_unknown_arrow_memory_pool_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "publications").exists()
 
 
+@pytest.mark.parametrize(("setting", "pool"), [(None, "system"), ("jemalloc", "jemalloc")])
+def test_crawl_allocates_with_the_chosen_arrow_pool(
+    tmp_path: Path, setting: str | None, pool: str
+) -> None:
+    chosen = ["-s", f"REGMIG_ARROW_MEMORY_POOL={setting}"] if setting else []
+    result = regmig(
+        "crawl", "--replay", str(SNAPSHOT), "--output", str(tmp_path), "--log-level", "DEBUG",
+        *chosen,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"pyarrow allocates with {pool}" in result.stderr
+
+
 def test_quality_gate_fails_the_run_and_writes_nothing(tmp_path: Path) -> None:
     # One sample publication (the Canada article) shows no date anywhere: published is 15/16.
     result = regmig(
