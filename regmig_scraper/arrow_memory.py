@@ -2,9 +2,9 @@
 
 pyarrow's Linux wheels allocate with mimalloc by default. At the dataset commit, which
 allocates from two threads (the merge reads and merges ahead of the writer), mimalloc kept far
-more memory than it used: the same 5,000-publication crawl peaked at 358 MB with mimalloc and
-286 MB with the C library's malloc, and a second run into that dataset at 434 MB against
-344 MB, for the same CPU time. So a crawl asks for the system allocator.
+more memory than it used: the same 5,000-publication crawl (``--replay``) peaked at 368 MB with
+mimalloc and 283 MB with the C library's malloc, and a second run into that dataset at 406 MB
+against 338 MB, for the same CPU time. So a crawl asks for the system allocator.
 
 pyarrow's C++ core picks its allocator once, from ``ARROW_DEFAULT_MEMORY_POOL``, when pyarrow
 is loaded; ``pyarrow.set_memory_pool`` afterwards only changes the pool of Python-level calls,
