@@ -15,8 +15,11 @@ from tests.helpers import FIXTURES, SITE_ROOT
 # The suite is repeatable: property tests draw the same examples on every run, so CI's verdict
 # depends on the code alone. `HYPOTHESIS_PROFILE=explore` draws new examples each run, to hunt
 # for new failing inputs; add what it finds as an explicit `@example`.
-settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
-settings.register_profile("explore", derandomize=False, print_blob=True)
+# No deadline in CI: a slow machine must not fail a test (hang guards use tests.helpers.finishes).
+settings.register_profile(
+    "repeatable", derandomize=True, database=None, deadline=None, print_blob=True
+)
+settings.register_profile("explore", derandomize=False, deadline=5000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 

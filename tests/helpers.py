@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT = FIXTURES / "snapshot"
 SITE_ROOT = SNAPSHOT / "www.migrationpolicy.org"
 BASE = "https://www.migrationpolicy.org"
+
+# A hang guard, not a speed measurement (speed is measured by benchmarks/, never by a test):
+# unbounded work on the adversarial inputs that use it (catastrophic regex backtracking, a
+# quadratic loop over 100,000 characters) takes minutes, a bounded call milliseconds, so no
+# machine is slow enough to trip it by accident.
+HANG_GUARD_SECONDS = 30.0
+
+
+@contextmanager
+def finishes() -> Iterator[None]:
+    """Fail when the block runs longer than ``HANG_GUARD_SECONDS``."""
+    start = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - start
+    assert elapsed < HANG_GUARD_SECONDS, f"took {elapsed:.1f} s: unbounded work?"
 
 
 def saved_response(url: str, *, request_url: str | None = None, meta: dict | None = None):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.authors import AuthorsPipeline, split_authors, split_authors_detailed
 from regmig_scraper.items import PublicationRecord
+from tests.helpers import finishes
 
 SELEE = "Andrew Selee"
 RUIZ = "Ariel G. Ruiz Soto"
@@ -215,7 +214,7 @@ def test_byline_of_expected_json(expected: dict) -> None:
 
 
 @given(st.one_of(st.none(), st.text()))
-@settings(max_examples=500, deadline=2000)
+@settings(max_examples=500)
 def test_split_authors_never_raises(raw: str | None) -> None:
     names = split_authors(raw)
     assert isinstance(names, list)
@@ -230,7 +229,7 @@ NAME = st.sampled_from([SELEE, RUIZ, "María Jesús Mora", "Camille Le Coz", "Do
 
 
 @given(st.lists(NAME, min_size=1, max_size=5, unique=True), st.sampled_from([" and ", " & "]))
-@settings(max_examples=200, deadline=2000)
+@settings(max_examples=200)
 def test_split_authors_round_trips_name_lists(names: list[str], conjunction: str) -> None:
     byline = "By  " + (
         names[0] if len(names) == 1 else ", ".join(names[:-1]) + conjunction + names[-1]
@@ -239,7 +238,7 @@ def test_split_authors_round_trips_name_lists(names: list[str], conjunction: str
 
 
 @given(st.text(min_size=1, max_size=20).map(lambda s: s * 5_000))
-@settings(max_examples=25, deadline=5000)
+@settings(max_examples=25)
 def test_split_authors_long_input(raw: str) -> None:
     assert split_authors(raw) == [] or len(raw) <= 5_000
 
@@ -249,10 +248,9 @@ def test_split_authors_long_input(raw: str) -> None:
     ["A" * 100_000, "a, " * 30_000, "By " + " and " * 20_000, "(" * 50_000 + "x", "y " * 50_000],
     ids=range(5),
 )
-def test_split_authors_adversarial_input_is_fast(raw: str) -> None:
-    start = time.perf_counter()
-    split_authors(raw)
-    assert time.perf_counter() - start < 2.0
+def test_split_authors_adversarial_input_finishes(raw: str) -> None:
+    with finishes():
+        assert isinstance(split_authors(raw), list)
 
 
 # --- the pipeline ----------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_extra_label_with_unknown_code_is_an_error() -> None:
 
 
 @given(st.one_of(st.none(), st.text()))
-@settings(max_examples=500, deadline=1000)
+@settings(max_examples=500)
 def test_map_content_type_never_raises(label: str | None) -> None:
     code, known = map_content_type(label)
     assert code is None or code in CONTENT_TYPES
@@ -172,7 +172,7 @@ def test_map_content_type_never_raises(label: str | None) -> None:
 
 
 @given(st.text(min_size=1, max_size=20).map(lambda s: s * 5_000))
-@settings(max_examples=20, deadline=2000)
+@settings(max_examples=20)
 def test_map_content_type_long_input(label: str) -> None:
     code, _ = map_content_type(label)
     assert code in (None, "other")

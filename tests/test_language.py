@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -397,9 +396,8 @@ def test_unknown_language_profile_is_rejected() -> None:
 def test_detection_caps_the_text_it_reads() -> None:
     spanish = "La migración entre México y Estados Unidos ha cambiado de manera profunda. "
     english_tail = "The rest of this very long page is written in English only. " * 5_000
-    start = time.perf_counter()
+    # Reading it all would make it English: 300,000 English characters against 1,500 Spanish.
     assert detect_language(spanish * 20 + english_tail)[0] == "es"
-    assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.parametrize(
