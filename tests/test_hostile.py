@@ -801,3 +801,24 @@ def test_default_bounds_are_safe() -> None:
     assert 0 < settings.getint("REGMIG_MAX_PAGER_PAGE") <= 10_000
     assert 0 < settings.getint("REGMIG_MAX_LISTING_PAGES") <= 100_000
     assert settings.getbool("ROBOTSTXT_OBEY")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.migrationpolicy.org/programs/p?x=1",
+        "https://www.migrationpolicy.org",
+        "https://www.migrationpolicy.org?page=2",
+        "https://www.migrationpolicy.org#top",
+        "HTTP://Example.ORG:8080/a",
+        "http://127.0.0.1:8765/programs/regional-migration",
+        "https://user@[::1]:8000/x",
+    ],
+)
+def test_origin_of_reads_what_urlsplit_reads(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from regmig_scraper.sites.markup import origin_of
+
+    parts = urlsplit(url)
+    assert origin_of(url) == f"{parts.scheme}://{parts.netloc}"

@@ -146,11 +146,15 @@ def _join(base_url: str, href: str) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def _origin(url: str) -> str:
-    """``scheme://host`` of an absolute URL (all of it when it has no path)."""
-    start = url.find("//")
-    end = url.find("/", start + 2) if start >= 0 else -1
-    return url if end < 0 else url[:end]
+_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)")
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of an absolute URL, as ``urlsplit`` reads them (the scheme
+    lowercased), without parsing the rest: it runs for every root-relative link. A string
+    that is not an absolute URL is returned as it is."""
+    match = _ORIGIN.match(url)
+    return f"{match[1].lower()}://{match[2]}" if match else url
 
 
 def join_url(base_url: str, href: str | None) -> str | None:
@@ -169,7 +173,7 @@ def join_url(base_url: str, href: str | None) -> str | None:
     if href.startswith(("http://", "https://")) and _NETLOC.match(href):
         base_url = base_url[: base_url.find(":") + 1]  # only its scheme matters
     elif href.startswith("/") and not href.startswith("//"):
-        base_url = _origin(base_url)
+        base_url = origin_of(base_url)
     return _join(base_url, href)
 
 

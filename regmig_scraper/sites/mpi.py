@@ -39,6 +39,7 @@ from regmig_scraper.sites.markup import (
     join_url,
     link_href,
     meta_content,
+    origin_of,
     visible_text,
 )
 from regmig_scraper.urls import (
@@ -147,11 +148,6 @@ def _classes(selector: Selector) -> list[str]:
     return (attribute(selector, "class") or "").split()
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def _meta(response: TextResponse) -> dict:
     """The request's meta (empty for a response built without a request, as in tests)."""
     try:
@@ -212,7 +208,7 @@ class MpiDrupalSite:
         if host in site_hosts or host.removeprefix("www.") in {
             h.removeprefix("www.") for h in site_hosts
         }:
-            return rebase(url, _origin(response.url))
+            return rebase(url, origin_of(response.url))
         return None
 
     def _teaser(
@@ -275,7 +271,7 @@ class MpiDrupalSite:
     def _site_origin(self, response: TextResponse) -> str:
         """Scheme and host the site names itself by (its canonical link), else the crawl's."""
         canonical = _join(response, link_href(response.selector, "canonical"))
-        return _origin(canonical or response.url)
+        return origin_of(canonical or response.url)
 
     def _teaser_link(
         self, fields: _RowFields, response: TextResponse, site_hosts: set[str]
@@ -321,7 +317,7 @@ class MpiDrupalSite:
         scope = _content_scope(selector)
         canonical_href = link_href(selector, "canonical") or meta_content(selector, "og:url")
         canonical = normalize_url(_join(response, canonical_href) or response.url)
-        origin = _origin(canonical)
+        origin = origin_of(canonical)
         node = scope.css(".node")
         node = node[0] if node else None
         page_kind = _node_kind(node) if node is not None else None
