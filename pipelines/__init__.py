@@ -54,3 +54,18 @@ class StageCounts:
             for key, count in sorted(self.counts.items()):
                 self.stats.inc_value(key, count)
         self.counts.clear()
+
+
+class CountingPipeline:
+    """Base of the normalization pipelines: ``_inc`` counts an outcome in ``StageCounts``, and
+    ``close_spider`` adds the counts to the crawl's stats."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self.counts = StageCounts(stats)
+
+    def _inc(self, key: str) -> None:
+        self.counts.inc(key)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.counts.flush()

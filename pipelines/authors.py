@@ -48,7 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines import StageCounts, record_fields
+from pipelines import CountingPipeline, record_fields
 from pipelines.text import has_markup, normalize_whitespace, strip_markup
 
 if TYPE_CHECKING:
@@ -327,12 +327,11 @@ def split_authors(raw: str | None) -> list[str]:
     return list(split_authors_detailed(raw).names)
 
 
-class AuthorsPipeline:
+class AuthorsPipeline(CountingPipeline):
     """Set ``authors`` from ``authors_raw`` (see the module docstring)."""
 
     def __init__(self, *, stats: StatsCollector | None = None) -> None:
-        self.stats = stats
-        self.counts = StageCounts(stats)  # added to the stats in close_spider
+        super().__init__(stats)  # outcome counts, added to the stats in close_spider
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuthorsPipeline:
@@ -341,12 +340,6 @@ class AuthorsPipeline:
         if not crawler.settings.getbool("REGMIG_AUTHORS_ENABLED", True):
             raise NotConfigured("REGMIG_AUTHORS_ENABLED is off")
         return cls(stats=crawler.stats)
-
-    def _inc(self, key: str) -> None:
-        self.counts.inc(key)
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.counts.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pipelines import StageCounts, record_fields
+from pipelines import CountingPipeline, record_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -212,7 +212,7 @@ def make_mapper(
     return functools.lru_cache(maxsize=4096)(functools.partial(_map, lookup=lookup))
 
 
-class ContentTypePipeline:
+class ContentTypePipeline(CountingPipeline):
     """Set ``content_type`` from ``content_type_label`` (see the module docstring)."""
 
     def __init__(
@@ -222,8 +222,7 @@ class ContentTypePipeline:
         stats: StatsCollector | None = None,
     ) -> None:
         self.map = make_mapper(extra)
-        self.stats = stats
-        self.counts = StageCounts(stats)  # added to the stats in close_spider
+        super().__init__(stats)  # outcome counts, added to the stats in close_spider
         self._logged_unknown: set[str] = set()
 
     @classmethod
@@ -234,12 +233,6 @@ class ContentTypePipeline:
         if not settings.getbool("REGMIG_CONTENT_TYPES_ENABLED", True):
             raise NotConfigured("REGMIG_CONTENT_TYPES_ENABLED is off")
         return cls(extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA", {}), stats=crawler.stats)
-
-    def _inc(self, key: str) -> None:
-        self.counts.inc(key)
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.counts.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

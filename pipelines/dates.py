@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines import StageCounts, record_fields
+from pipelines import CountingPipeline, record_fields
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -379,7 +379,7 @@ def more_precise(a: ParsedDate, b: ParsedDate) -> ParsedDate:
     return b if PRECISION_RANK.get(b.precision, 0) > PRECISION_RANK.get(a.precision, 0) else a
 
 
-class DatePipeline:
+class DatePipeline(CountingPipeline):
     """Parse ``date_raw`` into ``published``/``date_precision``/``date_flag``, ``posted_raw``
     into ``posted``."""
 
@@ -398,8 +398,7 @@ class DatePipeline:
             raise ValueError(f"REGMIG_DATES_ORDER must be one of {DATE_ORDERS}, not {order!r}")
         self.languages = tuple(languages)
         self.min_year = min_year
-        self.stats = stats
-        self.counts = StageCounts(stats)  # added to the stats in close_spider
+        super().__init__(stats)  # outcome counts, added to the stats in close_spider
         # Build the dateparser instance now: a bad language code fails here, not mid-crawl.
         _date_data_parser(self.languages, self.order, self.today)
 
@@ -429,12 +428,6 @@ class DatePipeline:
             languages=self.languages,
             min_year=self.min_year,
         )
-
-    def _inc(self, key: str) -> None:
-        self.counts.inc(key)
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.counts.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from pipelines import StageCounts, record_fields
+from pipelines import CountingPipeline, record_fields
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -458,7 +458,7 @@ def resolve_language(
     return UNDETERMINED, 0.0, METHOD_UNDETERMINED
 
 
-class LanguagePipeline:
+class LanguagePipeline(CountingPipeline):
     """Set ``language`` and ``language_confidence`` on every item."""
 
     def __init__(
@@ -472,8 +472,7 @@ class LanguagePipeline:
         self.languages = tuple(languages)
         self.seed = seed
         self.min_confidence = min_confidence
-        self.stats = stats
-        self.counts = StageCounts(stats)  # added to the stats in close_spider
+        super().__init__(stats)  # outcome counts, added to the stats in close_spider
         # Load the profiles now (once per process): a bad code fails here, not on the first item.
         detector_factory(self.languages)
 
@@ -495,12 +494,6 @@ class LanguagePipeline:
             min_confidence=settings.getfloat("REGMIG_LANGUAGE_MIN_CONFIDENCE", 0.80),
             stats=stats,
         )
-
-    def _inc(self, key: str) -> None:
-        self.counts.inc(key)
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.counts.flush()
 
     def detector(self) -> Callable[[str | None, str | None], tuple[str, float]]:
         """``(title, summary) -> (language, confidence)`` with this pipeline's settings."""

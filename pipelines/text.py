@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines import StageCounts, record_fields
+from pipelines import CountingPipeline, record_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -832,7 +832,7 @@ class _Cleaning:
 FIELD_CACHE_SIZE = 4_096
 
 
-class TextPipeline:
+class TextPipeline(CountingPipeline):
     """Clean the text fields of every item in place (see the module docstring)."""
 
     def __init__(
@@ -846,8 +846,7 @@ class TextPipeline:
             raise ValueError("REGMIG_TEXT_MAX_CHARS and REGMIG_TEXT_MAX_BODY_CHARS must be >= 1")
         self.max_chars = max_chars
         self.max_body_chars = max_body_chars
-        self.stats = stats
-        self.counts = StageCounts(stats)  # added to the stats in close_spider
+        super().__init__(stats)  # outcome counts, added to the stats in close_spider
         self._cache: dict[tuple[str, str], _Cleaning] = {}
 
     @classmethod
@@ -862,12 +861,6 @@ class TextPipeline:
             max_body_chars=settings.getint("REGMIG_TEXT_MAX_BODY_CHARS", 200000),
             stats=crawler.stats,
         )
-
-    def _inc(self, key: str) -> None:
-        self.counts.inc(key)
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.counts.flush()
 
     def _clean_field(self, field: str, raw: Any) -> str | None:
         """``raw`` cleaned, its stats counted. Short strings are cached per field (labels,
