@@ -255,6 +255,13 @@ def _union_lists(old: list[str] | None, new: list[str] | None) -> list[str] | No
     return sorted({*(old or ()), *(new or ())})
 
 
+def _ascend_after(ids: pa.Array, previous: str | None) -> bool:
+    """True when the non-empty ``ids`` have no null, strictly ascend, and follow ``previous``."""
+    if ids.null_count or (previous is not None and ids[0].as_py() <= previous):
+        return False
+    return len(ids) < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
+
+
 class _SortedRows:
     """This run's rows as sorted tables, taken from the front by id.
 
@@ -414,13 +421,9 @@ class _Merger:
             if batch.num_rows == 0:
                 continue
             ids = batch.column("id")
-            first, last = ids[0].as_py(), ids[-1].as_py()
-            if (previous is not None and first <= previous) or (
-                batch.num_rows > 1
-                and not pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
-            ):
+            if not _ascend_after(ids, previous):
                 raise DatasetError("the existing publications are not sorted by id")
-            previous = last
+            last = previous = ids[-1].as_py()
             chunk = self.new.upto(last)
             yield self._checked(self._merge_chunk(pa.Table.from_batches([batch]), chunk))
         # New rows past the last existing id, in row groups of bounded size: one row group
@@ -622,12 +625,7 @@ class DatasetStore:
                 ids = batch.column(0)
                 if not len(ids):
                     continue
-                if ids.null_count or (previous is not None and ids[0].as_py() <= previous):
-                    return False
-                if (
-                    len(ids) > 1
-                    and not pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
-                ):
+                if not _ascend_after(ids, previous):
                     return False
                 previous = ids[-1].as_py()
         return True
