@@ -142,12 +142,17 @@ def read_run_record(output: Path) -> dict[str, Any]:
     return pq.read_table(runs[-1]).to_pylist()[-1]
 
 
-def read_crawl_stats(output: Path) -> dict[str, Any]:
-    """The Scrapy stats the last run recorded in ``OUTPUT/runs/``."""
+def run_stats(record: dict[str, Any]) -> dict[str, Any]:
+    """The Scrapy stats a runs/ row recorded (empty when it holds none that parse)."""
     try:
-        return json.loads(read_run_record(output).get("stats_json") or "{}")
+        return json.loads(record.get("stats_json") or "{}")
     except ValueError:
         return {}
+
+
+def read_crawl_stats(output: Path) -> dict[str, Any]:
+    """The Scrapy stats the last run recorded in ``OUTPUT/runs/``."""
+    return run_stats(read_run_record(output))
 
 
 # What a run did to the dataset, as its runs/ row says.
@@ -302,7 +307,7 @@ def run_http_crawls(
             before, load = cpu.seconds(), _loadavg()
             m = _measure(name, cmd, work, timeout)
             record = read_run_record(output)
-            stats = read_crawl_stats(output)
+            stats = run_stats(record)
             runs[name] = crawl_result(
                 m,
                 stats,
