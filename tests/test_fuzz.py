@@ -291,6 +291,7 @@ def assert_writable(records: list[PublicationRecord]) -> None:
 FOUND_PAGES = [
     # A control character lxml keeps as an attribute name: parsel's ``.attrib`` raised on it.
     b'<html><head><link rel="alternate"hreflang=""\x08>',
+    # Written beside it: the same on the html element, a Views row and a teaser link.
     b'<html lang="es"\x01><body><div class="views-row"\x02><a href="/research/x"\x03>T</a>',
     # A tag that lost its "<": its attributes reached body_text as text.
     b'<html><body><div class="field-name-body"><p>a class="print-page"'
