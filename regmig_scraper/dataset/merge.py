@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from regmig_scraper.items import SOURCE_PAGE
+from regmig_scraper.record import SOURCE_PAGE
 from regmig_scraper.urls import normalize_url, publication_id, url_key
 
 Record = Mapping[str, Any]

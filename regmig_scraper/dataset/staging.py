@@ -31,10 +31,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from regmig_scraper.record import SOURCE_LISTING, SOURCE_PAGE
+
 logger = logging.getLogger(__name__)
 
-SOURCE_PAGE = "page"
-SOURCE_LISTING = "listing"
 # Order of the sources inside a group: the page first, then the listing teasers.
 _SOURCE_RANK = {SOURCE_PAGE: 0, SOURCE_LISTING: 1}
 # Alias priorities: a page's own canonical key beats any other page's claim on it.
