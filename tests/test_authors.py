@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from pipelines.authors import AuthorsPipeline, split_authors, split_authors_detailed
+from pipelines.authors import AuthorsPipeline
 from regmig_scraper.items import PublicationRecord
+from regmig_scraper.normalize.authors import split_authors, split_authors_detailed
 from tests.helpers import finishes
 
 SELEE = "Andrew Selee"

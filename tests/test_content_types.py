@@ -10,15 +10,15 @@ from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from pipelines.content_types import (
+from pipelines.content_types import ContentTypePipeline
+from regmig_scraper.items import PublicationRecord
+from regmig_scraper.normalize.content_types import (
     CONTENT_TYPES,
     VOCABULARY,
-    ContentTypePipeline,
     label_key,
     make_mapper,
     map_content_type,
 )
-from regmig_scraper.items import PublicationRecord
 
 # (label as printed, expected code); all of these are known labels.
 KNOWN_CASES = [

@@ -10,13 +10,9 @@ from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from pipelines.dates import (
-    DatePipeline,
-    ParsedDate,
-    more_precise,
-    parse_date,
-)
+from pipelines.dates import DatePipeline
 from regmig_scraper.items import PublicationRecord
+from regmig_scraper.normalize.dates import ParsedDate, more_precise, parse_date
 from tests.helpers import finishes
 
 TODAY = dt.date(2025, 6, 1)

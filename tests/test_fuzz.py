@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, Request
 
-from pipelines.text import has_markup
 from regmig_scraper.dataset.merge import merge_sightings
 from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA, rows_to_table
 from regmig_scraper.items import PublicationRecord
+from regmig_scraper.normalize.text import has_markup
 from regmig_scraper.sites.base import ListingPage
 from regmig_scraper.sites.encoding import repair_encoding, repaired_encoding
 from regmig_scraper.sites.markup import absolute

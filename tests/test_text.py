@@ -8,11 +8,12 @@ from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from pipelines import text as text_module
-from pipelines.text import (
+from pipelines.text import TextPipeline
+from regmig_scraper.items import PublicationRecord
+from regmig_scraper.normalize import text as text_module
+from regmig_scraper.normalize.text import (
     BOILERPLATE_RULES,
     MAX_BOILERPLATE_CHARS,
-    TextPipeline,
     clean_byline,
     clean_text,
     is_boilerplate,
@@ -22,7 +23,6 @@ from pipelines.text import (
     strip_markup,
     truncate_at_word,
 )
-from regmig_scraper.items import PublicationRecord
 from tests.helpers import finishes
 
 # --- normalize_whitespace ----------------------------------------------------------------------
