@@ -474,8 +474,11 @@ def test_strip_markup(raw: str, expected: str) -> None:
 
 
 def test_strip_markup_breaks_blocks_into_lines() -> None:
+    # Paragraphs are apart by a blank line, as the extractors' body_text joins them (one
+    # walker reads both: normalize.html_text).
     text = normalize_whitespace(strip_markup("<p>One</p><p>Two</p>"), multiline=True)
-    assert text == "One\nTwo"
+    assert text == "One\n\nTwo"
+    assert normalize_whitespace(strip_markup("<p>One<br>Two</p>"), multiline=True) == text
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from regmig_scraper.normalize.html_text import inner_text
+
 logger = logging.getLogger(__name__)
 
 # --- whitespace and Unicode ------------------------------------------------------------------
@@ -105,17 +107,6 @@ MARKUP_TAG = re.compile(
     r"template|textarea|tfoot|th|thead|time|title|tr|u|ul|video)(?=[\s/>])[^<>]{0,500}>)",
     re.IGNORECASE,
 )
-# Elements whose content is never text, and elements that break lines.
-MARKUP_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
-MARKUP_BLOCK_TAGS = frozenset(
-    {
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-        "table", "section", "article", "header", "footer", "blockquote", "figure", "figcaption",
-        "dd", "dt", "dl", "pre", "hr", "aside", "nav", "main",
-    }
-)  # fmt: skip
-
-
 # The head of a tag whose "<" a mangled page lost: attributes, then ">" or "/>"
 # ('a class="print-page" href="javascript:window.print()">Print'). Prose never writes
 # name="value">. Read only in text already outside tags, so it never cuts a real tag in two.
@@ -162,34 +153,10 @@ def _fragment_text(text: str) -> str:
         root = lxml.html.fragment_fromstring(text, create_parent="div")
     except Exception:  # lxml rejects some control characters; never fail on a field
         return html.unescape(_strip_tags_fallback(text))
-    parts: list[str] = []
     try:
-        _walk_markup(root, parts)
+        return inner_text(root)
     except RecursionError:  # absurdly deep nesting: fall back to dropping the tags
         return html.unescape(_strip_tags_fallback(text))
-    return "".join(parts)
-
-
-def _break_line(parts: list[str]) -> None:
-    if parts and not parts[-1].endswith("\n"):
-        parts.append("\n")
-
-
-def _walk_markup(element: Any, parts: list[str]) -> None:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    # comments, processing instructions, scripts and styles: no text, only their tail
-    if tag and tag not in MARKUP_SKIPPED_TAGS:
-        block = tag in MARKUP_BLOCK_TAGS
-        if block:
-            _break_line(parts)
-        if element.text:
-            parts.append(element.text)
-        for child in element:
-            _walk_markup(child, parts)
-        if block:
-            _break_line(parts)
-    if element.tail:
-        parts.append(element.tail)
 
 
 # --- boilerplate rules -----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Extraction reads text the way a reader sees it: inline elements join without extra spaces
 ("<a>Andrew Selee</a>, <a>Ariel</a>" -> "Andrew Selee, Ariel"), block elements break lines,
 and script, style, forms and invisible headings (Drupal's ``element-invisible``) are skipped.
-Whitespace is left for the text pipeline to normalize.
+Whitespace is left for the text normalizer; the walker itself is ``normalize.html_text``.
 """
 
 from __future__ import annotations
@@ -15,41 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector, SelectorList
 
-# Elements whose text is never content.
-SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "form", "select", "button"})
-# Classes that hide an element from readers (Drupal's screen-reader-only text).
-HIDDEN_CLASSES = frozenset({"element-invisible", "visually-hidden", "sr-only", "hidden"})
-BLOCK_TAGS = frozenset(
-    {
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
-        "th", "table", "section", "article", "header", "footer", "blockquote", "figure",
-        "figcaption", "dd", "dt", "dl", "pre", "hr", "aside", "nav", "main",
-    }
-)  # fmt: skip
-
-
-def _is_hidden(element, skip_classes: frozenset[str]) -> bool:
-    classes = element.get("class")
-    return bool(classes) and not skip_classes.isdisjoint(classes.split())
-
-
-def _walk(element, out: list[str], skipped: frozenset[int], skip_classes: frozenset[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in SKIPPED_TAGS or id(element) in skipped or (tag and _is_hidden(element, skip_classes)):
-        if element.tail:
-            out.append(element.tail)
-        return
-    block = tag in BLOCK_TAGS
-    if block:
-        out.append("\n")
-    if element.text and tag:
-        out.append(element.text)
-    for child in element:
-        _walk(child, out, skipped, skip_classes)
-    if block:
-        out.append("\n")
-    if element.tail:
-        out.append(element.tail)
+from regmig_scraper.normalize.html_text import HIDDEN_CLASSES, inner_text
 
 
 def element_text(element, skip_classes: frozenset[str] = frozenset()) -> str:
@@ -57,15 +23,7 @@ def element_text(element, skip_classes: frozenset[str] = frozenset()) -> str:
 
     The fast path for hot loops (every field of every listing row): no selector objects.
     """
-    if element.tag in SKIPPED_TAGS:
-        return ""
-    out: list[str] = []
-    if element.text:
-        out.append(element.text)
-    skip = HIDDEN_CLASSES | skip_classes
-    for child in element:
-        _walk(child, out, frozenset(), skip)
-    return "".join(out)
+    return inner_text(element, skip_classes=HIDDEN_CLASSES | skip_classes)
 
 
 def visible_text(selection: Selector | SelectorList | None, *, exclude: str | None = None) -> str:
@@ -82,17 +40,9 @@ def visible_text(selection: Selector | SelectorList | None, *, exclude: str | No
         if not hasattr(root, "tag"):
             pieces.append(str(root))
             continue
-        if root.tag in SKIPPED_TAGS:  # a script selected by its class is still a script
-            continue
         # Keep the excluded elements referenced so that their ids stay theirs.
         excluded = [match.root for match in selector.css(exclude)] if exclude else []
-        skipped = frozenset(id(element) for element in excluded)
-        out: list[str] = []
-        if root.text:
-            out.append(root.text)
-        for child in root:
-            _walk(child, out, skipped, HIDDEN_CLASSES)
-        pieces.append("".join(out))
+        pieces.append(inner_text(root, frozenset(id(element) for element in excluded)))
     return "\n".join(piece for piece in pieces if piece)
 
 
