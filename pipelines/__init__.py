@@ -8,6 +8,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from regmig_scraper.normalize.site_rules import NO_RULES, SiteRules
+
 
 def record_fields(item: Any) -> MutableMapping[str, Any]:
     """An item's fields, to read and write in place: a dict record (what the spider yields)
@@ -69,3 +71,19 @@ class CountingPipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         self.counts.flush()
+
+
+def site_rules(settings: Any) -> dict[str, SiteRules]:
+    """Each registered site's additions to the normalizers (its class's ``rules``), by name.
+
+    The sites are the ones the spider chooses from (``REGMIG_SITES`` over
+    ``REGMIG_SITES_BASE``); a record names its site in ``record["site"]``.
+    """
+    from scrapy.utils.misc import load_object
+
+    registry = {**settings.getdict("REGMIG_SITES_BASE"), **settings.getdict("REGMIG_SITES")}
+    return {
+        name: getattr(load_object(path), "rules", NO_RULES)
+        for name, path in sorted(registry.items())
+        if path
+    }

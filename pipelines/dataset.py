@@ -202,7 +202,7 @@ class DatasetPipeline:
         self.crawler = crawler
         self.output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
         self.strict = settings.getbool("REGMIG_STRICT", False)
-        self.site = get_site(settings.get("REGMIG_SITE", "mpi"))
+        self.site = get_site(settings.get("REGMIG_SITE") or "mpi")
         self.detect_language = LanguagePipeline.from_settings(settings).detector()
         self.min_fill_rates = parse_min_fill_rates(
             settings.getdict("REGMIG_MIN_FILL_RATES", DEFAULT_MIN_FILL_RATES),

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-from pipelines import CountingPipeline, record_fields
+from pipelines import CountingPipeline, record_fields, site_rules
 from regmig_scraper.normalize.dates import (
     DATE_ORDERS,
     FLAG_AMBIGUOUS,
@@ -29,8 +29,12 @@ from regmig_scraper.normalize.dates import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from regmig_scraper.normalize.site_rules import SiteRules
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +50,25 @@ class DatePipeline(CountingPipeline):
         order: str = "MDY",
         languages: tuple[str, ...] = ("en", "es"),
         min_year: int = 1990,
+        rules: Mapping[str, SiteRules] | None = None,
         stats: StatsCollector | None = None,
     ) -> None:
         self.today = today
-        self.order = order.upper()
-        if self.order not in DATE_ORDERS:
-            raise ValueError(f"REGMIG_DATES_ORDER must be one of {DATE_ORDERS}, not {order!r}")
+        self.order = _checked_order(order)
         self.languages = tuple(languages)
         self.min_year = min_year
+        # (order, languages) of each site that says its own; the settings' for the others.
+        self.conventions: dict[str | None, tuple[str, tuple[str, ...]]] = {
+            name: (
+                _checked_order(site.date_order or self.order),
+                tuple(site.languages) or self.languages,
+            )
+            for name, site in (rules or {}).items()
+        }
         super().__init__(stats)  # outcome counts, added to the stats in close_spider
-        # Build the dateparser instance now: a bad language code fails here, not mid-crawl.
-        date_data_parser(self.languages, self.order, self.today)
+        # Build the dateparser instances now: a bad language code fails here, not mid-crawl.
+        for order, languages in {(self.order, self.languages), *self.conventions.values()}:
+            date_data_parser(languages, order, self.today)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DatePipeline:
@@ -73,21 +85,24 @@ class DatePipeline(CountingPipeline):
             order=settings.get("REGMIG_DATES_ORDER", "MDY"),
             languages=tuple(settings.getlist("REGMIG_DATES_LANGUAGES", ["en", "es"])),
             min_year=settings.getint("REGMIG_DATES_MIN_YEAR", 1990),
+            rules=site_rules(settings),
             stats=crawler.stats,
         )
 
-    def _parse(self, raw: Any) -> ParsedDate:
+    def _parse(self, raw: Any, site: str | None = None) -> ParsedDate:
+        order, languages = self.conventions.get(site, (self.order, self.languages))
         return parse_date(
             raw,
             today=self.today,
-            order=self.order,
-            languages=self.languages,
+            order=order,
+            languages=languages,
             min_year=self.min_year,
         )
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)
-        parsed = self._parse(adapter.get("date_raw"))
+        site = adapter.get("site")
+        parsed = self._parse(adapter.get("date_raw"), site)
         adapter["published"] = parsed.value
         adapter["date_precision"] = parsed.precision
         adapter["date_flag"] = parsed.flag
@@ -102,7 +117,7 @@ class DatePipeline(CountingPipeline):
             self._inc("regmig/dates/missing")
 
         posted_raw = adapter.get("posted_raw")
-        posted = self._parse(posted_raw)
+        posted = self._parse(posted_raw, site)
         adapter["posted"] = posted.value
         if posted.value is not None:
             self._inc("regmig/dates/posted/parsed")
@@ -110,3 +125,9 @@ class DatePipeline(CountingPipeline):
             self._inc(f"regmig/dates/posted/failed/{posted.flag}")
             logger.debug("posted date %r not parsed (%s)", posted_raw, posted.flag)
         return item
+
+
+def _checked_order(order: str) -> str:
+    if order.upper() not in DATE_ORDERS:
+        raise ValueError(f"REGMIG_DATES_ORDER must be one of {DATE_ORDERS}, not {order!r}")
+    return order.upper()

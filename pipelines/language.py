@@ -16,13 +16,17 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pipelines import CountingPipeline, record_fields
+from pipelines import CountingPipeline, record_fields, site_rules
 from regmig_scraper.normalize.language import UNDETERMINED, detector_factory, resolve_language
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
+
+    from regmig_scraper.normalize.site_rules import SiteRules
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +40,20 @@ class LanguagePipeline(CountingPipeline):
         languages: tuple[str, ...] = ("en", "es"),
         seed: int = 0,
         min_confidence: float = 0.80,
+        rules: Mapping[str, SiteRules] | None = None,
         stats: StatsCollector | None = None,
     ) -> None:
         self.languages = tuple(languages)
         self.seed = seed
         self.min_confidence = min_confidence
+        # The languages of each site that names its own; the setting's for the others.
+        self.languages_by_site: dict[str | None, tuple[str, ...]] = {
+            name: tuple(site.languages) for name, site in (rules or {}).items() if site.languages
+        }
         super().__init__(stats)  # outcome counts, added to the stats in close_spider
         # Load the profiles now (once per process): a bad code fails here, not on the first item.
-        detector_factory(self.languages)
+        for languages in {self.languages, *self.languages_by_site.values()}:
+            detector_factory(languages, self.seed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
@@ -61,6 +71,7 @@ class LanguagePipeline(CountingPipeline):
             languages=tuple(settings.getlist("REGMIG_LANGUAGE_LANGUAGES", ["en", "es"])),
             seed=settings.getint("REGMIG_LANGUAGE_SEED", 0),
             min_confidence=settings.getfloat("REGMIG_LANGUAGE_MIN_CONFIDENCE", 0.80),
+            rules=site_rules(settings),
             stats=stats,
         )
 
@@ -94,7 +105,7 @@ class LanguagePipeline(CountingPipeline):
             content_lang=adapter.get("content_lang"),
             og_locale=adapter.get("og_locale"),
             html_lang=adapter.get("html_lang"),
-            languages=self.languages,
+            languages=self.languages_by_site.get(adapter.get("site"), self.languages),
             min_confidence=self.min_confidence,
             seed=self.seed,
         )

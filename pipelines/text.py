@@ -1,7 +1,9 @@
 """``TextPipeline`` cleans ``title``, ``summary``, ``content_type_label``, ``date_raw``,
 ``posted_raw`` (one line each; a value that is boilerplate as a whole becomes ``None``),
 ``body_text`` (lines kept) and ``authors_raw`` (whitespace and markup only, lines kept: the byline
-splitter needs them, and field labels such as "Speakers:" must reach it). Settings:
+splitter needs them, and field labels such as "Speakers:" must reach it), with the shared
+boilerplate rules plus those of the record's site (its ``SiteRules``: name and chrome).
+Settings:
 
 - ``REGMIG_TEXT_ENABLED`` (bool, True): switch the pipeline off.
 - ``REGMIG_TEXT_MAX_CHARS`` (int, 20000): longest title/summary/label/date/byline; longer values
@@ -20,19 +22,26 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from pipelines import CountingPipeline, record_fields
+from pipelines import CountingPipeline, record_fields, site_rules
 from regmig_scraper.normalize.text import (
     AUTHORS_FIELD,
     BODY_FIELD,
     CLEAN_CACHE_MAX_CHARS,
+    SHARED,
     SINGLE_LINE_FIELDS,
+    Boilerplate,
     FieldCleaning,
+    boilerplate_for,
     clean_field,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from regmig_scraper.normalize.site_rules import SiteRules
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +58,7 @@ class TextPipeline(CountingPipeline):
         *,
         max_chars: int = 20000,
         max_body_chars: int = 200000,
+        rules: Mapping[str, SiteRules] | None = None,
         stats: StatsCollector | None = None,
     ) -> None:
         if max_chars < 1 or max_body_chars < 1:
@@ -56,7 +66,11 @@ class TextPipeline(CountingPipeline):
         self.max_chars = max_chars
         self.max_body_chars = max_body_chars
         super().__init__(stats)  # outcome counts, added to the stats in close_spider
-        self._cache: dict[tuple[str, str], FieldCleaning] = {}
+        # Each site's rule set: the shared rules plus its own name and chrome.
+        self.boilerplate: dict[str | None, Boilerplate] = {
+            name: boilerplate_for(site.names, site.chrome) for name, site in (rules or {}).items()
+        }
+        self._cache: dict[tuple[str | None, str, str], FieldCleaning] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TextPipeline:
@@ -68,24 +82,32 @@ class TextPipeline(CountingPipeline):
         return cls(
             max_chars=settings.getint("REGMIG_TEXT_MAX_CHARS", 20000),
             max_body_chars=settings.getint("REGMIG_TEXT_MAX_BODY_CHARS", 200000),
+            rules=site_rules(settings),
             stats=crawler.stats,
         )
 
-    def _cleaning(self, field: str, raw: Any) -> FieldCleaning:
-        return clean_field(field, raw, max_chars=self.max_chars, max_body_chars=self.max_body_chars)
+    def _cleaning(self, site: str | None, field: str, raw: Any) -> FieldCleaning:
+        return clean_field(
+            field,
+            raw,
+            max_chars=self.max_chars,
+            max_body_chars=self.max_body_chars,
+            boilerplate=self.boilerplate.get(site, SHARED),
+        )
 
-    def _clean_field(self, field: str, raw: Any) -> str | None:
-        """``raw`` cleaned, its stats counted. Short strings are cached per field (labels,
-        dates, titles and bylines repeat across a site): a repeat costs one dict lookup."""
+    def _clean_field(self, site: str | None, field: str, raw: Any) -> str | None:
+        """``raw`` cleaned by ``site``'s rules, its stats counted. Short strings are cached per
+        site and field (labels, dates, titles and bylines repeat across a site): a repeat costs
+        one dict lookup."""
         if type(raw) is str and len(raw) <= CLEAN_CACHE_MAX_CHARS:
-            key = (field, raw)
+            key = (site, field, raw)
             cleaning = self._cache.get(key)
             if cleaning is None:
                 if len(self._cache) >= FIELD_CACHE_SIZE:
                     self._cache.clear()
-                cleaning = self._cache[key] = self._cleaning(field, raw)
+                cleaning = self._cache[key] = self._cleaning(site, field, raw)
         else:
-            cleaning = self._cleaning(field, raw)
+            cleaning = self._cleaning(site, field, raw)
         for outcome in cleaning.outcomes:
             self._inc(f"regmig/text/{outcome}")
         if cleaning.emptied_by is not None:
@@ -94,9 +116,10 @@ class TextPipeline(CountingPipeline):
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)
+        site = adapter.get("site")
         for field in (*SINGLE_LINE_FIELDS, BODY_FIELD, AUTHORS_FIELD):
             raw = adapter.get(field)
             if raw is None:
                 continue
-            adapter[field] = self._clean_field(field, raw)
+            adapter[field] = self._clean_field(site, field, raw)
         return item

@@ -19,6 +19,7 @@ from regmig_scraper.normalize.content_types import (
     make_mapper,
     map_content_type,
 )
+from regmig_scraper.sites.mpi_rules import MPI_RULES
 
 # (label as printed, expected code); all of these are known labels.
 KNOWN_CASES = [
@@ -39,7 +40,6 @@ KNOWN_CASES = [
     # --- real-site-text labels ---
     ("Press Release", "press_release"),
     ("Upcoming Event", "event"),
-    ("MPI Webinar", "webinar"),
     # --- singular / plural / case / whitespace ---
     ("Report", "report"),
     ("REPORTS", "report"),
@@ -146,6 +146,11 @@ def test_vocabulary_keys_do_not_collide() -> None:
 )
 def test_label_key(label: str, key: str) -> None:
     assert label_key(label) == key
+
+
+def test_a_sites_own_labels_are_its_rules_not_the_shared_vocabulary() -> None:
+    assert map_content_type("MPI Webinar") == ("other", False)
+    assert make_mapper(MPI_RULES.content_types)("MPI Webinar") == ("webinar", True)
 
 
 def test_extra_labels_override_and_extend() -> None:

@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 from pipelines.dates import DatePipeline
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.normalize.dates import ParsedDate, more_precise, parse_date
+from regmig_scraper.normalize.site_rules import SiteRules
 from tests.helpers import finishes
 
 TODAY = dt.date(2025, 6, 1)
@@ -394,3 +395,21 @@ def test_pipeline_can_be_disabled() -> None:
 def test_pipeline_rejects_bad_settings_at_start(settings_dict: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         make_pipeline(**settings_dict)
+
+
+class DayFirstSite:
+    """A European site: numeric dates day first, French and English month names."""
+
+    name = "dayfirst"
+    rules = SiteRules(date_order="DMY", languages=("fr", "en"))
+
+
+def test_pipeline_reads_each_record_by_its_sites_conventions() -> None:
+    pipeline, _ = make_pipeline(REGMIG_SITES={"dayfirst": "tests.test_dates.DayFirstSite"})
+    us, eu = ({"site": site, "date_raw": "04/05/2021"} for site in (None, "dayfirst"))
+    french = {"site": "dayfirst", "date_raw": "12 avril 2022"}
+    for record in (us, eu, french):
+        pipeline.process_item(record)
+    assert us["published"] == dt.date(2021, 4, 5)
+    assert eu["published"] == dt.date(2021, 5, 4)
+    assert (french["published"], french["date_precision"]) == (dt.date(2022, 4, 12), "day")

@@ -16,6 +16,7 @@ from regmig_scraper.normalize.language import (
     normalize_language_tag,
     resolve_language,
 )
+from regmig_scraper.normalize.site_rules import SiteRules
 
 # Every title and summary of /work/shared/site-sample/expected.json with its expected language.
 SAMPLE_TITLES_AND_SUMMARIES = [
@@ -658,3 +659,19 @@ def test_detection_uses_only_the_configured_profiles() -> None:
 
 def test_one_configured_language_needs_no_detector() -> None:
     assert language.detect_language(SPANISH_TITLE, languages=("en",)) == ("en", 1.0)
+
+
+class PortugueseSite:
+    """A site publishing in Portuguese and English."""
+
+    name = "pt"
+    rules = SiteRules(languages=("pt", "en"))
+
+
+def test_pipeline_detects_among_each_records_sites_languages() -> None:
+    pipeline, _ = make_pipeline(REGMIG_SITES={"pt": "tests.test_language.PortugueseSite"})
+    text = "A política migratória do Brasil e a cooperação regional na América do Sul"
+    portuguese = pipeline.process_item({"site": "pt", "title": text})
+    default = pipeline.process_item({"title": text})
+    assert portuguese["language"] == "pt"
+    assert default["language"] in ("en", "es")

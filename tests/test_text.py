@@ -10,20 +10,26 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.text import TextPipeline
 from regmig_scraper.items import PublicationRecord
-from regmig_scraper.normalize import text as text_module
+from regmig_scraper.normalize.site_rules import SiteRules
 from regmig_scraper.normalize.text import (
     BOILERPLATE_RULES,
     MAX_BOILERPLATE_CHARS,
+    SHARED,
+    boilerplate_for,
     clean_byline,
     clean_text,
-    is_boilerplate,
     looks_like_file_name,
     normalize_whitespace,
-    strip_boilerplate,
     strip_markup,
     truncate_at_word,
 )
+from regmig_scraper.sites.mpi_rules import MPI_RULES
 from tests.helpers import finishes
+
+# The tables below are strings of MPI's pages: the shared rules plus MPI's own name and chrome.
+MPI = boilerplate_for(MPI_RULES.names, MPI_RULES.chrome)
+is_boilerplate = MPI.is_boilerplate
+strip_boilerplate = MPI.strip_boilerplate
 
 # --- normalize_whitespace ----------------------------------------------------------------------
 
@@ -268,7 +274,7 @@ def test_is_not_boilerplate(text: str) -> None:
 
 
 def _first_rule_one_by_one(text: str) -> str | None:
-    return next((rule.name for rule in BOILERPLATE_RULES if rule.matches(text)), None)
+    return next((rule.name for rule in MPI.rules if rule.matches(text)), None)
 
 
 BOILERPLATE_WORDS = st.sampled_from(
@@ -281,7 +287,7 @@ BOILERPLATE_WORDS = st.sampled_from(
 )
 def test_the_combined_rule_check_finds_the_first_rule_as_the_rules_do(text: str) -> None:
     # _whole_rule asks one alternation of every ``whole`` pattern before the rules one by one
-    assert text_module._whole_rule(text) == _first_rule_one_by_one(text)
+    assert MPI._whole_rule(text) == _first_rule_one_by_one(text)
 
 
 @given(
@@ -289,7 +295,7 @@ def test_the_combined_rule_check_finds_the_first_rule_as_the_rules_do(text: str)
     | st.text(max_size=60)
 )
 def test_the_combined_rule_check_agrees_on_any_line(text: str) -> None:
-    assert text_module._whole_rule(text) == _first_rule_one_by_one(text)
+    assert MPI._whole_rule(text) == _first_rule_one_by_one(text)
 
 
 @pytest.mark.parametrize("text", [None, "", "   ", "x" * (MAX_BOILERPLATE_CHARS + 1)])
@@ -312,9 +318,34 @@ def test_expected_json_boilerplate_is_recognised(expected: dict) -> None:
 
 
 def test_rule_names_are_unique_and_commented() -> None:
-    names = [rule.name for rule in BOILERPLATE_RULES]
-    assert len(names) == len(set(names))
-    assert all(rule.comment for rule in BOILERPLATE_RULES)
+    for rules in (BOILERPLATE_RULES, MPI.rules):
+        names = [rule.name for rule in rules]
+        assert len(names) == len(set(names))
+        assert all(rule.comment for rule in rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["migrationpolicy.org", "Migration Information Source", "About MPI", "Multimedia Tabs"],
+)
+def test_a_sites_own_name_and_chrome_are_its_rules_not_the_shared_ones(text: str) -> None:
+    assert MPI.is_boilerplate(text) is not None
+    assert SHARED.is_boilerplate(text) is None
+
+
+def test_a_site_name_suffix_is_removed_for_that_site_only() -> None:
+    title = "Migrants in McAllen | Example Institute"
+    assert SHARED.clean_text(title) == (title, [])
+    other = boilerplate_for(("Example Institute",), ())
+    assert other.clean_text(title) == ("Migrants in McAllen", ["site_name_suffix"])
+    assert MPI.clean_text(title) == (title, [])
+
+
+def test_site_chrome_adds_to_the_shared_chrome() -> None:
+    site = boilerplate_for((), ("Our Experts",))
+    assert site.is_boilerplate("Our Experts") == "site_chrome"
+    assert site.is_boilerplate("Skip to main content") == "site_chrome"
+    assert [rule.name for rule in site.rules] == [rule.name for rule in BOILERPLATE_RULES]
 
 
 FILE_NAME_NEGATIVES = [
@@ -591,6 +622,32 @@ def test_pipeline_cleans_fields_and_counts() -> None:
     assert stats.get_value("regmig/text/emptied/title") == 1
     assert stats.get_value("regmig/text/emptied/date_raw") == 1
     assert stats.get_value("regmig/text/emptied/summary") is None
+
+
+def test_pipeline_cleans_each_record_with_its_sites_rules() -> None:
+    pipeline, crawler = _pipeline(
+        REGMIG_SITES_BASE={"mpi": "regmig_scraper.sites.mpi.MpiDrupalSite"},
+        REGMIG_SITES={"tiny": "tests.test_text.TinySite", "gone": None},
+    )
+    title = "Andrew Selee | migrationpolicy.org"
+    mpi, other, unknown = ({"site": site, "title": title} for site in ("mpi", "tiny", None))
+    for record in (mpi, other, unknown):
+        pipeline.process_item(record)
+    assert mpi["title"] == "Andrew Selee"
+    assert other["title"] == title
+    assert unknown["title"] == title
+    other_chrome = {"site": "tiny", "title": "Our Experts"}
+    assert pipeline.process_item(other_chrome)["title"] is None
+    pipeline.close_spider()
+    assert crawler.stats.get_value("regmig/text/removed/site_name_suffix") == 1
+    assert crawler.stats.get_value("regmig/text/removed/site_chrome") == 1
+
+
+class TinySite:
+    """A site with its own chrome, for the test above."""
+
+    name = "tiny"
+    rules = SiteRules(chrome=("Our Experts",))
 
 
 def test_pipeline_keeps_speaker_label_for_the_byline_splitter() -> None:

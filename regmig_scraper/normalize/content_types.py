@@ -86,7 +86,6 @@ VOCABULARY: Mapping[str, str] = {
     "Podcast": "audio",
     "Podcast Episode": "audio",
     "Webinars": "webinar",
-    "MPI Webinar": "webinar",
     "Webcast": "webinar",
     "Seminario web": "webinar",
     "Video, Audio, Webinars": "webinar",

@@ -32,7 +32,7 @@ import html
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -398,8 +398,6 @@ SITE_CHROME = frozenset(
         "Menu",
         "Toggle navigation",
         "Back to top",
-        "Migration Information Source",
-        "Multimedia Tabs",
         "Recent Activity",
         "Related Research",
         "Related Publications",
@@ -407,8 +405,6 @@ SITE_CHROME = frozenset(
         "Table of Contents",
         "Contact Us",
         "Privacy Policy",
-        "About MPI",
-        "Support MPI",
         "Press Room",
         "No content matches your filter criteria.",
         "Ir al contenido principal",
@@ -542,17 +538,6 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
         test=lambda text: text.casefold() in SITE_CHROME,
     ),
     BoilerplateRule(
-        "site_name_suffix",
-        "The site name that <title> appends: 'Andrew Selee | migrationpolicy.org'; removed "
-        "inline at the end of a line.",
-        whole=re.compile(r"(?:www\.)?migrationpolicy\.org", _I),
-        inline=re.compile(
-            r"(?<!\S)[|–-][ \t]++(?:migrationpolicy\.org|Migration Policy Institute)[ \t]*+$",
-            re.MULTILINE,
-        ),
-        inline_needs=("migrationpolicy.org", "Migration Policy Institute"),
-    ),
-    BoilerplateRule(
         "markup_class_name",
         "CSS class names and Drupal internals that leak as text: 'quicktabs', 'views-field', "
         "'field-name-field-authors', 'element-invisible' (lowercase only, as in markup).",
@@ -587,130 +572,205 @@ BOILERPLATE_RULES: tuple[BoilerplateRule, ...] = (
     ),
 )
 
-_INLINE_PATTERNS = tuple(
-    (rule.name, rule.inline, rule.inline_needs)
-    for rule in BOILERPLATE_RULES
-    if rule.inline is not None
-)
-# Every inline rule's literal cues at once, when each rule has some: a text with none of them
-# (most bodies) skips the inline rules in one search.
-_ANY_INLINE_CUE: re.Pattern[str] | None = (
-    re.compile("|".join(re.escape(cue) for _, _, needs in _INLINE_PATTERNS for cue in needs))
-    if all(needs for _, _, needs in _INLINE_PATTERNS)
-    else None
-)
+
+def site_name_rule(names: Sequence[str]) -> BoilerplateRule | None:
+    """The rule for a site's own names, appended to a title ("Andrew Selee |
+    migrationpolicy.org", "... - Migration Policy Institute"), where they are removed inline at
+    the end of a line. A host name alone ("migrationpolicy.org") is boilerplate as a whole; an
+    organisation's name alone is not (it may be a byline). None for a site with no names."""
+    names = tuple(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    hosts = [re.escape(name) for name in names if HOST_NAME.fullmatch(name)]
+    return BoilerplateRule(
+        "site_name_suffix",
+        f"The site's own name, appended to a title: {', '.join(names)}.",
+        whole=re.compile(rf"(?:www\.)?(?:{'|'.join(hosts)})", _I) if hosts else None,
+        inline=re.compile(rf"(?<!\S)[|–-][ \t]++(?:{alternatives})[ \t]*+$", re.MULTILINE | _I),
+        inline_needs=tuple(sorted({v for name in names for v in (name, name.lower())})),
+    )
+
+
+# A host name: "migrationpolicy.org", "www.example.org".
+HOST_NAME = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
+
+
+def site_chrome_rule(strings: Iterable[str]) -> BoilerplateRule | None:
+    """The chrome rule with a site's own menu items and block headings ("About MPI") added
+    to the shared ``SITE_CHROME``; None when the site adds none."""
+    own = frozenset(text.casefold() for text in strings if text.strip())
+    if not own:
+        return None
+    chrome = SITE_CHROME | own
+    return BoilerplateRule(
+        "site_chrome",
+        "Menu items, block headings and buttons of the site's chrome (SITE_CHROME and the "
+        "site's own).",
+        test=lambda text: text.casefold() in chrome,
+    )
+
 
 # Bounded caches of the pure cleaners: labels, dates, titles and bylines repeat across a site;
 # a cache that fills early keeps memory flat however large the site grows.
 CLEAN_CACHE_SIZE = 4_096
-
-
-# Every rule's ``whole`` pattern in one alternation: most lines match none.
-_ANY_WHOLE = _any_of(rule.whole for rule in BOILERPLATE_RULES if rule.whole is not None)
-_TESTED_RULES = tuple(rule for rule in BOILERPLATE_RULES if rule.test is not None)
-
-
-@functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)
-def _whole_rule(text: str) -> str | None:
-    # ``text`` is already one normalized line of at most MAX_BOILERPLATE_CHARS characters.
-    if _ANY_WHOLE.fullmatch(text) is None:  # then only a rule's test can match, in rule order
-        return next((rule.name for rule in _TESTED_RULES if rule.test(text)), None)
-    for rule in BOILERPLATE_RULES:
-        if rule.matches(text):
-            return rule.name
-    return None
-
-
-def is_boilerplate(text: str | None) -> str | None:
-    """The name of the first rule matching the WHOLE (normalized) string, or ``None``."""
-    if not isinstance(text, str) or not text or len(text) > 4 * MAX_BOILERPLATE_CHARS:
-        return None
-    normalized = normalize_whitespace(text)
-    if normalized is None or len(normalized) > MAX_BOILERPLATE_CHARS:
-        return None
-    return _whole_rule(normalized)
-
-
-def strip_boilerplate(text: str | None) -> tuple[str | None, list[str]]:
-    """Remove boilerplate segments and lines from ``text``; return the rest and the rule names.
-
-    Inline segments (``BoilerplateRule.inline``) go first, then every line that is boilerplate
-    as a whole. One name is reported per removal. Line breaks of the remaining text are kept;
-    ``None`` when nothing is left.
-    """
-    if not isinstance(text, str) or not text:
-        return None, []
-    fired: list[str] = []
-    inline = _INLINE_PATTERNS if _ANY_INLINE_CUE is None or _ANY_INLINE_CUE.search(text) else ()
-    for name, pattern, needs in inline:
-        if needs and not any(literal in text for literal in needs):
-            continue
-        text, count = pattern.subn("", text)
-        fired.extend([name] * count)
-    kept: list[str] = []
-    for line in text.split("\n"):
-        stripped = " ".join(line.split())
-        if not stripped:
-            if kept and kept[-1]:
-                kept.append("")
-            continue
-        name = _whole_rule(stripped) if len(stripped) <= MAX_BOILERPLATE_CHARS else None
-        if name is not None:
-            fired.append(name)
-            continue
-        kept.append(stripped)
-    while kept and not kept[-1]:
-        kept.pop()
-    return ("\n".join(kept) or None), fired
-
-
 # Strings longer than this are cleaned without the cache: labels, dates and titles repeat
 # across a site, summaries and bodies do not, and caching them would only hold memory.
 CLEAN_CACHE_MAX_CHARS = 500
 
 
-def _clean(text: str, multiline: bool) -> tuple[str | None, tuple[str, ...]]:
-    normalized = normalize_whitespace(text, multiline=True)
-    cleaned, fired = strip_boilerplate(normalized)
-    if cleaned is not None and not multiline:
-        cleaned = " ".join(cleaned.split())
-    return cleaned, tuple(fired)
+SITE_CHROME_RULE = "site_chrome"
 
 
-_clean_cached = functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)(_clean)
+class Boilerplate:
+    """A set of boilerplate rules compiled for speed: the shared ``BOILERPLATE_RULES``, plus
+    what a site adds (``for_site``). Its cleaners are the module's functions, cached per set.
+    """
+
+    def __init__(self, rules: Sequence[BoilerplateRule]) -> None:
+        self.rules = tuple(rules)
+        # Every rule's ``whole`` pattern in one alternation: most lines match none.
+        self._any_whole = _any_of(rule.whole for rule in self.rules if rule.whole is not None)
+        self._tested_rules = tuple(rule for rule in self.rules if rule.test is not None)
+        self._inline_patterns = tuple(
+            (rule.name, rule.inline, rule.inline_needs)
+            for rule in self.rules
+            if rule.inline is not None
+        )
+        # Every inline rule's literal cues at once, when each rule has some: a text with none
+        # of them (most bodies) skips the inline rules in one search.
+        self._any_inline_cue: re.Pattern[str] | None = (
+            re.compile(
+                "|".join(re.escape(cue) for _, _, needs in self._inline_patterns for cue in needs)
+            )
+            if all(needs for _, _, needs in self._inline_patterns)
+            else None
+        )
+        cache = functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)
+        self._whole_rule = cache(self._whole_rule_uncached)
+        self._clean_cached = cache(self._clean)
+        self._clean_byline_cached = cache(self._clean_byline)
+
+    def with_rules(self, *extra: BoilerplateRule | None) -> Boilerplate:
+        """This set with ``extra`` rules: one of the same name as a rule replaces it in place,
+        the others come right after the site-chrome rule (site rules before the shape
+        heuristics, which report the name of the first rule that matches)."""
+        added = {rule.name: rule for rule in extra if rule is not None}
+        if not added:
+            return self
+        new_names = [name for name in added if name not in {rule.name for rule in self.rules}]
+        rules: list[BoilerplateRule] = []
+        for rule in self.rules:
+            rules.append(added.get(rule.name, rule))
+            if rule.name == SITE_CHROME_RULE:
+                rules.extend(added[name] for name in new_names)
+        if SITE_CHROME_RULE not in {rule.name for rule in self.rules}:
+            rules.extend(added[name] for name in new_names)
+        return Boilerplate(rules)
+
+    def _whole_rule_uncached(self, text: str) -> str | None:
+        # ``text`` is already one normalized line of at most MAX_BOILERPLATE_CHARS characters.
+        if self._any_whole.fullmatch(text) is None:  # only a rule's test can match, in order
+            return next((rule.name for rule in self._tested_rules if rule.test(text)), None)
+        for rule in self.rules:
+            if rule.matches(text):
+                return rule.name
+        return None
+
+    def is_boilerplate(self, text: str | None) -> str | None:
+        """The name of the first rule matching the WHOLE (normalized) string, or ``None``."""
+        if not isinstance(text, str) or not text or len(text) > 4 * MAX_BOILERPLATE_CHARS:
+            return None
+        normalized = normalize_whitespace(text)
+        if normalized is None or len(normalized) > MAX_BOILERPLATE_CHARS:
+            return None
+        return self._whole_rule(normalized)
+
+    def strip_boilerplate(self, text: str | None) -> tuple[str | None, list[str]]:
+        """Remove boilerplate segments and lines from ``text``; return the rest and the rule
+        names.
+
+        Inline segments (``BoilerplateRule.inline``) go first, then every line that is
+        boilerplate as a whole. One name is reported per removal. Line breaks of the remaining
+        text are kept; ``None`` when nothing is left.
+        """
+        if not isinstance(text, str) or not text:
+            return None, []
+        fired: list[str] = []
+        cue = self._any_inline_cue
+        inline = self._inline_patterns if cue is None or cue.search(text) else ()
+        for name, pattern, needs in inline:
+            if needs and not any(literal in text for literal in needs):
+                continue
+            text, count = pattern.subn("", text)
+            fired.extend([name] * count)
+        kept: list[str] = []
+        for line in text.split("\n"):
+            stripped = " ".join(line.split())
+            if not stripped:
+                if kept and kept[-1]:
+                    kept.append("")
+                continue
+            name = self._whole_rule(stripped) if len(stripped) <= MAX_BOILERPLATE_CHARS else None
+            if name is not None:
+                fired.append(name)
+                continue
+            kept.append(stripped)
+        while kept and not kept[-1]:
+            kept.pop()
+        return ("\n".join(kept) or None), fired
+
+    def _clean(self, text: str, multiline: bool) -> tuple[str | None, tuple[str, ...]]:
+        normalized = normalize_whitespace(text, multiline=True)
+        cleaned, fired = self.strip_boilerplate(normalized)
+        if cleaned is not None and not multiline:
+            cleaned = " ".join(cleaned.split())
+        return cleaned, tuple(fired)
+
+    def clean_text(
+        self, text: str | None, *, multiline: bool = False
+    ) -> tuple[str | None, list[str]]:
+        """``normalize_whitespace`` then ``strip_boilerplate``: the cleaned text (one line
+        unless ``multiline``) and the names of the rules that fired. Cached for short strings.
+        """
+        if not isinstance(text, str) or not text:
+            return None, []
+        if len(text) <= CLEAN_CACHE_MAX_CHARS:
+            cleaned, fired = self._clean_cached(text, multiline)
+        else:
+            cleaned, fired = self._clean(text, multiline)
+        return cleaned, list(fired)
+
+    def _clean_byline(self, text: str) -> tuple[str | None, tuple[str, ...]]:
+        cleaned = normalize_whitespace(text, multiline=True)
+        name = self.is_boilerplate(cleaned)
+        return (None, (name,)) if name else (cleaned, ())
+
+    def clean_byline(self, text: str | None) -> tuple[str | None, list[str]]:
+        """Whitespace-normalize a byline, keeping its lines and labels ("Speakers:" must reach
+        the byline splitter); ``None`` when the whole value is boilerplate ("By", "Authors:").
+        """
+        if not isinstance(text, str) or not text:
+            return None, []
+        if len(text) <= CLEAN_CACHE_MAX_CHARS:
+            cleaned, fired = self._clean_byline_cached(text)
+        else:
+            cleaned, fired = self._clean_byline(text)
+        return cleaned, list(fired)
 
 
-def clean_text(text: str | None, *, multiline: bool = False) -> tuple[str | None, list[str]]:
-    """``normalize_whitespace`` then ``strip_boilerplate``: the cleaned text (one line unless
-    ``multiline``) and the names of the rules that fired. Cached for short strings."""
-    if not isinstance(text, str) or not text:
-        return None, []
-    if len(text) <= CLEAN_CACHE_MAX_CHARS:
-        cleaned, fired = _clean_cached(text, multiline)
-    else:
-        cleaned, fired = _clean(text, multiline)
-    return cleaned, list(fired)
+# The shared rules, for text of no particular site.
+SHARED = Boilerplate(BOILERPLATE_RULES)
+is_boilerplate = SHARED.is_boilerplate
+strip_boilerplate = SHARED.strip_boilerplate
+clean_text = SHARED.clean_text
+clean_byline = SHARED.clean_byline
 
 
-def _clean_byline(text: str) -> tuple[str | None, tuple[str, ...]]:
-    cleaned = normalize_whitespace(text, multiline=True)
-    name = is_boilerplate(cleaned)
-    return (None, (name,)) if name else (cleaned, ())
-
-
-_clean_byline_cached = functools.lru_cache(maxsize=CLEAN_CACHE_SIZE)(_clean_byline)
-
-
-def clean_byline(text: str | None) -> tuple[str | None, list[str]]:
-    """Whitespace-normalize a byline, keeping its lines and labels ("Speakers:" must reach the
-    byline splitter); ``None`` when the whole value is boilerplate ("By", "Authors:")."""
-    if not isinstance(text, str) or not text:
-        return None, []
-    if len(text) <= CLEAN_CACHE_MAX_CHARS:
-        cleaned, fired = _clean_byline_cached(text)
-    else:
-        cleaned, fired = _clean_byline(text)
-    return cleaned, list(fired)
+@functools.lru_cache(maxsize=64)
+def boilerplate_for(site_names: tuple[str, ...], chrome: tuple[str, ...]) -> Boilerplate:
+    """The shared rules plus a site's own name and chrome; one compiled set per site."""
+    return SHARED.with_rules(site_name_rule(site_names), site_chrome_rule(chrome))
 
 
 def truncate_at_word(text: str, limit: int) -> str:
@@ -747,10 +807,10 @@ def _as_text(value: Any) -> str | None:
 MAX_MARKUP_ROUNDS = 3
 
 
-def _clean_once(field: str, text: str) -> tuple[str | None, list[str]]:
+def _clean_once(field: str, text: str, boilerplate: Boilerplate) -> tuple[str | None, list[str]]:
     if field == AUTHORS_FIELD:
-        return clean_byline(text)
-    return clean_text(text, multiline=field == BODY_FIELD)
+        return boilerplate.clean_byline(text)
+    return boilerplate.clean_text(text, multiline=field == BODY_FIELD)
 
 
 def _drop_tags(text: str, *, multiline: bool) -> str | None:
@@ -775,7 +835,14 @@ class FieldCleaning:
 NOTHING_TO_CLEAN = FieldCleaning(None, ())
 
 
-def clean_field(field: str, raw: Any, *, max_chars: int, max_body_chars: int) -> FieldCleaning:
+def clean_field(
+    field: str,
+    raw: Any,
+    *,
+    max_chars: int,
+    max_body_chars: int,
+    boilerplate: Boilerplate = SHARED,
+) -> FieldCleaning:
     """One record field cleaned as its kind wants (one line, body lines, byline lines).
 
     Outcomes are ``markup/<field>``, ``removed/<rule>``, ``truncated/<field>`` and
@@ -788,7 +855,7 @@ def clean_field(field: str, raw: Any, *, max_chars: int, max_body_chars: int) ->
     if has_markup(text):
         text = strip_markup(text)
         counted.append(f"markup/{field}")
-    cleaned, fired = _clean_once(field, text)
+    cleaned, fired = _clean_once(field, text, boilerplate)
     # Escaped markup ("&lt;script&gt;", or "&amp;lt;b&amp;gt;" in a meta tag) turns into
     # tags only when the cleaning unescapes it: strip and clean again, a few times, then
     # drop whatever is still tag-shaped without unescaping any further.
@@ -796,7 +863,7 @@ def clean_field(field: str, raw: Any, *, max_chars: int, max_body_chars: int) ->
         if cleaned is None or not has_markup(cleaned):
             break
         counted.append(f"markup/{field}")
-        cleaned, more = _clean_once(field, strip_markup(cleaned))
+        cleaned, more = _clean_once(field, strip_markup(cleaned), boilerplate)
         fired += more
     if cleaned is not None and has_markup(cleaned):
         cleaned = _drop_tags(cleaned, multiline=field in (BODY_FIELD, AUTHORS_FIELD))

@@ -42,6 +42,7 @@ from regmig_scraper.sites.markup import (
     origin_of,
     visible_text,
 )
+from regmig_scraper.sites.mpi_rules import MPI_RULES
 from regmig_scraper.urls import (
     host_of,
     normalize_listing_url,
@@ -170,6 +171,7 @@ class MpiDrupalSite:
     """Extractor for migrationpolicy.org and its mirrors."""
 
     name = "mpi"
+    rules = MPI_RULES  # what its pages add to the shared normalizers
 
     # ------------------------------------------------------------------ listing pages
     def listing_url(self, url: str) -> str:

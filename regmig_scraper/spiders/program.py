@@ -83,7 +83,7 @@ class ProgramSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.site = get_site(crawler.settings.get("REGMIG_SITE", "mpi"))
+        spider.site = get_site(crawler.settings.get("REGMIG_SITE") or "mpi")
         spider.max_pager_page = crawler.settings.getint("REGMIG_MAX_PAGER_PAGE", 10_000)
         spider.max_listing_pages = crawler.settings.getint("REGMIG_MAX_LISTING_PAGES", 100_000)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
@@ -136,6 +136,7 @@ class ProgramSpider(scrapy.Spider):
             self._inc(f"regmig/listing/skipped/{reason}", count)
         for teaser in page.teasers:
             self._inc("regmig/listing/teasers")
+            teaser["site"] = self.site.name
             yield teaser
             request_url = normalize_url(teaser["request_url"])
             if request_url in self._publications_requested:
@@ -191,6 +192,7 @@ class ProgramSpider(scrapy.Spider):
             self._inc("regmig/pages/failed/not_a_publication_page")
             return
         self._inc("regmig/pages/fetched")
+        record["site"] = self.site.name
         yield record
 
     def listing_failed(self, failure: Failure) -> None:
