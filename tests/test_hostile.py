@@ -667,6 +667,16 @@ UTF8 = "Niños “migrantes” — ¿qué?".encode()
         (UTF8, "text/html; charset=us-ascii", ("utf-8", "utf8_declared_single_byte")),
         (CP1252, "text/html", ("cp1252", "undeclared_not_utf8")),
         (CP1252, None, ("cp1252", "undeclared_not_utf8")),
+        # UTF-8 with one stray byte is UTF-8 (the byte becomes U+FFFD), declared or not...
+        (UTF8 + b"\xff", "text/html; charset=utf-8", None),
+        (b"<p>\xa9 2024</p>" + UTF8, "text/html; charset=utf-8", None),
+        (UTF8 + b"\xff", None, ("utf-8", "undeclared_mostly_utf8")),
+        # ...but windows-1252 with a UTF-8 sequence or two in it is windows-1252
+        (
+            CP1252 + CP1252 + "ñ".encode(),
+            "text/html; charset=utf-8",
+            ("cp1252", "declared_utf8_not_utf8"),
+        ),
         # kept as declared
         (UTF8, "text/html; charset=utf-8", None),
         (UTF8, "text/html", None),  # undeclared UTF-8: Scrapy's own guess is right
@@ -681,6 +691,24 @@ def test_encoding_repair(body: bytes, content_type: str | None, repair: tuple | 
     from regmig_scraper.sites.encoding import repaired_encoding
 
     assert repaired_encoding(body, content_type) == repair
+
+
+def test_one_stray_byte_does_not_garble_a_utf8_page() -> None:
+    from scrapy.http import HtmlResponse
+
+    from regmig_scraper.sites.encoding import repair_encoding
+
+    title = "Migración y niñez en México"
+    body = f"<html><head><title>{title}</title></head><body>{title}<footer>".encode()
+    response = HtmlResponse(
+        "https://example.org/x",
+        body=body + b"\xff</footer></body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    repaired, reason = repair_encoding(response)
+    assert reason is None
+    assert repaired.css("title::text").get() == title
+    assert "\ufffd" in repaired.text
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,18 @@ Scrapy decodes a page by its BOM, then the ``Content-Type`` header, then the ``<
 charset, then a guess (ASCII, UTF-8, then ``charset_normalizer``). Real sites get the
 declaration wrong in three ways, repaired here from the most certain to the least:
 
-1. declared UTF-8, but the body is not valid UTF-8: a legacy page in windows-1252 behind a
+1. declared UTF-8, but the body is not UTF-8: a legacy page in windows-1252 behind a
    server that adds ``charset=utf-8``. Decoded as windows-1252 (else every accent and curly
-   quote becomes U+FFFD).
+   quote becomes U+FFFD). Decided on evidence (``mostly_utf8``): a page whose non-ASCII text
+   is mostly valid UTF-8 sequences, with a stray invalid byte or two (a pasted footer), is
+   UTF-8 with a replacement character, not windows-1252 ("MigraciÃ³n" in every title).
 2. declared a single-byte Western charset (latin-1, windows-1252, ASCII), but the body is
    valid UTF-8 with multi-byte sequences. Decoded as UTF-8 (else "Niños" reads "NiÃ±os").
    Windows-1252 text that happens to be valid UTF-8 is vanishingly rare.
-3. nothing declared, and not UTF-8. Decoded as windows-1252, the HTML standard's default for
-   English and Spanish pages: ``charset_normalizer`` reads short Spanish texts as
-   central-European code pages ("niñez" came out "nińez", "¿Qué" as "żQué").
+3. nothing declared, and not UTF-8 (nor mostly UTF-8, which is decoded as UTF-8). Decoded as
+   windows-1252, the HTML standard's default for English and Spanish pages:
+   ``charset_normalizer`` reads short Spanish texts as central-European code pages ("niñez"
+   came out "nińez", "¿Qué" as "żQué").
 
 A BOM is always obeyed (browsers do), and a page that is pure ASCII is never touched.
 Pure functions; no settings. The spider counts each repair as
@@ -22,6 +25,7 @@ Pure functions; no settings. The spider counts each repair as
 from __future__ import annotations
 
 import codecs
+import re
 from typing import TYPE_CHECKING
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
@@ -39,6 +43,15 @@ SINGLE_BYTE_WESTERN = frozenset({"cp1252", "iso8859-1", "iso8859-15", "ascii"})
 REPAIR_DECLARED_UTF8 = "declared_utf8_not_utf8"  # case 1
 REPAIR_UTF8_UNDER_SINGLE_BYTE = "utf8_declared_single_byte"  # case 2
 REPAIR_UNDECLARED = "undeclared_not_utf8"  # case 3
+REPAIR_UNDECLARED_MOSTLY_UTF8 = "undeclared_mostly_utf8"  # case 3, UTF-8 with a stray byte
+
+# One well-formed multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates).
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_ASCII = bytes(range(128))
 
 
 def _codec_name(encoding: str | None) -> str | None:
@@ -58,6 +71,20 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
+def mostly_utf8(body: bytes) -> bool:
+    """Whether ``body``, not valid UTF-8 as a whole, still reads as UTF-8 with a few bad bytes:
+    it has more well-formed multi-byte sequences than non-ASCII bytes outside them.
+
+    Windows-1252 text almost never forms a multi-byte UTF-8 sequence ("é" then two bytes of
+    0x80-0xBF), so a legacy page scores none, while a UTF-8 page with one stray byte scores
+    one per accented letter.
+    """
+    non_ascii = len(body.translate(None, _ASCII))
+    sequences = UTF8_MULTIBYTE.findall(body)
+    stray = non_ascii - sum(map(len, sequences))
+    return len(sequences) > stray
+
+
 def declared_encoding(body: bytes, content_type: str | None) -> str | None:
     """The charset the header (first) or the ``<meta>`` tag declares, as a codec name."""
     declared = http_content_type_encoding(content_type) if content_type else None
@@ -72,9 +99,14 @@ def repaired_encoding(body: bytes, content_type: str | None) -> tuple[str, str] 
     declared = declared_encoding(body, content_type)
     utf8 = _is_utf8(body)
     if declared is None:
-        return None if utf8 else (UNDECLARED_FALLBACK_ENCODING, REPAIR_UNDECLARED)
+        if utf8:
+            return None
+        if mostly_utf8(body):
+            return "utf-8", REPAIR_UNDECLARED_MOSTLY_UTF8
+        return UNDECLARED_FALLBACK_ENCODING, REPAIR_UNDECLARED
     if declared == "utf-8" and not utf8:
-        return UNDECLARED_FALLBACK_ENCODING, REPAIR_DECLARED_UTF8
+        # UTF-8 with a stray byte stays UTF-8 (the byte becomes U+FFFD)
+        return None if mostly_utf8(body) else (UNDECLARED_FALLBACK_ENCODING, REPAIR_DECLARED_UTF8)
     if declared in SINGLE_BYTE_WESTERN and utf8:
         return "utf-8", REPAIR_UTF8_UNDER_SINGLE_BYTE
     return None
