@@ -46,10 +46,11 @@ from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from regmig_scraper.normalize.urls import normalize_url
 from regmig_scraper.sites.base import SiteExtractor, get_site
 from regmig_scraper.sites.encoding import repair_encoding
+from regmig_scraper.sites.mpi.pager import page_vector_of
 from regmig_scraper.status import LIMIT_REACHED
-from regmig_scraper.urls import normalize_url, page_vector_of
 
 logger = logging.getLogger(__name__)
 

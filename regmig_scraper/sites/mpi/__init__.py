@@ -30,6 +30,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
 from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, Record, new_record
+from regmig_scraper.normalize.urls import host_of, normalize_url, rebase
 from regmig_scraper.sites.base import ListingPage
 from regmig_scraper.sites.markup import (
     absolute,
@@ -42,13 +43,11 @@ from regmig_scraper.sites.markup import (
     origin_of,
     visible_text,
 )
-from regmig_scraper.urls import (
-    host_of,
+from regmig_scraper.sites.mpi.pager import (
+    isolate,
     normalize_listing_url,
-    normalize_url,
     page_vector_of,
-    parse_page_vector,
-    rebase,
+    pager_element,
 )
 
 # Where a page's own content lives (Drupal 7 themes); the whole body is the last resort.
@@ -295,16 +294,14 @@ class MpiDrupalSite:
         found: dict[str, None] = {}
         for pager in scope.css("ul.pager, ul.quicktabs-tabs"):
             hrefs = absolute(response.url, pager.css("a::attr(href)").getall())
-            element = _pager_element(hrefs, current_vector)
+            element = pager_element(hrefs, current_vector)
             for url in hrefs:
                 on_site = self._on_site(url, response, site_hosts)
                 if on_site is None or urlsplit(on_site).path.rstrip("/") != current_path:
                     continue
                 vector = page_vector_of(on_site)
                 if element is not None and vector:
-                    isolated = [0] * (element + 1)
-                    isolated[element] = vector[element] if element < len(vector) else 0
-                    vector = isolated
+                    vector = tuple(isolate(vector, element))
                 found.setdefault(normalize_listing_url(on_site, page_vector=vector), None)
         return list(found)
 
@@ -574,25 +571,3 @@ def _row_position(row: Selector) -> int | None:
         if match:
             return int(match.group(1)) - 1
     return None
-
-
-def _pager_element(hrefs: list[str], current: list[int]) -> int | None:
-    """Which of Drupal's pagers (an index into ``page=a,b,c``) a pager's links move.
-
-    Links of one pager differ from the current page in one position only; if they differ
-    in several (or none), the pager cannot be told apart and links are kept as they are.
-    """
-    positions: set[int] = set()
-    for url in hrefs:
-        query = dict(
-            pair.split("=", 1) if "=" in pair else (pair, "")
-            for pair in urlsplit(url).query.split("&")
-        )
-        vector = parse_page_vector(query.get("page", "").replace("%2C", ",").replace("%2c", ","))
-        if vector is None:
-            continue
-        width = max(len(vector), len(current))
-        padded = vector + [0] * (width - len(vector))
-        base = current + [0] * (width - len(current))
-        positions.update(i for i in range(width) if padded[i] != base[i])
-    return positions.pop() if len(positions) == 1 else None
