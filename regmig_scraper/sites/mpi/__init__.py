@@ -128,10 +128,10 @@ PAGE_BODY = (".field-name-body .field-item", ".field-name-body", ".node .content
 FIELD_LABEL = ".field-label, .views-label, .label-inline, .label-above"
 LABEL_CLASSES = frozenset({"field-label", "views-label", "label-inline", "label-above"})
 
-# Text of a link to the same publication in another language, and the language it names.
+# Text of a link to the same publication in another language ("en español", "in English").
 TRANSLATION_LINK_TEXT = (
-    (re.compile(r"\ben\s+espa[ñn]ol\b", re.IGNORECASE), "es"),
-    (re.compile(r"\bin\s+english\b|\ben\s+ingl[eé]s\b", re.IGNORECASE), "en"),
+    re.compile(r"\ben\s+espa[ñn]ol\b", re.IGNORECASE),
+    re.compile(r"\bin\s+english\b|\ben\s+ingl[eé]s\b", re.IGNORECASE),
 )
 
 
@@ -262,7 +262,6 @@ class MpiDrupalSite:
             record["summary"] = first_text(row, *TEASER_NODE_SUMMARY)
         if fields.date is not None:
             record["date_raw"] = _first_line(element_text(fields.date))
-            record["date_attr"] = fields.date.get("content")
         else:
             record["date_raw"] = fields.text(DATE_FIELD_PATTERN)
         return record, None
@@ -325,7 +324,7 @@ class MpiDrupalSite:
         if page_kind is None and (type_label or scope.css(", ".join(DATE_DISPLAY))):
             page_kind = "unknown"  # no node markup, but it reads like a publication
 
-        date_raw, date_attr = _page_date(scope)
+        date_raw = _page_date(scope)
         body = node if node is not None else scope
         paragraphs = [
             visible_text(p).strip() for p in body.css(", ".join(f"{q} p" for q in PAGE_BODY))
@@ -348,7 +347,7 @@ class MpiDrupalSite:
             {normalize_url(u) for u in absolute(response.url, alternates)} - {canonical}
         )
 
-        translations, languages = self._translations(selector, scope, response, canonical, origin)
+        translations = self._translations(selector, scope, response, canonical, origin)
         pdf_hrefs = body.css("a::attr(href)").getall()
         pdf_urls = [
             rebase(u, origin) if host_of(u) == host_of(response.url) else u
@@ -365,7 +364,6 @@ class MpiDrupalSite:
             title=title,
             content_type_label=type_label,
             date_raw=date_raw,
-            date_attr=date_attr,
             posted_raw=first_text(scope, *PAGE_POSTED, exclude=FIELD_LABEL),
             authors_raw=first_text(body, *PAGE_AUTHORS, exclude=FIELD_LABEL)
             if node is not None
@@ -374,7 +372,6 @@ class MpiDrupalSite:
             body_text=body_text,
             pdf_urls=list(dict.fromkeys(pdf_urls)),
             translation_urls=translations,
-            translation_langs=languages,
             html_lang=_lang_attribute(selector.xpath("/html")),
             content_lang=_lang_attribute(node),
             og_locale=meta_content(selector, "og:locale"),
@@ -387,23 +384,20 @@ class MpiDrupalSite:
         response: TextResponse,
         canonical: str,
         origin: str,
-    ) -> tuple[list[str], dict[str, str]]:
+    ) -> list[str]:
         """Other-language versions: hreflang alternates and "en español"-style links."""
-        languages: dict[str, str] = {}
+        found: set[str] = set()
         for link in selector.xpath("//head/link[@rel='alternate'][@hreflang]"):
             href, lang = attribute(link, "href"), attribute(link, "hreflang") or ""
             if not href or lang.lower() in ("x-default", ""):
                 continue
             joined = _join(response, href)
-            if joined is None:
-                continue
-            url = normalize_url(rebase(joined, origin))
-            if url != canonical:
-                languages.setdefault(url, lang.split("-")[0].lower())
+            if joined is not None:
+                found.add(normalize_url(rebase(joined, origin)))
         links = scope.css(".field-name-field-translation a, a[hreflang]")
         for anchor in scope.css("a"):
             text = visible_text(anchor)
-            if any(pattern.search(text) for pattern, _ in TRANSLATION_LINK_TEXT):
+            if any(pattern.search(text) for pattern in TRANSLATION_LINK_TEXT):
                 links.append(anchor)
         for anchor in links:
             href = attribute(anchor, "href")
@@ -412,16 +406,8 @@ class MpiDrupalSite:
             url = _join(response, href)
             if url is None or host_of(url) not in (host_of(response.url), host_of(canonical)):
                 continue
-            url = normalize_url(rebase(url, origin))
-            if url == canonical:
-                continue
-            text = visible_text(anchor)
-            lang = attribute(anchor, "hreflang") or next(
-                (code for pattern, code in TRANSLATION_LINK_TEXT if pattern.search(text)), ""
-            )
-            if url not in languages or not languages[url]:
-                languages[url] = lang.split("-")[0].lower()
-        return sorted(languages), {url: lang for url, lang in sorted(languages.items()) if lang}
+            found.add(normalize_url(rebase(url, origin)))
+        return sorted(found - {canonical})
 
 
 def _lang_attribute(element: Selector | SelectorList | None) -> str | None:
@@ -524,7 +510,7 @@ def _node_kind(node: Selector) -> str | None:
     return None
 
 
-def _page_date(scope: Selector) -> tuple[str | None, str | None]:
+def _page_date(scope: Selector) -> str | None:
     """The publication's date on its own page (an event's date is when it takes place)."""
     for query in PAGE_DATE:
         for container in scope.css(query):
@@ -532,10 +518,9 @@ def _page_date(scope: Selector) -> tuple[str | None, str | None]:
             if date:
                 text = _first_line(visible_text(date[0]))
                 if text:
-                    return text, attribute(date[0], "content")
+                    return text
     # A date field rendered as plain text.
-    text = first_text(scope, *PAGE_DATE_FIELDS, exclude=FIELD_LABEL)
-    return text, None
+    return first_text(scope, *PAGE_DATE_FIELDS, exclude=FIELD_LABEL)
 
 
 def _first_line(text: str) -> str | None:
