@@ -41,8 +41,16 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
-# --- extraction --------------------------------------------------------------------
-REGMIG_SITE = "mpi"
+# --- extraction: which site module reads a start URL's pages -------------------------
+# Site modules by name (import paths of their classes); each class's ``hosts`` say which
+# start URLs it reads. REGMIG_SITES holds a project's additions (a None value removes a
+# built-in site) and is merged over REGMIG_SITES_BASE.
+REGMIG_SITES_BASE = {"mpi": "regmig_scraper.sites.mpi.MpiDrupalSite"}
+REGMIG_SITES: dict[str, str | None] = {}
+# A site name forced on every start URL; "" chooses by the start URL's host.
+REGMIG_SITE = ""
+# The site for a host no site module claims (a local mirror on 127.0.0.1, say).
+REGMIG_SITE_FALLBACK = "mpi"
 
 # --- item pipelines: the order lives here and only here ----------------------------
 ITEM_PIPELINES = {

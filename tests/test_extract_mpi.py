@@ -83,6 +83,28 @@ def test_pager_and_tab_links_are_normalized() -> None:
     assert not any("/topics/" in url or "mission" in url for url in urls)
 
 
+def test_listing_links_say_what_they_are() -> None:
+    links = {link.url: link for link in listing().links}
+    assert (links[f"{PROGRAM}?page=1"].kind, links[f"{PROGRAM}?page=1"].depth) == ("pager", 1)
+    tab = links[f"{PROGRAM}?qt-regional_study_group_tabs=3"]
+    assert (tab.kind, tab.depth) == ("tab", 0)
+    deep = links[f"{PROGRAM}?page=0,0,0,0,2&qt-regional_study_group_tabs=4"]
+    assert (deep.kind, deep.depth) == ("pager", 2)
+
+
+@pytest.mark.parametrize(
+    ("url", "continuation"),
+    [
+        (PROGRAM, False),
+        (f"{PROGRAM}?qt-regional_study_group_tabs=3", False),
+        (f"{PROGRAM}?page=1", True),
+        (f"{PROGRAM}?page=0,0,0,1&qt-regional_study_group_tabs=2", True),
+    ],
+)
+def test_pages_past_the_first_of_a_pager_are_continuations(url: str, continuation: bool) -> None:
+    assert listing(url).is_continuation is continuation
+
+
 def test_pager_page_links_back_without_loop() -> None:
     page = listing(f"{PROGRAM}?page=1")
     assert PROGRAM in page.listing_urls  # "« first" goes back to the normalized first page

@@ -31,7 +31,7 @@ from scrapy.utils.response import get_base_url
 
 from regmig_scraper.items import SOURCE_LISTING, SOURCE_PAGE, Record, new_record
 from regmig_scraper.normalize.urls import host_of, normalize_url, rebase
-from regmig_scraper.sites.base import ListingPage
+from regmig_scraper.sites.base import PAGER, TAB, ListingLink, ListingPage
 from regmig_scraper.sites.markup import (
     absolute,
     attribute,
@@ -155,6 +155,13 @@ def _meta(response: TextResponse) -> dict:
         return {}
 
 
+def _program_path(response: TextResponse) -> str:
+    """The path of the program a listing page belongs to: the path it was requested on
+    (before any redirect), which the program's own pager and tab links keep."""
+    requested = _meta(response).get("redirect_urls") or [response.url]
+    return urlsplit(requested[0]).path.rstrip("/")
+
+
 def _join(response: TextResponse, href: str | None) -> str | None:
     """``href`` made absolute as the page's links are (``<base href>`` first), if it is an
     http(s) URL; None for a link no parser accepts (a hostile ``<base>`` is ignored)."""
@@ -169,6 +176,7 @@ class MpiDrupalSite:
     """Extractor for migrationpolicy.org and its mirrors."""
 
     name = "mpi"
+    hosts = ("migrationpolicy.org", "migrationpolicyinstitute-europe.com")
 
     # ------------------------------------------------------------------ listing pages
     def listing_url(self, url: str) -> str:
@@ -188,7 +196,9 @@ class MpiDrupalSite:
                 page.skipped[reason or "unknown"] += 1
             else:
                 page.teasers.append(record)
-        page.listing_urls = self._listing_links(scope, response, site_hosts)
+        page.links = self._listing_links(scope, response, site_hosts)
+        # A pager page past the first: if it shows nothing new, its pager ran out.
+        page.is_continuation = bool(page_vector_of(response.url))
         return page
 
     def _site_hosts(self, response: TextResponse) -> set[str]:
@@ -286,23 +296,30 @@ class MpiDrupalSite:
 
     def _listing_links(
         self, scope: Selector, response: TextResponse, site_hosts: set[str]
-    ) -> list[str]:
-        """Pager and quicktabs links that stay on this listing page's path."""
-        current_path = urlsplit(response.url).path.rstrip("/")
+    ) -> list[ListingLink]:
+        """Pager and quicktabs links of this program: those on its program page's path.
+
+        Each of Drupal's pagers is followed on its own (the others back on their first
+        page), so several pagers on one page do not multiply into every combination.
+        """
+        program_path = _program_path(response)
         current_vector = page_vector_of(response.url)
-        found: dict[str, None] = {}
+        found: dict[str, ListingLink] = {}
         for pager in scope.css("ul.pager, ul.quicktabs-tabs"):
+            kind = TAB if "quicktabs-tabs" in _classes(pager) else PAGER
             hrefs = absolute(response.url, pager.css("a::attr(href)").getall())
             element = pager_element(hrefs, current_vector)
             for url in hrefs:
                 on_site = self._on_site(url, response, site_hosts)
-                if on_site is None or urlsplit(on_site).path.rstrip("/") != current_path:
+                if on_site is None or urlsplit(on_site).path.rstrip("/") != program_path:
                     continue
                 vector = page_vector_of(on_site)
                 if element is not None and vector:
                     vector = tuple(isolate(vector, element))
-                found.setdefault(normalize_listing_url(on_site, page_vector=vector), None)
-        return list(found)
+                listing = normalize_listing_url(on_site, page_vector=vector)
+                if listing not in found:
+                    found[listing] = ListingLink(listing, kind, max(vector, default=0))
+        return list(found.values())
 
     # -------------------------------------------------------------- publication pages
     def is_publication_kind(self, page_kind: str | None) -> bool:
