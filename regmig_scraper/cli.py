@@ -135,8 +135,7 @@ def run_crawl(args: argparse.Namespace) -> int:
 
     try:
         settings = crawl_settings(args)
-        if args.start_url:
-            ProgramSpider(start_urls=args.start_url)  # validates the URLs before anything runs
+        ProgramSpider.check(settings, args.start_url)  # URLs and sites, before anything runs
     except ValueError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_USAGE

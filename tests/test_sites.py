@@ -16,6 +16,7 @@ from regmig_scraper.spiders.program import (
     site_name_for,
     split_start_urls,
 )
+from tests.helpers import SNAPSHOT, run_regmig
 
 
 class OtherSite:
@@ -126,3 +127,11 @@ def test_one_start_url_is_as_before() -> None:
 def test_listing_page_urls_are_its_links_urls() -> None:
     page = ListingPage(program=None, links=[ListingLink("https://a.org/x?page=1", depth=1)])
     assert page.listing_urls == ["https://a.org/x?page=1"]
+
+
+def test_unknown_forced_site_is_a_usage_error(tmp_path) -> None:
+    result = run_regmig(
+        "crawl", "--replay", str(SNAPSHOT), "--output", str(tmp_path), "-s", "REGMIG_SITE=nope"
+    )
+    assert result.returncode == 2
+    assert "unknown site 'nope': known sites are mpi" in result.stderr

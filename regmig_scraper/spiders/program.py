@@ -104,6 +104,14 @@ def load_sites(settings: BaseSettings) -> dict[str, type[SiteExtractor]]:
     return {name: load_object(path) for name, path in paths.items() if path is not None}
 
 
+def _site_choice(settings: BaseSettings) -> dict[str, str]:
+    """``REGMIG_SITE`` (forced) and ``REGMIG_SITE_FALLBACK``, as ``choose_sites`` takes them."""
+    return {
+        "forced": settings.get("REGMIG_SITE") or "",
+        "fallback": settings.get("REGMIG_SITE_FALLBACK") or "",
+    }
+
+
 def site_name_for(
     url: str, sites: Mapping[str, type[SiteExtractor]], forced: str, fallback: str
 ) -> str:
@@ -154,16 +162,19 @@ class ProgramSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.choose_sites(
-            load_sites(settings),
-            forced=settings.get("REGMIG_SITE") or "",
-            fallback=settings.get("REGMIG_SITE_FALLBACK") or "",
-        )
+        spider.choose_sites(load_sites(settings), **_site_choice(settings))
         spider.max_pager_page = settings.getint("REGMIG_MAX_PAGER_PAGE")
         spider.max_listing_pages = settings.getint("REGMIG_MAX_LISTING_PAGES")
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    @classmethod
+    def check(cls, settings: BaseSettings, start_urls: str | Sequence[str] | None) -> None:
+        """Raise ValueError for a start URL or a site setting the crawl could not use (the
+        command line checks before anything runs)."""
+        spider = cls(start_urls=start_urls)
+        spider.choose_sites(load_sites(settings), **_site_choice(settings))
 
     def choose_sites(
         self, sites: Mapping[str, type[SiteExtractor]], *, forced: str, fallback: str
