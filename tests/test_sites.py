@@ -86,6 +86,11 @@ def test_unclaimed_host_falls_back_and_says_so(caplog: pytest.LogCaptureFixture)
     assert "no site module for host 127.0.0.1: using mpi" in caplog.text
 
 
+def test_unclaimed_host_without_fallback_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"no site module for host 127\.0\.0\.1"):
+        site_name_for("http://127.0.0.1:8000/x", SITES, "", "")
+
+
 @pytest.mark.parametrize(("forced", "fallback"), [("nope", "mpi"), ("", "nope")])
 def test_unknown_site_name_lists_the_known_ones(forced: str, fallback: str) -> None:
     with pytest.raises(ValueError, match=r"unknown site 'nope': known sites are blog, mpi, other"):

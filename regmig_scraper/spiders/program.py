@@ -104,16 +104,16 @@ def load_sites(settings: BaseSettings) -> dict[str, type[SiteExtractor]]:
     return {name: load_object(path) for name, path in paths.items() if path is not None}
 
 
-def _site_choice(settings: BaseSettings) -> dict[str, str]:
+def _site_choice(settings: BaseSettings) -> dict[str, str | None]:
     """``REGMIG_SITE`` (forced) and ``REGMIG_SITE_FALLBACK``, as ``choose_sites`` takes them."""
     return {
-        "forced": settings.get("REGMIG_SITE") or "",
-        "fallback": settings.get("REGMIG_SITE_FALLBACK") or "",
+        "forced": settings.get("REGMIG_SITE"),
+        "fallback": settings.get("REGMIG_SITE_FALLBACK"),
     }
 
 
 def site_name_for(
-    url: str, sites: Mapping[str, type[SiteExtractor]], forced: str, fallback: str
+    url: str, sites: Mapping[str, type[SiteExtractor]], forced: str | None, fallback: str | None
 ) -> str:
     """The site that reads ``url``'s pages: ``forced`` if set, else the one claiming its
     host, else ``fallback`` (logged: the crawl may read the pages poorly)."""
@@ -125,6 +125,8 @@ def site_name_for(
     host = urlsplit(url).hostname or ""
     name = choose_site(host, sites)
     if name is None:
+        if not fallback:
+            raise ValueError(f"no site module for host {host} and no REGMIG_SITE_FALLBACK")
         logger.info("no site module for host %s: using %s", host, fallback)
         return fallback
     return name
@@ -177,7 +179,11 @@ class ProgramSpider(scrapy.Spider):
         spider.choose_sites(load_sites(settings), **_site_choice(settings))
 
     def choose_sites(
-        self, sites: Mapping[str, type[SiteExtractor]], *, forced: str, fallback: str
+        self,
+        sites: Mapping[str, type[SiteExtractor]],
+        *,
+        forced: str | None,
+        fallback: str | None,
     ) -> None:
         """Give each start URL its site (one extractor per site, shared by its programs)."""
         for url in self.start_urls:

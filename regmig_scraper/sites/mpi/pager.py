@@ -11,13 +11,12 @@ followed on its own (``isolate``) and pagers do not multiply into every combinat
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper.normalize.urls import name_pattern, normalize_url
 
 # Listing-page parameters that select content on a Drupal views page: the pager(s) and
 # the quicktabs tab. Everything else (exposed filters left at "All", stray IDs, keys
@@ -106,7 +105,7 @@ def normalize_listing_url(
 
 
 def _keeps(name: str, keep_params: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(name.lower(), pattern) for pattern in keep_params)
+    return name_pattern(keep_params).match(name.lower()) is not None
 
 
 @functools.lru_cache(maxsize=1 << 12)
