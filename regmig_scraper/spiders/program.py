@@ -210,8 +210,10 @@ class ProgramSpider(scrapy.Spider):
         )
 
     def _site_of(self, response: Response) -> SiteExtractor:
-        """The extractor of the site the response's request was made for."""
-        return self.sites[response.meta[META_SITE]]
+        """The extractor of the site the response's request was made for (a request saved
+        in a job directory before requests named their site: the first program's)."""
+        name = response.meta.get(META_SITE) or self.programs[0].site
+        return self.sites[name]
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
