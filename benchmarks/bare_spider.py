@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from regmig_scraper.urls import normalize_listing_url, normalize_url
+from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper.sites.mpi.pager import normalize_listing_url
 
 logger = logging.getLogger(__name__)
 

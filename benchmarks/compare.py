@@ -57,7 +57,7 @@ def read_dataset(path: Path | str) -> list[dict[str, Any]]:
 
 def coverage(rows: Sequence[Mapping[str, Any]], truth: Sequence[Mapping[str, Any]]) -> dict:
     """Every publication once: missing, extra and duplicated URLs of ``rows`` against truth."""
-    from regmig_scraper.urls import url_key
+    from regmig_scraper.normalize.urls import url_key
 
     want = Counter(url_key(p["url"]) for p in truth)
     got = Counter(url_key(r["url"]) for r in rows)

@@ -80,8 +80,8 @@ MERGE_NEW_ROWS = 10_000
 
 # Functions of the crawl profile that mark a stage: (label, file suffix, function name).
 PROFILE_STAGES = (
-    ("extract: listing pages", "regmig_scraper/sites/mpi.py", "extract_listing"),
-    ("extract: publication pages", "regmig_scraper/sites/mpi.py", "extract_publication"),
+    ("extract: listing pages", "regmig_scraper/sites/mpi/__init__.py", "extract_listing"),
+    ("extract: publication pages", "regmig_scraper/sites/mpi/__init__.py", "extract_publication"),
     ("pipeline: text", "pipelines/text.py", "process_item"),
     ("pipeline: content_types", "pipelines/content_types.py", "process_item"),
     ("pipeline: dates", "pipelines/dates.py", "process_item"),

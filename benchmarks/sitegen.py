@@ -1330,7 +1330,7 @@ def generate_site(
     for href, (active, vector) in sorted(listing.items()):
         total += _write(root, href, renderer.page(active, vector))
 
-    from regmig_scraper.urls import normalize_listing_url
+    from regmig_scraper.sites.mpi.pager import normalize_listing_url
 
     normalized = {normalize_listing_url(ORIGIN + href) for href in listing}
     blocks = renderer.blocks

@@ -80,8 +80,8 @@ def _response(root: Path, url: str) -> Any:
 
 def extract_records(root: Path, truth: dict[str, Any], limit: int) -> Records:
     """Records in crawl order: listing pages breadth-first, each followed by its new pages."""
+    from regmig_scraper.normalize.urls import normalize_url
     from regmig_scraper.sites.base import get_site
-    from regmig_scraper.urls import normalize_url
 
     site = get_site("mpi")
     origin = truth["origin"]

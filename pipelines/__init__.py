@@ -79,11 +79,6 @@ def site_rules(settings: Any) -> dict[str, SiteRules]:
     The sites are the ones the spider chooses from (``REGMIG_SITES`` over
     ``REGMIG_SITES_BASE``); a record names its site in ``record["site"]``.
     """
-    from scrapy.utils.misc import load_object
+    from regmig_scraper.sites.registry import load_sites
 
-    registry = {**settings.getdict("REGMIG_SITES_BASE"), **settings.getdict("REGMIG_SITES")}
-    return {
-        name: getattr(load_object(path), "rules", NO_RULES)
-        for name, path in sorted(registry.items())
-        if path
-    }
+    return {name: getattr(site, "rules", NO_RULES) for name, site in load_sites(settings).items()}

@@ -43,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     crawl = commands.add_parser("crawl", help="crawl a program page into OUTPUT/publications/")
-    crawl.add_argument("--start-url", help="program page to crawl (default: the MPI program)")
+    crawl.add_argument(
+        "--start-url",
+        action="append",
+        help="program page to crawl, repeatable: one site per host (default: the MPI program)",
+    )
     crawl.add_argument("--output", default=None, help="output directory (default: output)")
     mode = crawl.add_mutually_exclusive_group()
     mode.add_argument("--replay", metavar="DIR", help="crawl a saved snapshot, no network")
@@ -131,8 +135,7 @@ def run_crawl(args: argparse.Namespace) -> int:
 
     try:
         settings = crawl_settings(args)
-        if args.start_url:
-            ProgramSpider(start_url=args.start_url)  # validates the URL before anything runs
+        ProgramSpider.check(settings, args.start_url)  # URLs and sites, before anything runs
     except ValueError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -150,7 +153,7 @@ def run_crawl(args: argparse.Namespace) -> int:
     started = time.monotonic()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ProgramSpider)
-    kwargs = {"start_url": args.start_url} if args.start_url else {}
+    kwargs = {"start_urls": args.start_url} if args.start_url else {}
     process.crawl(crawler, **kwargs)
     process.start()
 

@@ -56,7 +56,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from regmig_scraper.items import SOURCE_LISTING
-from regmig_scraper.urls import url_key
+from regmig_scraper.normalize.urls import url_key
 
 if TYPE_CHECKING:
     from scrapy import Spider

@@ -32,8 +32,8 @@ AUTHORS = ["Andrew Selee", "Ariel G. Ruiz Soto", "Andrea Tanco", "Luis Argueta",
 
 
 def pub_id(url: str) -> str:
-    """The publication id of a canonical URL (``regmig_scraper.urls.publication_id``)."""
-    from regmig_scraper.urls import publication_id
+    """The publication id of a canonical URL (``regmig_scraper.normalize.urls.publication_id``)."""
+    from regmig_scraper.normalize.urls import publication_id
 
     return publication_id(url)
 

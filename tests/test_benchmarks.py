@@ -17,9 +17,9 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 from benchmarks.sitegen import ORIGIN, PROGRAM_PATH, generate_site
+from regmig_scraper.normalize.urls import normalize_url
 from regmig_scraper.sites.mpi import MpiDrupalSite
 from regmig_scraper.snapshot import snapshot_relpath
-from regmig_scraper.urls import normalize_url
 
 REPO = Path(__file__).resolve().parent.parent
 N = 40

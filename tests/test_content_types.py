@@ -19,7 +19,7 @@ from regmig_scraper.normalize.content_types import (
     make_mapper,
     map_content_type,
 )
-from regmig_scraper.sites.mpi_rules import MPI_RULES
+from regmig_scraper.sites.mpi.rules import MPI_RULES
 
 # (label as printed, expected code); all of these are known labels.
 KNOWN_CASES = [

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regmig_scraper.dataset.staging import RunStaging
-from regmig_scraper.urls import url_key
+from regmig_scraper.normalize.urls import url_key
 from tests._dataset_helpers import PROGRAM, REPORT_EN, REPORT_ES, SITE
 
 TAB0 = f"{PROGRAM}?qt-regional_study_group_tabs=0"

@@ -41,7 +41,6 @@ def test_teaser_fields_come_from_views_fields() -> None:
     assert teaser["title"].startswith("Laying the Foundation for Regional Cooperation")
     assert teaser["content_type_label"] == "Reports"
     assert teaser["date_raw"] == "April 2021"
-    assert teaser["date_attr"].startswith("2021-04-01")
     assert teaser["authors_raw"].endswith("Luis Argueta and Jessica Bolter")
     assert "By" not in teaser["authors_raw"]  # the views label is not part of the names
 
@@ -82,6 +81,28 @@ def test_pager_and_tab_links_are_normalized() -> None:
     assert all("#" not in url and "%2C" not in url for url in urls)
     # Links to other sections (menus, body text, footer) are not listing pages.
     assert not any("/topics/" in url or "mission" in url for url in urls)
+
+
+def test_listing_links_say_what_they_are() -> None:
+    links = {link.url: link for link in listing().links}
+    assert (links[f"{PROGRAM}?page=1"].kind, links[f"{PROGRAM}?page=1"].depth) == ("pager", 1)
+    tab = links[f"{PROGRAM}?qt-regional_study_group_tabs=3"]
+    assert (tab.kind, tab.depth) == ("tab", 0)
+    deep = links[f"{PROGRAM}?page=0,0,0,0,2&qt-regional_study_group_tabs=4"]
+    assert (deep.kind, deep.depth) == ("pager", 2)
+
+
+@pytest.mark.parametrize(
+    ("url", "continuation"),
+    [
+        (PROGRAM, False),
+        (f"{PROGRAM}?qt-regional_study_group_tabs=3", False),
+        (f"{PROGRAM}?page=1", True),
+        (f"{PROGRAM}?page=0,0,0,1&qt-regional_study_group_tabs=2", True),
+    ],
+)
+def test_pages_past_the_first_of_a_pager_are_continuations(url: str, continuation: bool) -> None:
+    assert listing(url).is_continuation is continuation
 
 
 def test_pager_page_links_back_without_loop() -> None:
@@ -253,4 +274,3 @@ def test_attributes_are_read_past_a_control_character_in_an_attribute_name() -> 
     assert record["html_lang"] == "en"
     translations = [f"{BASE}/research/algun-informe", f"{BASE}/research/otro"]
     assert record["translation_urls"] == translations
-    assert record["translation_langs"] == dict.fromkeys(translations, "es")

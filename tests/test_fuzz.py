@@ -26,18 +26,12 @@ from regmig_scraper.dataset.merge import merge_sightings
 from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA, rows_to_table
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.normalize.text import has_markup
+from regmig_scraper.normalize.urls import host_of, normalize_url, url_key
 from regmig_scraper.sites.base import ListingPage
 from regmig_scraper.sites.encoding import repair_encoding, repaired_encoding
 from regmig_scraper.sites.markup import absolute
 from regmig_scraper.sites.mpi import MpiDrupalSite
-from regmig_scraper.urls import (
-    host_of,
-    normalize_listing_url,
-    normalize_url,
-    page_vector_of,
-    parse_page_vector,
-    url_key,
-)
+from regmig_scraper.sites.mpi.pager import normalize_listing_url, page_vector_of, parse_page_vector
 from tests.helpers import SITE_ROOT, normalization_pipelines
 
 SITE = MpiDrupalSite()

@@ -36,7 +36,7 @@ from regmig_scraper.incremental import (
 )
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.mirror import ServedRequest, etag_of, not_modified, serving
-from regmig_scraper.urls import url_key
+from regmig_scraper.normalize.urls import url_key
 from tests.helpers import SITE_ROOT, run_regmig
 
 REPO = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ from regmig_scraper.normalize.text import (
     strip_markup,
     truncate_at_word,
 )
-from regmig_scraper.sites.mpi_rules import MPI_RULES
+from regmig_scraper.sites.mpi.rules import MPI_RULES
 from tests.helpers import finishes
 
 # The tables below are strings of MPI's pages: the shared rules plus MPI's own name and chrome.

@@ -2,13 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from regmig_scraper.urls import (
+from regmig_scraper.normalize.urls import normalize_url, publication_id, url_key
+from regmig_scraper.sites.mpi.pager import (
     format_page_vector,
     normalize_listing_url,
-    normalize_url,
     parse_page_vector,
-    publication_id,
-    url_key,
 )
 
 B = "https://www.migrationpolicy.org"
@@ -25,6 +23,14 @@ B = "https://www.migrationpolicy.org"
         ("http://127.0.0.1:8000/a?b=2&a=1", "http://127.0.0.1:8000/a?a=1&b=2"),
         (f"{B}/search?q=x&fbclid=abc&gclid=1", f"{B}/search?q=x"),
         (f"{B}/", f"{B}/"),
+        (f"{B}/research/a%7Eb", f"{B}/research/a~b"),
+        (f"{B}/research/espa%c3%b1a", f"{B}/research/espa%C3%B1a"),
+        (f"{B}/research/%63ase-pub/", f"{B}/research/case-pub"),
+        (f"{B}/research/a%2Fb", f"{B}/research/a%2Fb"),  # an encoded slash is not a slash
+        (
+            "http://www.migrationpolicy.org:80/x?UTM_Source=a&b=1",
+            "http://www.migrationpolicy.org/x?b=1",
+        ),
         ("mailto:info@migrationpolicy.org", "mailto:info@migrationpolicy.org"),
     ],
 )
@@ -38,6 +44,14 @@ def test_normalize_url(url: str, expected: str) -> None:
         (f"{B}/research/x", "http://migrationpolicy.org/research/x/"),
         (f"{B}/research/x?utm_campaign=c", "https://migrationpolicy.org./research/x"),
         (f"{B}/research/x", f"{B}/research/x#top"),
+        # percent-encoding is made canonical (w3lib): unreserved characters decoded,
+        # escapes upper-cased
+        (f"{B}/research/a~b", f"{B}/research/a%7Eb"),
+        (f"{B}/research/a~b", f"{B}/research/a%7eb"),
+        (f"{B}/research/espa%c3%b1a", f"{B}/research/espa%C3%B1a"),
+        (f"{B}/research/espa%C3%B1a", f"{B}/research/españa"),
+        (f"{B}/research/%63ase-pub", f"{B}/research/case-pub"),
+        (f"{B}/search?q=a%7Eb", f"{B}/search?q=a~b"),
     ],
 )
 def test_same_publication_same_key(a: str, b: str) -> None:

@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from regmig_scraper.normalize.urls import normalize_url, publication_id, url_key
 from regmig_scraper.record import SOURCE_PAGE
-from regmig_scraper.urls import normalize_url, publication_id, url_key
 
 Record = Mapping[str, Any]
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1}

@@ -16,7 +16,7 @@ Records are serialized losslessly with pickle (the file is private to the run an
 ``close()``). Writes are batched (``executemany``) with WAL and ``synchronous=OFF``: durability
 is pointless for a file that a crashed run's successor deletes anyway.
 
-No settings; no Scrapy import. ``url_key`` comes from ``regmig_scraper.urls`` unless a
+No settings; no Scrapy import. ``url_key`` comes from ``regmig_scraper.normalize.urls`` unless a
 ``key_func`` is given.
 """
 
@@ -97,7 +97,7 @@ ORDER BY group_order.sort_key, keyed.group_key, {_WITHIN_GROUP}
 
 
 def _default_key_func() -> Callable[[str], str]:
-    from regmig_scraper.urls import url_key  # imported late: a sibling module
+    from regmig_scraper.normalize.urls import url_key  # imported late: a sibling module
 
     return url_key
 

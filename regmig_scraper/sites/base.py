@@ -1,37 +1,74 @@
-"""The one small interface a site module implements, and how a spider finds it.
+"""The one small interface a site module implements, and how a site is chosen for a URL.
 
-A site module turns responses into records and says which listing pages to visit next;
-it never normalizes (that is the pipelines' job) and never schedules requests (that is the
-spider's). A second site is a new module registered in ``SITES``, not a new spider.
+A site module turns responses into records and says which listing pages to visit next and
+what they are (pager or tab, how deep); it never normalizes (that is the pipelines' job) and
+never schedules requests (that is the spider's). Each site class declares the hosts it
+handles (``hosts``); the spider loads the classes named in ``REGMIG_SITES`` and picks one per
+start URL with ``choose_site``, so a second site is a new module registered there, not a new
+spider. Nothing here loads classes or reads settings.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
 
     from regmig_scraper.items import Record
+    from regmig_scraper.normalize.site_rules import SiteRules
+
+PAGER: Literal["pager"] = "pager"
+TAB: Literal["tab"] = "tab"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingLink:
+    """A listing page another listing page links to, as the site reads it.
+
+    ``kind`` says what the link is (a pager's next/previous page, or a tab of the program
+    page); ``depth`` is its page number in its pager (0 for a first page or a tab), which
+    the spider compares with ``REGMIG_MAX_PAGER_PAGE``.
+    """
+
+    url: str
+    kind: Literal["pager", "tab"] = PAGER
+    depth: int = 0
 
 
 @dataclass
 class ListingPage:
-    """What one listing page holds: teaser records and the listing pages it links to."""
+    """What one listing page holds: teaser records and the listing pages to visit next.
+
+    ``links`` holds only the links that belong to the program being crawled (the site
+    decides which do). ``is_continuation`` says the page is past the first page of its
+    pager: if it shows nothing new, the spider takes its pager as run out.
+    """
 
     program: str | None
     teasers: list[Record] = field(default_factory=list)
-    listing_urls: list[str] = field(default_factory=list)
+    links: list[ListingLink] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> teaser rows skipped
+    is_continuation: bool = False
+
+    @property
+    def listing_urls(self) -> list[str]:
+        """The URLs of ``links``, in order."""
+        return [link.url for link in self.links]
 
 
 class SiteExtractor(Protocol):
     """Extraction for one site's markup."""
 
     name: str
+    # Hosts this site handles, each with its subdomains, ``www.`` or not.
+    hosts: tuple[str, ...]
+    # What its pages add to the shared normalizers: its name, chrome, type labels, languages
+    # (optional: a site without it is normalized by the shared rules alone).
+    rules: SiteRules
 
     def listing_url(self, url: str) -> str:
         """The normalized request URL of a listing page (so equal pages are one request)."""
@@ -57,14 +94,45 @@ class SiteExtractor(Protocol):
         ...
 
 
-def get_site(name: str) -> SiteExtractor:
-    """The extractor registered under ``name`` (``REGMIG_SITE`` setting, default "mpi")."""
-    from regmig_scraper.sites import mpi
+def _bare_host(host: str) -> str:
+    """``host`` lower-cased, without port, trailing dot or ``www.``."""
+    host = host.lower().rpartition("@")[2]
+    if not host.startswith("["):
+        host = host.partition(":")[0]
+    return host.rstrip(".").removeprefix("www.")
 
-    sites: dict[str, type] = {"mpi": mpi.MpiDrupalSite}
-    try:
-        return sites[name]()
-    except KeyError:
-        raise ValueError(
-            f"unknown site {name!r}: known sites are {', '.join(sorted(sites))}"
-        ) from None
+
+def claimed_by(host: str, hosts: Iterable[str]) -> str | None:
+    """The entry of ``hosts`` that claims ``host`` (itself or a subdomain), longest first."""
+    bare = _bare_host(host)
+    claims = [h for h in map(_bare_host, hosts) if bare == h or bare.endswith(f".{h}")]
+    return max(claims, key=len, default=None)
+
+
+def choose_site(host: str, sites: Mapping[str, type[SiteExtractor]]) -> str | None:
+    """The name of the site whose ``hosts`` claim ``host`` (the most specific claim wins);
+    None when no site does."""
+    best: tuple[int, str] | None = None
+    for name, site in sites.items():
+        claim = claimed_by(host, getattr(site, "hosts", ()))
+        if claim is not None and (best is None or len(claim) > best[0]):
+            best = (len(claim), name)
+    return best[1] if best is not None else None
+
+
+def unknown_site(name: str, sites: Iterable[str]) -> ValueError:
+    """The error for a site name no registry entry has."""
+    return ValueError(f"unknown site {name!r}: known sites are {', '.join(sorted(sites))}")
+
+
+def get_site(name: str) -> SiteExtractor:
+    """A built-in site by name ("" = the MPI extractor, the fallback), for code that has no
+    start URL to choose by: the dataset pipeline asks it only ``is_publication_kind``.
+
+    The spider does not use this: it loads ``REGMIG_SITES`` and chooses by host. A name
+    only ``REGMIG_SITES`` knows gives the built-in fallback too (its ``is_publication_kind``
+    only refuses people, topic and program pages).
+    """
+    from regmig_scraper.sites.mpi import MpiDrupalSite
+
+    return MpiDrupalSite()

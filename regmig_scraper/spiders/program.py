@@ -1,15 +1,20 @@
 """The program spider: a program page, every block and pager on it, every teaser's page.
 
-It only routes. ``REGMIG_SITE`` picks the site extractor (default "mpi"); the extractor
-reads the pages. Listing pages are followed only on the start page's own path, with their
-URLs normalized (``page``/``qt-*`` only, Drupal's pager vector isolated) so pagers cannot
-loop; a pager page that shows nothing new ends its pager; ``REGMIG_MAX_PAGER_PAGE`` caps
-how deep a pager is followed and ``REGMIG_MAX_LISTING_PAGES`` how many listing pages one run
-requests (a site generating pager or tab links without end cannot keep the crawl going).
+It only schedules. Each start URL gets its site extractor, chosen by its host among the
+classes ``REGMIG_SITES`` names over ``REGMIG_SITES_BASE`` (``REGMIG_SITE`` forces one for
+every start URL; a host no site claims gets ``REGMIG_SITE_FALLBACK``), and every request
+carries that site's name in ``meta["regmig_site"]``, so several programs on several sites
+are crawled in one run. The site reads the pages and says which listing links belong to the
+program, what each is (pager or tab, how deep) and whether a page continues a pager; the
+spider follows those links once each, ends a pager whose page past the first shows nothing
+new, and bounds the crawl: ``REGMIG_MAX_PAGER_PAGE`` caps how deep a pager is followed and
+``REGMIG_MAX_LISTING_PAGES`` how many listing pages one run requests (a site generating
+pager or tab links without end cannot keep the crawl going).
 Rows a block already showed are read as bare sightings (``repeat``), and each publication
 page is requested once. Teasers are followed to their
 publication's page; when that page fails, the teaser's own record still reaches the
-dataset, flagged there by ``page_fetched = false``.
+dataset, flagged there by ``page_fetched = false``. Every record names its site
+(``site``).
 
 Every page that fails is counted once, by reason (``_failure_reason``): HTTP errors after
 Scrapy's retries, timeouts, resets, size limits, robots.txt, offsite redirects (dropped by
@@ -19,8 +24,9 @@ to a page already fetched from another link is requested once more so that the p
 names the teaser's URL as an alias (otherwise the teaser would become a second row). Pages
 whose declared charset is missing or wrong are decoded again (``sites.encoding``).
 
-Arguments: ``start_url`` (any program page of the site, or of a copy of it served
-elsewhere: allowed domains follow its host).
+Arguments: ``start_url`` (any program page of a site, or of a copy of it served
+elsewhere: allowed domains follow its host) or ``start_urls`` (several, separated by
+whitespace or commas, e.g. ``scrapy crawl program -a start_urls="URL1 URL2"``).
 
 Stats: ``regmig/listing/pages``, ``regmig/listing/teasers``,
 ``regmig/listing/skipped/<reason>``, ``regmig/listing/repeats``,
@@ -37,19 +43,22 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from regmig_scraper.sites.base import SiteExtractor, get_site
+from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper.sites.base import ListingPage, SiteExtractor, choose_site, unknown_site
 from regmig_scraper.sites.encoding import repair_encoding
+from regmig_scraper.sites.registry import load_sites
 from regmig_scraper.status import LIMIT_REACHED
-from regmig_scraper.urls import normalize_url, page_vector_of
 
 logger = logging.getLogger(__name__)
 
@@ -57,19 +66,83 @@ PUBLICATION_PRIORITY = 10
 DEFAULT_START_URL = "https://www.migrationpolicy.org/programs/regional-migration"
 
 
+# Request meta key: the name of the site a request's page belongs to.
+META_SITE = "regmig_site"
+# Start URLs given as one string (``-a start_urls=...``): separated by whitespace, or by a
+# comma before the next URL (Drupal's pager values hold commas: ``page=0,0,2``).
+START_URL_SEPARATOR = re.compile(r"\s+|,\s*(?=https?://)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """One start URL and the site that reads its pages."""
+
+    start_url: str
+    site: str  # a key of ProgramSpider.sites
+
+
+def split_start_urls(start_urls: str | Sequence[str] | None) -> list[str]:
+    """The start URLs of a ``start_urls`` argument: a list, or one string of several."""
+    if start_urls is None:
+        return []
+    if isinstance(start_urls, str):
+        start_urls = START_URL_SEPARATOR.split(start_urls)
+    return [url.strip() for url in start_urls if url and url.strip()]
+
+
+def _checked_start_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"start_url must be an http(s) URL, got {url!r}")
+    return url
+
+
+def _site_choice(settings: BaseSettings) -> dict[str, str | None]:
+    """``REGMIG_SITE`` (forced) and ``REGMIG_SITE_FALLBACK``, as ``choose_sites`` takes them."""
+    return {
+        "forced": settings.get("REGMIG_SITE"),
+        "fallback": settings.get("REGMIG_SITE_FALLBACK"),
+    }
+
+
+def site_name_for(
+    url: str, sites: Mapping[str, type[SiteExtractor]], forced: str | None, fallback: str | None
+) -> str:
+    """The site that reads ``url``'s pages: ``forced`` if set, else the one claiming its
+    host, else ``fallback`` (logged: the crawl may read the pages poorly)."""
+    for name in (forced, fallback):
+        if name and name not in sites:
+            raise unknown_site(name, sites)
+    if forced:
+        return forced
+    host = urlsplit(url).hostname or ""
+    name = choose_site(host, sites)
+    if name is None:
+        if not fallback:
+            raise ValueError(f"no site module for host {host} and no REGMIG_SITE_FALLBACK")
+        logger.info("no site module for host %s: using %s", host, fallback)
+        return fallback
+    return name
+
+
 class ProgramSpider(scrapy.Spider):
     name = "program"
 
-    def __init__(self, start_url: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        start_url: str | None = None,
+        *args: Any,
+        start_urls: str | Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.start_url = (start_url or DEFAULT_START_URL).strip()
-        parts = urlsplit(self.start_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"start_url must be an http(s) URL, got {self.start_url!r}")
-        self.allowed_domains = [parts.hostname]
-        self._start_host = parts.netloc.lower()
-        self._start_path = parts.path.rstrip("/")
-        self.site: SiteExtractor | None = None
+        urls = split_start_urls([start_url or ""]) + split_start_urls(start_urls)
+        self.start_urls = [_checked_start_url(u) for u in urls or [DEFAULT_START_URL]]
+        # What the run's record names as its start (one URL, or several separated by spaces).
+        self.start_url = " ".join(self.start_urls)
+        self.allowed_domains = list(dict.fromkeys(urlsplit(u).hostname for u in self.start_urls))
+        self.programs: list[Program] = []
+        self.sites: dict[str, SiteExtractor] = {}  # name -> extractor, for the programs'
         self.max_pager_page = 0
         self.max_listing_pages = 0
         # Listing URLs requested so far: bounded by max_listing_pages.
@@ -83,26 +156,57 @@ class ProgramSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.site = get_site(crawler.settings.get("REGMIG_SITE") or "mpi")
-        spider.max_pager_page = crawler.settings.getint("REGMIG_MAX_PAGER_PAGE", 10_000)
-        spider.max_listing_pages = crawler.settings.getint("REGMIG_MAX_LISTING_PAGES", 100_000)
+        settings = crawler.settings
+        spider.choose_sites(load_sites(settings), **_site_choice(settings))
+        spider.max_pager_page = settings.getint("REGMIG_MAX_PAGER_PAGE")
+        spider.max_listing_pages = settings.getint("REGMIG_MAX_LISTING_PAGES")
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    @classmethod
+    def check(cls, settings: BaseSettings, start_urls: str | Sequence[str] | None) -> None:
+        """Raise ValueError for a start URL or a site setting the crawl could not use (the
+        command line checks before anything runs)."""
+        spider = cls(start_urls=start_urls)
+        spider.choose_sites(load_sites(settings), **_site_choice(settings))
+
+    def choose_sites(
+        self,
+        sites: Mapping[str, type[SiteExtractor]],
+        *,
+        forced: str | None,
+        fallback: str | None,
+    ) -> None:
+        """Give each start URL its site (one extractor per site, shared by its programs)."""
+        for url in self.start_urls:
+            name = site_name_for(url, sites, forced, fallback)
+            if name not in self.sites:
+                self.sites[name] = sites[name]()
+            self.programs.append(Program(url, name))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests():
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
-        assert self.site is not None
-        start = self.site.listing_url(self.start_url)
-        self._listing_requested.add(start)
-        yield scrapy.Request(
-            start,
-            callback=self.parse_listing,
-            errback=self.listing_failed,
+        for program in self.programs:
+            start = self.sites[program.site].listing_url(program.start_url)
+            if start in self._listing_requested:
+                continue
+            self._listing_requested.add(start)
+            yield self._listing_request(start, program.site)
+
+    def _listing_request(self, url: str, site: str) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_listing, errback=self.listing_failed, meta={META_SITE: site}
         )
+
+    def _site_of(self, response: Response) -> SiteExtractor:
+        """The extractor of the site the response's request was made for (a request saved
+        in a job directory before requests named their site: the first program's)."""
+        name = response.meta.get(META_SITE) or self.programs[0].site
+        return self.sites[name]
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
@@ -125,18 +229,28 @@ class ProgramSpider(scrapy.Spider):
         return False
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        assert self.site is not None
         if not isinstance(response, TextResponse):
             self._inc("regmig/listing/failed/not_html")
             return
         response = self._decoded(response)
         self._inc("regmig/listing/pages")
-        page = self.site.extract_listing(response, seen=self._seen_before)
+        site = self._site_of(response)
+        page = site.extract_listing(response, seen=self._seen_before)
         for reason, count in sorted(page.skipped.items()):
             self._inc(f"regmig/listing/skipped/{reason}", count)
+        yield from self._follow_teasers(page, site)
+        if page.is_continuation and all(t.get("repeat") for t in page.teasers):
+            # A pager page past the first that shows nothing new: the pager ran out (or
+            # loops, or generates pages without end). Its links lead nowhere new.
+            self._inc("regmig/listing/exhausted")
+            return
+        yield from self._follow_listing_links(page, site)
+
+    def _follow_teasers(self, page: ListingPage, site: SiteExtractor) -> Iterator[Any]:
+        """Each teaser's record, and a request for its publication's page (once per page)."""
         for teaser in page.teasers:
             self._inc("regmig/listing/teasers")
-            teaser["site"] = self.site.name
+            teaser["site"] = site.name
             yield teaser
             request_url = normalize_url(teaser["request_url"])
             if request_url in self._publications_requested:
@@ -149,50 +263,53 @@ class ProgramSpider(scrapy.Spider):
                 # Publication pages before more listing pages: the queue of pending
                 # requests stays short however large the site.
                 priority=PUBLICATION_PRIORITY,
-                meta={"program": page.program, "teaser_link": teaser["request_url"]},
+                meta={
+                    "program": page.program,
+                    "teaser_link": teaser["request_url"],
+                    META_SITE: site.name,
+                },
             )
-        if page_vector_of(response.url) and not any(not t.get("repeat") for t in page.teasers):
-            # A pager page past the first that shows nothing new: the pager ran out (or
-            # loops, or generates pages without end). Its links lead nowhere new.
-            self._inc("regmig/listing/exhausted")
-            return
-        for url in page.listing_urls:
-            if urlsplit(url).netloc.lower() != self._start_host:
-                continue
-            if urlsplit(url).path.rstrip("/") != self._start_path:
-                continue
-            if max(page_vector_of(url), default=0) > self.max_pager_page:
+
+    def _follow_listing_links(
+        self, page: ListingPage, site: SiteExtractor
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the program's pager and tab pages the site found, within bounds."""
+        for link in page.links:
+            if link.depth > self.max_pager_page:
                 self._inc("regmig/listing/pager_capped")
                 continue
-            if url in self._listing_requested:
+            if link.url in self._listing_requested:
                 continue  # already requested (Scrapy's duplicate filter would drop it too)
             if len(self._listing_requested) >= self.max_listing_pages:
-                if not self._limit_warned:
-                    self._limit_warned = True
-                    self.logger.warning(
-                        "REGMIG_MAX_LISTING_PAGES (%s) reached: further listing pages are not "
-                        "followed and the crawl will be incomplete",
-                        self.max_listing_pages,
-                    )
-                self._inc(LIMIT_REACHED)
+                self._listing_limit_reached()
                 continue
-            self._listing_requested.add(url)
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
+            self._listing_requested.add(link.url)
+            yield self._listing_request(link.url, site.name)
+
+    def _listing_limit_reached(self) -> None:
+        if not self._limit_warned:
+            self._limit_warned = True
+            self.logger.warning(
+                "REGMIG_MAX_LISTING_PAGES (%s) reached: further listing pages are not "
+                "followed and the crawl will be incomplete",
+                self.max_listing_pages,
+            )
+        self._inc(LIMIT_REACHED)
 
     def parse_publication(self, response: Response) -> Iterator[Any]:
-        assert self.site is not None
         if not isinstance(response, TextResponse):
             self._inc("regmig/pages/failed/not_html")
             return
         response = self._decoded(response)
-        record = self.site.extract_publication(response)
+        site = self._site_of(response)
+        record = site.extract_publication(response)
         if record.get("page_kind") is None:
             # No node, no type label, no date: an error page served as 200, a login wall...
             # The teaser still gives the publication's row, flagged page_fetched = false.
             self._inc("regmig/pages/failed/not_a_publication_page")
             return
         self._inc("regmig/pages/fetched")
-        record["site"] = self.site.name
+        record["site"] = site.name
         yield record
 
     def listing_failed(self, failure: Failure) -> None:

@@ -1,4 +1,7 @@
-"""What the Migration Policy Institute's pages add to the shared normalizers."""
+"""What the Migration Policy Institute's pages add to the shared normalizers.
+
+``MpiDrupalSite.rules``: the pipelines read it for every record whose ``site`` is "mpi".
+"""
 
 from __future__ import annotations
 
