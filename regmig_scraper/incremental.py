@@ -40,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -55,6 +54,7 @@ from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from regmig_scraper import atomic
 from regmig_scraper.items import SOURCE_LISTING
 from regmig_scraper.urls import url_key
 
@@ -220,12 +220,9 @@ def load_signatures(path: Path) -> dict[str, frozenset[str]]:
 
 
 def save_signatures(path: Path, signatures: Mapping[str, Iterable[str]]) -> None:
-    """Write the signatures atomically (temp file beside it, then ``os.replace``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write the signatures atomically (``regmig_scraper.atomic``)."""
     data = {key: sorted(values) for key, values in sorted(signatures.items())}
-    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(data, separators=(",", ":")))
 
 
 class TeaserSignatureMiddleware(BaseSpiderMiddleware):

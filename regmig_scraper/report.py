@@ -32,7 +32,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from regmig_scraper import __version__
+from regmig_scraper import __version__, atomic
 from regmig_scraper.dataset.schema import (
     PUBLICATIONS_SCHEMA,
     PUBLICATIONS_UPGRADES,
@@ -1025,10 +1025,5 @@ def render_html(report: Report) -> str:
 
 
 def write_html(report: Report, path: Path) -> Path:
-    """Write ``render_html(report)`` to ``path`` (via a temp file and a rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_html(report), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    """Write ``render_html(report)`` to ``path`` atomically (``regmig_scraper.atomic``)."""
+    return atomic.write_text(Path(path), render_html(report))

@@ -596,8 +596,8 @@ def test_lock_is_reentrant_and_cleans_leftovers(tmp_path: Path) -> None:
     leftovers = [
         tmp_path / "publications" / ".publications.parquet.tmp",
         tmp_path / "runs" / ".run-c2.parquet.tmp",
-        store.staging_path("c2"),
-        Path(f"{store.staging_path('c2')}-wal"),
+        tmp_path / ".staging-c2.sqlite",
+        tmp_path / ".staging-c2.sqlite-wal",
     ]
     kept = [tmp_path / "notes.txt", tmp_path / "publications" / "README"]
     for path in leftovers + kept:
