@@ -78,5 +78,7 @@ ADDONS = {**ADDONS, "regmig_scraper.incremental.IncrementalAddon": 10}
 REGMIG_INCREMENTAL = False
 REGMIG_REFETCH_AGE = 7 * 24 * 3600
 # One progress line every REGMIG_PROGRESS_INTERVAL seconds (0: off); in place on a terminal.
+# While it is on, ProgressAddon turns Scrapy's LogStats off: one progress line, not two.
 EXTENSIONS = {"regmig_scraper.progress.ProgressExtension": 500}
+ADDONS = {**ADDONS, "regmig_scraper.progress.ProgressAddon": 30}
 REGMIG_PROGRESS_INTERVAL = 30

@@ -6,11 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.authors import AuthorsPipeline, split_authors, split_authors_detailed
 from regmig_scraper.items import PublicationRecord
-from tests.helpers import finishes
+from tests.helpers import finishes, get_crawler
 
 SELEE = "Andrew Selee"
 RUIZ = "Ariel G. Ruiz Soto"

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.content_types import (
     CONTENT_TYPES,
@@ -19,6 +18,7 @@ from pipelines.content_types import (
     map_content_type,
 )
 from regmig_scraper.items import PublicationRecord
+from tests.helpers import get_crawler
 
 # (label as printed, expected code); all of these are known labels.
 KNOWN_CASES = [

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.dates import (
     DatePipeline,
@@ -17,7 +16,7 @@ from pipelines.dates import (
     parse_date,
 )
 from regmig_scraper.items import PublicationRecord
-from tests.helpers import finishes
+from tests.helpers import finishes, get_crawler
 
 TODAY = dt.date(2025, 6, 1)
 D, M, Y = "day", "month", "year"

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines import language
 from pipelines.language import (
@@ -18,6 +17,7 @@ from pipelines.language import (
     resolve_language,
 )
 from regmig_scraper.items import PublicationRecord
+from tests.helpers import get_crawler
 
 # Every title and summary of /work/shared/site-sample/expected.json with its expected language.
 SAMPLE_TITLES_AND_SUMMARIES = [

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines import text as text_module
 from pipelines.text import (
@@ -23,7 +22,7 @@ from pipelines.text import (
     truncate_at_word,
 )
 from regmig_scraper.items import PublicationRecord
-from tests.helpers import finishes
+from tests.helpers import finishes, get_crawler
 
 # --- normalize_whitespace ----------------------------------------------------------------------
 
