@@ -7,15 +7,14 @@ still win. Every ``REGMIG_*`` setting is documented in the README.
 
 from __future__ import annotations
 
-from regmig_scraper import __version__
-
 BOT_NAME = "regmig_scraper"
 SPIDER_MODULES = ["regmig_scraper.spiders"]
 NEWSPIDER_MODULE = "regmig_scraper.spiders"
 
 # --- identity and politeness -------------------------------------------------------
+# USER_AGENT is built when the crawler starts (regmig_scraper.polite.PolitenessAddon):
+# "regmig-scraper/<version> (+REGMIG_CONTACT_URL)", unless USER_AGENT is set (-s USER_AGENT=...).
 REGMIG_CONTACT_URL = "https://github.com/regmig-scraper/regmig-scraper"
-USER_AGENT = f"regmig-scraper/{__version__} (+{REGMIG_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 REGMIG_POLITE = True
 ADDONS = {"regmig_scraper.polite.PolitenessAddon": 0}
