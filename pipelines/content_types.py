@@ -230,9 +230,9 @@ class ContentTypePipeline(CountingPipeline):
         from scrapy.exceptions import NotConfigured
 
         settings = crawler.settings
-        if not settings.getbool("REGMIG_CONTENT_TYPES_ENABLED", True):
+        if not settings.getbool("REGMIG_CONTENT_TYPES_ENABLED"):
             raise NotConfigured("REGMIG_CONTENT_TYPES_ENABLED is off")
-        return cls(extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA", {}), stats=crawler.stats)
+        return cls(extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA"), stats=crawler.stats)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = record_fields(item)

@@ -19,7 +19,7 @@ start time, adds to the same journal and to the carried-over stats, and commits 
 when it finishes; then the job directory is removed. If that commit fails, the job directory
 is kept, so that running again with ``--resume`` retries it.
 
-Settings: ``REGMIG_OUTPUT`` (directory, default "output"), ``REGMIG_DATASET_ENABLED``,
+Settings: ``REGMIG_OUTPUT`` (directory),
 ``REGMIG_STRICT`` (partial failures give exit status 3), ``REGMIG_CRAWL_ID`` (default: a
 fresh UTC timestamp id), ``JOBDIR`` (Scrapy's; makes the run resumable), and
 ``REGMIG_ARROW_MEMORY_POOL`` (applied before this module loads pyarrow, by
@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
 from pipelines import stats_counter
 from pipelines.language import LanguagePipeline
@@ -61,7 +60,6 @@ from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA
 from regmig_scraper.dataset.staging import RunStaging
 from regmig_scraper.dataset.store import DatasetStore, RunInfo
 from regmig_scraper.quality import (
-    DEFAULT_MIN_FILL_RATES,
     FillCounter,
     fill_rate_violations,
     parse_min_fill_rates,
@@ -200,12 +198,12 @@ class DatasetPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
-        self.strict = settings.getbool("REGMIG_STRICT", False)
+        self.output = Path(settings.get("REGMIG_OUTPUT")).resolve()
+        self.strict = settings.getbool("REGMIG_STRICT")
         self.site = get_site(settings.get("REGMIG_SITE", "mpi"))
         self.detect_language = LanguagePipeline.from_settings(settings).detector()
         self.min_fill_rates = parse_min_fill_rates(
-            settings.getdict("REGMIG_MIN_FILL_RATES", DEFAULT_MIN_FILL_RATES),
+            settings.getdict("REGMIG_MIN_FILL_RATES"),
             PUBLICATIONS_INPUT_SCHEMA.names,
         )
         self._count_staged = stats_counter(crawler.stats)
@@ -233,8 +231,6 @@ class DatasetPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DatasetPipeline:
-        if not crawler.settings.getbool("REGMIG_DATASET_ENABLED", True):
-            raise NotConfigured("REGMIG_DATASET_ENABLED is off")
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)

@@ -113,13 +113,13 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set(name, value, priority="cmdline")
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
-    if settings.getbool("REGMIG_INCREMENTAL", False) and snapshot:
+    if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
 
-    choose_memory_pool(settings.get(SETTING, "system") or "")  # before anything loads pyarrow
+    choose_memory_pool(settings.get(SETTING) or "")  # before anything loads pyarrow
     if getattr(args, "resume", False) and not any(name == "JOBDIR" for name, _ in args.settings):
-        output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
+        output = Path(settings.get("REGMIG_OUTPUT")).resolve()
         settings.set("JOBDIR", str(output / JOB_DIR_NAME), priority="cmdline")
     return settings
 
@@ -138,7 +138,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore  # loads pyarrow
 
-    output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
+    output = Path(settings.get("REGMIG_OUTPUT")).resolve()
     try:
         output.mkdir(parents=True, exist_ok=True)
         with DatasetStore(output).lock():
@@ -160,7 +160,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         stats,
         publications=publications,
         reason=stats.get("finish_reason"),
-        strict=settings.getbool("REGMIG_STRICT", False),
+        strict=settings.getbool("REGMIG_STRICT"),
     )
     if stats.get("regmig/resume/interrupted"):
         from pipelines.dataset import INTERRUPTED_REASON

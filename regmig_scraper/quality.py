@@ -18,8 +18,8 @@ same messages keyed by column.
 Settings (read by the dataset pipeline):
 
 ``REGMIG_MIN_FILL_RATES``
-    dict column -> minimum fill rate (a fraction, 0-1), default ``DEFAULT_MIN_FILL_RATES``
-    (``{"title": 0.9, "published": 0.5, "language": 0.9}``); ``{}`` turns the gate off. On the
+    dict column -> minimum fill rate (a fraction, 0-1), default in ``regmig_scraper.settings``
+    (``DEFAULT_MIN_FILL_RATES`` here); ``{}`` turns the gate off. On the
     command line: ``-s 'REGMIG_MIN_FILL_RATES={"title": 0.8}'``. ``parse_min_fill_rates``
     validates it (known columns, numbers in 0-1).
 
@@ -33,15 +33,16 @@ import math
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from regmig_scraper import settings as _settings
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
 logger = logging.getLogger(__name__)
 
-# Minimum fill rates that a run of the MPI program page comfortably meets (every publication
-# has a title and a detected language; undated items are a minority): a drop below them means
-# extraction broke, not that the program published odd items.
-DEFAULT_MIN_FILL_RATES: dict[str, float] = {"title": 0.9, "published": 0.5, "language": 0.9}
+# The REGMIG_MIN_FILL_RATES default, defined in regmig_scraper.settings (a plain module, no
+# Scrapy import), for the callers that have no crawler settings (the report).
+DEFAULT_MIN_FILL_RATES: dict[str, float] = dict(_settings.REGMIG_MIN_FILL_RATES)
 
 # String values that stand for "unknown" in a column: present, but no information.
 PLACEHOLDERS: dict[str, frozenset[str]] = {

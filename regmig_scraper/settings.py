@@ -36,12 +36,33 @@ REGMIG_MAX_PAGER_PAGE = 10_000
 # Listing (pager/tab) pages one run requests at most: a site that generates tab or pager
 # links without end cannot keep the crawl going (links past it: regmig/listing/limit_reached).
 REGMIG_MAX_LISTING_PAGES = 100_000
+# Partial failures (pages failed, REGMIG_MAX_LISTING_PAGES reached) exit 3 instead of 0.
+REGMIG_STRICT = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # --- extraction --------------------------------------------------------------------
 REGMIG_SITE = "mpi"
+
+# --- normalization: each pipeline's switch and knobs (pipelines/*.py) ----------------
+REGMIG_TEXT_ENABLED = True
+REGMIG_TEXT_MAX_CHARS = 20_000  # title, summary, ... cut at a word boundary beyond this
+REGMIG_TEXT_MAX_BODY_CHARS = 200_000  # the same for body_text
+REGMIG_CONTENT_TYPES_ENABLED = True
+REGMIG_CONTENT_TYPES_EXTRA: dict[str, str] = {}  # extra label -> type code mappings
+REGMIG_DATES_ENABLED = True
+REGMIG_DATES_ORDER = "MDY"  # order of numeric dates: MPI is a US site
+REGMIG_DATES_LANGUAGES = ["en", "es"]
+REGMIG_DATES_MIN_YEAR = 1990  # earlier dates are implausible: kept raw, parsed null
+# The crawl's date for the plausibility checks, ISO 8601; "" is the day the crawl starts.
+# Pinned by tests and re-runs of old snapshots.
+REGMIG_DATES_TODAY = ""
+REGMIG_AUTHORS_ENABLED = True
+REGMIG_LANGUAGE_ENABLED = True
+REGMIG_LANGUAGE_LANGUAGES = ["en", "es"]
+REGMIG_LANGUAGE_SEED = 0  # langdetect is random: a fixed seed makes detection deterministic
+REGMIG_LANGUAGE_MIN_CONFIDENCE = 0.80  # below it, the page's own signals decide
 
 # --- item pipelines: the order lives here and only here ----------------------------
 ITEM_PIPELINES = {
@@ -55,8 +76,13 @@ ITEM_PIPELINES = {
 
 # --- output ------------------------------------------------------------------------
 REGMIG_OUTPUT = "output"
+# The run's id (runs/, crawl_id); "" makes a fresh one: <UTC timestamp>Z-<pid>. A resumed run
+# keeps the interrupted one's.
+REGMIG_CRAWL_ID = ""
 # A run whose share of filled values in a key column falls below these fails (exit 1) and
-# writes nothing: the site's markup probably changed. {} turns the gate off.
+# writes nothing: the site's markup probably changed. {} turns the gate off. A run of the MPI
+# program page comfortably meets them (every publication has a title and a detected
+# language; undated items are a minority): a drop below means extraction broke.
 REGMIG_MIN_FILL_RATES = {"title": 0.9, "published": 0.5, "language": 0.9}
 # pyarrow's allocator in the crawling process: with the C library's malloc a crawl peaked about
 # 20% lower than with pyarrow's default, mimalloc (see regmig_scraper.arrow_memory).

@@ -84,8 +84,8 @@ class ProgramSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.site = get_site(crawler.settings.get("REGMIG_SITE", "mpi"))
-        spider.max_pager_page = crawler.settings.getint("REGMIG_MAX_PAGER_PAGE", 10_000)
-        spider.max_listing_pages = crawler.settings.getint("REGMIG_MAX_LISTING_PAGES", 100_000)
+        spider.max_pager_page = crawler.settings.getint("REGMIG_MAX_PAGER_PAGE")
+        spider.max_listing_pages = crawler.settings.getint("REGMIG_MAX_LISTING_PAGES")
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
