@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from regmig_scraper import __version__
-from regmig_scraper.status import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, decide_exit
+from regmig_scraper.status import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, recorded_exit
 
 SETTINGS_MODULE = "regmig_scraper.settings"
 JOB_DIR_NAME = ".job"  # --resume: Scrapy's JOBDIR, under the output directory
@@ -155,17 +155,7 @@ def run_crawl(args: argparse.Namespace) -> int:
     process.start()
 
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
-    publications = int(stats.get("regmig/dataset/publications", 0))
-    status, why = decide_exit(
-        stats,
-        publications=publications,
-        reason=stats.get("finish_reason"),
-        strict=settings.getbool("REGMIG_STRICT"),
-    )
-    if stats.get("regmig/resume/interrupted"):
-        from pipelines.dataset import INTERRUPTED_REASON
-
-        status, why = EXIT_FAILED, INTERRUPTED_REASON
+    status, why = recorded_exit(stats)  # decided once, by the dataset step (status.py)
     print_summary(stats, output, time.monotonic() - started, status, why)
     return status
 

@@ -11,9 +11,11 @@ over a pyarrow table (the report), with one definition of "filled":
 - a list, tuple, set or mapping is filled when it is not empty;
 - anything else that is not null is filled (``False``, ``0``, a date).
 
-``check_fill_rates(rates, thresholds)`` returns the violations as one-line messages ("fill rate
-of title is 42.0% below 90.0%: the site may have changed"); ``fill_rate_violations`` gives the
-same messages keyed by column.
+``quality_gate(fill_counter, thresholds)`` is the gate a run passes before its commit (the
+dataset layer records each failed column as ``regmig/quality/failed/<column>``, which fails
+the run). ``check_fill_rates(rates, thresholds)`` returns the violations as one-line
+messages ("fill rate of title is 42.0% below 90.0%: the site may have changed");
+``fill_rate_violations`` gives the same messages keyed by column.
 
 Settings (read by the dataset pipeline):
 
@@ -217,6 +219,14 @@ def fill_rate_violations(
             shown, least = _percents(rate, minimum)
             violations[name] = f"fill rate of {name} is {shown} below {least}: {VIOLATION_HINT}"
     return violations
+
+
+def quality_gate(fill: FillCounter, thresholds: Mapping[str, float]) -> dict[str, str]:
+    """The gate at the end of a run: the columns ``fill`` counted below their minimum ->
+    message. A run without rows passes: "no publication" is the exit policy's to report."""
+    if not fill.rows:
+        return {}
+    return fill_rate_violations(fill.rates(), thresholds)
 
 
 def check_fill_rates(rates: Mapping[str, float], thresholds: Mapping[str, float]) -> list[str]:
