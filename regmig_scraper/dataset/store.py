@@ -52,6 +52,7 @@ from regmig_scraper.dataset.schema import (
     CONTENT_FIELDS,
     PUBLICATIONS_INPUT_SCHEMA,
     PUBLICATIONS_SCHEMA,
+    PUBLICATIONS_UPGRADES,
     RUNS_SCHEMA,
     RUNS_UPGRADES,
     SCHEMA_VERSION,
@@ -427,6 +428,31 @@ class _Merger:
 # --------------------------------------------------------------------------- the store
 
 
+def visible_parquet_files(directory: Path) -> list[Path]:
+    """The Parquet files readers see in ``directory``: pyarrow datasets and DuckDB globs skip
+    names starting with "." or "_" (the store's temp files among them)."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        path
+        for path in directory.glob("*.parquet")
+        if path.is_file() and not path.name.startswith((".", "_"))
+    )
+
+
+def _read_files(files: list[Path], schema: pa.Schema, upgrades: Mapping[int, Any]) -> pa.Table:
+    """The files as one table of ``schema`` (each upgraded); an error names the file."""
+    tables = []
+    for path in files:
+        try:
+            tables.append(read_dataset_table(path, schema=schema, upgrades=upgrades))
+        except DatasetError as error:
+            raise type(error)(f"cannot read {path}: {error}") from error
+        except (OSError, pa.ArrowException) as error:
+            raise DatasetError(f"cannot read {path}: {error}") from error
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
 def _sorted_by_id(table: pa.Table) -> tuple[pa.Table, str | None]:
     """``table`` sorted by id, and the first id that occurs twice (None if none does)."""
     table = table.take(pc.sort_indices(table.column("id")))
@@ -529,20 +555,22 @@ class DatasetStore:
     # ------------------------------------------------------------------ reading
 
     def read_publications(self) -> pa.Table:
-        """All publications (upgraded to the current schema), or an empty table."""
-        if not self.publications_path.exists():
-            return PUBLICATIONS_SCHEMA.empty_table()
-        return read_dataset_table(self.publications_path)
+        """All publications (upgraded to the current schema), or an empty table.
+
+        Reads what pandas, pyarrow datasets and DuckDB read: every visible ``*.parquet`` file
+        of ``publications/`` (the store writes one; a file put beside it is read too).
+        """
+        return _read_files(
+            visible_parquet_files(self.publications_dir),
+            PUBLICATIONS_SCHEMA,
+            PUBLICATIONS_UPGRADES,
+        )
 
     def read_runs(self) -> pa.Table:
         """One row per run, ordered by started_at then crawl_id; empty table if none."""
-        tables = [
-            read_dataset_table(path, schema=RUNS_SCHEMA, upgrades=RUNS_UPGRADES)
-            for path in sorted(self.runs_dir.glob("run-*.parquet"))
-        ]
-        if not tables:
-            return RUNS_SCHEMA.empty_table()
-        table = pa.concat_tables(tables)
+        table = _read_files(visible_parquet_files(self.runs_dir), RUNS_SCHEMA, RUNS_UPGRADES)
+        if table.num_rows == 0:
+            return table
         return table.sort_by([("started_at", "ascending"), ("crawl_id", "ascending")])
 
     # ------------------------------------------------------------------ writing
