@@ -1,8 +1,13 @@
 """Scrapy settings of regmig-scraper: component wiring and safe defaults.
 
-Politeness (delays, AutoThrottle, robots.txt Crawl-delay) is applied by
-``regmig_scraper.polite.PolitenessAddon`` from ``REGMIG_POLITE`` so that ``-s`` overrides
-still win. Every ``REGMIG_*`` setting is documented in the README.
+Politeness (delays, AutoThrottle, robots.txt Crawl-delay) and the User-Agent are applied by
+``regmig_scraper.polite.PolitenessAddon`` from ``REGMIG_POLITE`` and ``REGMIG_CONTACT_URL`` when
+the crawler starts, so that ``-s`` overrides still win.
+
+Every ``REGMIG_*`` default is defined here and only here: components read them with Scrapy's
+typed getters (``getbool``, ``getint``, ...) and no fallback of their own, and the README's
+Settings table lists each with this default (``tests/test_settings.py`` checks both). This
+module imports nothing, so Scrapy-free code (``regmig_scraper.quality``) can read it too.
 """
 
 from __future__ import annotations
