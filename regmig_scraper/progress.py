@@ -1,7 +1,7 @@
 """Progress of a running crawl: one line at a steady interval, or a live line on a terminal.
 
 ``ProgressExtension`` (a Scrapy extension) reads the crawl's stats every
-``REGMIG_PROGRESS_INTERVAL`` seconds (default 30; 0 turns it off) and logs one line::
+``REGMIG_PROGRESS_INTERVAL`` seconds (0 turns it off) and logs one line::
 
     Progress: 120 pages (36.0/min), 310 records staged, 14 queued, 2 errors, 3m20s
 
