@@ -30,7 +30,7 @@ class AuthorsPipeline(CountingPipeline):
     def from_crawler(cls, crawler: Crawler) -> AuthorsPipeline:
         from scrapy.exceptions import NotConfigured
 
-        if not crawler.settings.getbool("REGMIG_AUTHORS_ENABLED", True):
+        if not crawler.settings.getbool("REGMIG_AUTHORS_ENABLED"):
             raise NotConfigured("REGMIG_AUTHORS_ENABLED is off")
         return cls(stats=crawler.stats)
 

@@ -53,10 +53,10 @@ class ContentTypePipeline(CountingPipeline):
         from scrapy.exceptions import NotConfigured
 
         settings = crawler.settings
-        if not settings.getbool("REGMIG_CONTENT_TYPES_ENABLED", True):
+        if not settings.getbool("REGMIG_CONTENT_TYPES_ENABLED"):
             raise NotConfigured("REGMIG_CONTENT_TYPES_ENABLED is off")
         return cls(
-            extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA", {}),
+            extra=settings.getdict("REGMIG_CONTENT_TYPES_EXTRA"),
             rules=site_rules(settings),
             stats=crawler.stats,
         )

@@ -75,16 +75,16 @@ class DatePipeline(CountingPipeline):
         from scrapy.exceptions import NotConfigured
 
         settings = crawler.settings
-        if not settings.getbool("REGMIG_DATES_ENABLED", True):
+        if not settings.getbool("REGMIG_DATES_ENABLED"):
             raise NotConfigured("REGMIG_DATES_ENABLED is off")
         # The crawl's start date, read once; REGMIG_DATES_TODAY pins it (tests, re-runs).
         today_setting = settings.get("REGMIG_DATES_TODAY")
         today = dt.date.fromisoformat(str(today_setting)) if today_setting else dt.date.today()
         return cls(
             today=today,
-            order=settings.get("REGMIG_DATES_ORDER", "MDY"),
-            languages=tuple(settings.getlist("REGMIG_DATES_LANGUAGES", ["en", "es"])),
-            min_year=settings.getint("REGMIG_DATES_MIN_YEAR", 1990),
+            order=settings.get("REGMIG_DATES_ORDER"),
+            languages=tuple(settings.getlist("REGMIG_DATES_LANGUAGES")),
+            min_year=settings.getint("REGMIG_DATES_MIN_YEAR"),
             rules=site_rules(settings),
             stats=crawler.stats,
         )

@@ -59,7 +59,7 @@ class LanguagePipeline(CountingPipeline):
     def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
         from scrapy.exceptions import NotConfigured
 
-        if not crawler.settings.getbool("REGMIG_LANGUAGE_ENABLED", True):
+        if not crawler.settings.getbool("REGMIG_LANGUAGE_ENABLED"):
             raise NotConfigured("REGMIG_LANGUAGE_ENABLED is off")
         return cls.from_settings(crawler.settings, stats=crawler.stats)
 
@@ -68,9 +68,9 @@ class LanguagePipeline(CountingPipeline):
         cls, settings: BaseSettings, stats: StatsCollector | None = None
     ) -> LanguagePipeline:
         return cls(
-            languages=tuple(settings.getlist("REGMIG_LANGUAGE_LANGUAGES", ["en", "es"])),
-            seed=settings.getint("REGMIG_LANGUAGE_SEED", 0),
-            min_confidence=settings.getfloat("REGMIG_LANGUAGE_MIN_CONFIDENCE", 0.80),
+            languages=tuple(settings.getlist("REGMIG_LANGUAGE_LANGUAGES")),
+            seed=settings.getint("REGMIG_LANGUAGE_SEED"),
+            min_confidence=settings.getfloat("REGMIG_LANGUAGE_MIN_CONFIDENCE"),
             rules=site_rules(settings),
             stats=stats,
         )

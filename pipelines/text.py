@@ -77,11 +77,11 @@ class TextPipeline(CountingPipeline):
         from scrapy.exceptions import NotConfigured
 
         settings = crawler.settings
-        if not settings.getbool("REGMIG_TEXT_ENABLED", True):
+        if not settings.getbool("REGMIG_TEXT_ENABLED"):
             raise NotConfigured("REGMIG_TEXT_ENABLED is off")
         return cls(
-            max_chars=settings.getint("REGMIG_TEXT_MAX_CHARS", 20000),
-            max_body_chars=settings.getint("REGMIG_TEXT_MAX_BODY_CHARS", 200000),
+            max_chars=settings.getint("REGMIG_TEXT_MAX_CHARS"),
+            max_body_chars=settings.getint("REGMIG_TEXT_MAX_BODY_CHARS"),
             rules=site_rules(settings),
             stats=crawler.stats,
         )

@@ -64,10 +64,10 @@ def memory_pool_in_use() -> str:
 
 
 class ArrowMemoryAddon:
-    """Scrapy add-on: apply ``REGMIG_ARROW_MEMORY_POOL`` (default "system") to this process."""
+    """Scrapy add-on: apply ``REGMIG_ARROW_MEMORY_POOL`` (default in settings.py) here."""
 
     def update_settings(self, settings: Any) -> None:
-        name = settings.get(SETTING, "system") or ""
+        name = settings.get(SETTING) or ""
         if not choose_memory_pool(name):
             logger.warning(
                 "%s=%s not applied: pyarrow was loaded before the crawl started and "

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from regmig_scraper import __version__
-from regmig_scraper.status import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, decide_exit
+from regmig_scraper.status import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, recorded_exit
 
 SETTINGS_MODULE = "regmig_scraper.settings"
 JOB_DIR_NAME = ".job"  # --resume: Scrapy's JOBDIR, under the output directory
@@ -117,13 +117,13 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set(name, value, priority="cmdline")
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
-    if settings.getbool("REGMIG_INCREMENTAL", False) and snapshot:
+    if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
 
-    choose_memory_pool(settings.get(SETTING, "system") or "")  # before anything loads pyarrow
+    choose_memory_pool(settings.get(SETTING) or "")  # before anything loads pyarrow
     if getattr(args, "resume", False) and not any(name == "JOBDIR" for name, _ in args.settings):
-        output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
+        output = Path(settings.get("REGMIG_OUTPUT")).resolve()
         settings.set("JOBDIR", str(output / JOB_DIR_NAME), priority="cmdline")
     return settings
 
@@ -141,7 +141,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore  # loads pyarrow
 
-    output = Path(settings.get("REGMIG_OUTPUT", "output")).resolve()
+    output = Path(settings.get("REGMIG_OUTPUT")).resolve()
     try:
         output.mkdir(parents=True, exist_ok=True)
         with DatasetStore(output).lock():
@@ -158,17 +158,7 @@ def run_crawl(args: argparse.Namespace) -> int:
     process.start()
 
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
-    publications = int(stats.get("regmig/dataset/publications", 0))
-    status, why = decide_exit(
-        stats,
-        publications=publications,
-        reason=stats.get("finish_reason"),
-        strict=settings.getbool("REGMIG_STRICT", False),
-    )
-    if stats.get("regmig/resume/interrupted"):
-        from pipelines.dataset import INTERRUPTED_REASON
-
-        status, why = EXIT_FAILED, INTERRUPTED_REASON
+    status, why = recorded_exit(stats)  # decided once, by the dataset step (status.py)
     print_summary(stats, output, time.monotonic() - started, status, why)
     return status
 

@@ -23,9 +23,9 @@ row, whose title and date come from the page) makes "unchanged" exact.
 
 A skipped page is still parsed from its cached copy, so the dataset is complete either way.
 
-Settings: ``REGMIG_INCREMENTAL`` (default False), ``REGMIG_REFETCH_AGE`` (seconds, default
-604800 = 7 days; 0 revalidates every page), ``REGMIG_OUTPUT`` (the cache lives in
-``OUTPUT/.httpcache``); Scrapy's ``HTTPCACHE_*`` settings are set by the add-on.
+Settings (defaults in ``regmig_scraper.settings``): ``REGMIG_INCREMENTAL``,
+``REGMIG_REFETCH_AGE`` (seconds; 0 revalidates every page), ``REGMIG_OUTPUT`` (the cache lives
+in ``OUTPUT/.httpcache``); Scrapy's ``HTTPCACHE_*`` settings are set by the add-on.
 
 Stats: ``regmig/incremental/skipped`` (served from the cache, no request),
 ``regmig/incremental/revalidated`` (conditional request answered 304),
@@ -40,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -55,6 +54,7 @@ from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from regmig_scraper import atomic
 from regmig_scraper.items import SOURCE_LISTING
 from regmig_scraper.normalize.urls import url_key
 
@@ -67,7 +67,6 @@ logger = logging.getLogger(__name__)
 
 CACHE_DIR_NAME = ".httpcache"  # under REGMIG_OUTPUT
 SIGNATURES_FILE = "teasers.json"  # in the cache directory
-DEFAULT_REFETCH_AGE = 7 * 24 * 3600  # seconds
 
 # Request meta keys. The spider marks a publication request with its teaser's link.
 META_TEASER_LINK = "teaser_link"
@@ -126,7 +125,7 @@ def teaser_signature(teaser: Mapping[str, Any]) -> str:
 
 def cache_dir(settings: BaseSettings) -> Path:
     """``OUTPUT/.httpcache``, absolute."""
-    return Path(settings.get("REGMIG_OUTPUT", "output")).resolve() / CACHE_DIR_NAME
+    return Path(settings.get("REGMIG_OUTPUT")).resolve() / CACHE_DIR_NAME
 
 
 # --------------------------------------------------------------------------- the policy
@@ -137,7 +136,7 @@ class IncrementalPolicy(RFC2616Policy):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.refetch_age = settings.getfloat("REGMIG_REFETCH_AGE", DEFAULT_REFETCH_AGE)
+        self.refetch_age = settings.getfloat("REGMIG_REFETCH_AGE")
 
     def should_cache_response(self, response: Response, request: Request) -> bool:
         if b"no-store" in self._parse_cachecontrol(response):
@@ -220,12 +219,9 @@ def load_signatures(path: Path) -> dict[str, frozenset[str]]:
 
 
 def save_signatures(path: Path, signatures: Mapping[str, Iterable[str]]) -> None:
-    """Write the signatures atomically (temp file beside it, then ``os.replace``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write the signatures atomically (``regmig_scraper.atomic``)."""
     data = {key: sorted(values) for key, values in sorted(signatures.items())}
-    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(data, separators=(",", ":")))
 
 
 class TeaserSignatureMiddleware(BaseSpiderMiddleware):
@@ -241,7 +237,7 @@ class TeaserSignatureMiddleware(BaseSpiderMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TeaserSignatureMiddleware:
-        if not crawler.settings.getbool("REGMIG_INCREMENTAL", False):
+        if not crawler.settings.getbool("REGMIG_INCREMENTAL"):
             raise NotConfigured("REGMIG_INCREMENTAL is off")
         middleware = cls(crawler, cache_dir(crawler.settings) / SIGNATURES_FILE)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
@@ -303,7 +299,7 @@ class IncrementalAddon:
         return cls()
 
     def update_settings(self, settings: Settings) -> None:
-        if not settings.getbool("REGMIG_INCREMENTAL", False):
+        if not settings.getbool("REGMIG_INCREMENTAL"):
             return
         if (settings.getpriority("HTTPCACHE_ENABLED") or 0) > SETTINGS_PRIORITIES["addon"]:
             # --replay / --record (or the user) already configured the HTTP cache

@@ -11,6 +11,10 @@ setting                              polite          not polite
 ``CONCURRENT_REQUESTS_PER_DOMAIN``   2               16
 ==================================  ==============  ===============
 
+It also builds the ``USER_AGENT`` when the crawler starts, from ``REGMIG_CONTACT_URL``
+(``regmig-scraper/<version> (+<contact url>)``), so that ``-s REGMIG_CONTACT_URL=...`` is in
+the requests; a ``USER_AGENT`` set by the user (``-s``, a spider's ``custom_settings``) wins.
+
 robots.txt allow/disallow rules apply either way (``ROBOTSTXT_OBEY``). Scrapy itself ignores
 robots.txt's ``Crawl-delay`` (the MPI site asks for 10 s); ``CrawlDelayMiddleware`` reads it
 from the robots.txt that Scrapy fetches and keeps each host's download slot at least that
@@ -26,6 +30,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import SETTINGS_PRIORITIES
+
+from regmig_scraper import __version__
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -50,17 +57,27 @@ NOT_POLITE = {
 }
 
 
+def user_agent(contact_url: str) -> str:
+    """The User-Agent that names the project, its version and whom to contact."""
+    return f"regmig-scraper/{__version__} (+{contact_url})"
+
+
 class PolitenessAddon:
-    """Scrapy add-on applying ``REGMIG_POLITE``."""
+    """Scrapy add-on applying ``REGMIG_POLITE`` and ``REGMIG_CONTACT_URL``."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolitenessAddon:
         return cls()
 
     def update_settings(self, settings: Settings) -> None:
-        values = POLITE if settings.getbool("REGMIG_POLITE", True) else NOT_POLITE
+        values = POLITE if settings.getbool("REGMIG_POLITE") else NOT_POLITE
         for name, value in values.items():
             settings.set(name, value, priority="addon")
+        # Scrapy's own "Scrapy/2.x (+https://scrapy.org)" is at "default" priority: anything
+        # higher was set on purpose and is left alone.
+        if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["default"]:
+            contact = settings.get("REGMIG_CONTACT_URL")
+            settings.set("USER_AGENT", user_agent(contact), priority="addon")
 
 
 class CrawlDelayMiddleware:
@@ -74,9 +91,9 @@ class CrawlDelayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlDelayMiddleware:
-        if not crawler.settings.getbool("REGMIG_POLITE", True):
+        if not crawler.settings.getbool("REGMIG_POLITE"):
             raise NotConfigured  # REGMIG_POLITE is off: nothing to honour
-        return cls(crawler, crawler.settings.getfloat("REGMIG_MAX_CRAWL_DELAY", 60.0))
+        return cls(crawler, crawler.settings.getfloat("REGMIG_MAX_CRAWL_DELAY"))
 
     def _slow_down(self, request: Request, delay: float) -> None:
         """Keep this host's download slot at least ``delay`` seconds between requests."""

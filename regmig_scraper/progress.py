@@ -1,7 +1,7 @@
 """Progress of a running crawl: one line at a steady interval, or a live line on a terminal.
 
 ``ProgressExtension`` (a Scrapy extension) reads the crawl's stats every
-``REGMIG_PROGRESS_INTERVAL`` seconds (default 30; 0 turns it off) and logs one line::
+``REGMIG_PROGRESS_INTERVAL`` seconds (0 turns it off) and logs one line::
 
     Progress: 120 pages (36.0/min), 310 records staged, 14 queued, 2 errors, 3m20s
 
@@ -12,7 +12,13 @@ single line updated in place instead (every ``TTY_REFRESH`` seconds, plain text,
 dependency), with a bar of pages done against pages known so far; log lines printed
 meanwhile clear it first, so the two never mix.
 
-Settings: ``REGMIG_PROGRESS_INTERVAL`` (seconds; 0 disables).
+One progress line, not two: while it is on, ``ProgressAddon`` switches Scrapy's own
+``LogStats`` off (its "Crawled N pages (at X pages/min), scraped M items" line says less, on
+another clock); with ``REGMIG_PROGRESS_INTERVAL = 0`` this extension is off and Scrapy's
+``LogStats`` logs as usual (every ``LOGSTATS_INTERVAL`` seconds, Scrapy's 60 by default).
+
+Settings: ``REGMIG_PROGRESS_INTERVAL`` (seconds; 0 disables; default in
+``regmig_scraper.settings``).
 """
 
 from __future__ import annotations
@@ -32,10 +38,10 @@ from regmig_scraper.status import drops_and_errors
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_INTERVAL = 30.0  # seconds between two log lines
 TTY_REFRESH = 1.0  # seconds between two redraws of the live line
 BAR_WIDTH = 24
 CLEAR_LINE = "\r\x1b[K"  # carriage return + erase to end of line (VT100, every terminal)
@@ -112,6 +118,18 @@ class _ClearLiveLine(logging.Filter):
         return True
 
 
+class ProgressAddon:
+    """Scrapy add-on: with progress on, its line replaces Scrapy's ``LogStats`` line.
+
+    ``LOGSTATS_INTERVAL = 0`` is how Scrapy turns ``LogStats`` off; set at add-on priority, an
+    explicit ``-s LOGSTATS_INTERVAL=60`` still brings it back.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if settings.getfloat("REGMIG_PROGRESS_INTERVAL") > 0:
+            settings.set("LOGSTATS_INTERVAL", 0, priority="addon")
+
+
 class ProgressExtension:
     """Scrapy extension: periodic progress, as log lines or a live terminal line."""
 
@@ -130,7 +148,7 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
-        interval = crawler.settings.getfloat("REGMIG_PROGRESS_INTERVAL", DEFAULT_INTERVAL)
+        interval = crawler.settings.getfloat("REGMIG_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("REGMIG_PROGRESS_INTERVAL is 0")
         stream = sys.stderr

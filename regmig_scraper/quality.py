@@ -11,15 +11,17 @@ over a pyarrow table (the report), with one definition of "filled":
 - a list, tuple, set or mapping is filled when it is not empty;
 - anything else that is not null is filled (``False``, ``0``, a date).
 
-``check_fill_rates(rates, thresholds)`` returns the violations as one-line messages ("fill rate
-of title is 42.0% below 90.0%: the site may have changed"); ``fill_rate_violations`` gives the
-same messages keyed by column.
+``quality_gate(fill_counter, thresholds)`` is the gate a run passes before its commit (the
+dataset layer records each failed column as ``regmig/quality/failed/<column>``, which fails
+the run). ``check_fill_rates(rates, thresholds)`` returns the violations as one-line
+messages ("fill rate of title is 42.0% below 90.0%: the site may have changed");
+``fill_rate_violations`` gives the same messages keyed by column.
 
 Settings (read by the dataset pipeline):
 
 ``REGMIG_MIN_FILL_RATES``
-    dict column -> minimum fill rate (a fraction, 0-1), default ``DEFAULT_MIN_FILL_RATES``
-    (``{"title": 0.9, "published": 0.5, "language": 0.9}``); ``{}`` turns the gate off. On the
+    dict column -> minimum fill rate (a fraction, 0-1), default in ``regmig_scraper.settings``
+    (``DEFAULT_MIN_FILL_RATES`` here); ``{}`` turns the gate off. On the
     command line: ``-s 'REGMIG_MIN_FILL_RATES={"title": 0.8}'``. ``parse_min_fill_rates``
     validates it (known columns, numbers in 0-1).
 
@@ -33,15 +35,16 @@ import math
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from regmig_scraper import settings as _settings
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
 logger = logging.getLogger(__name__)
 
-# Minimum fill rates that a run of the MPI program page comfortably meets (every publication
-# has a title and a detected language; undated items are a minority): a drop below them means
-# extraction broke, not that the program published odd items.
-DEFAULT_MIN_FILL_RATES: dict[str, float] = {"title": 0.9, "published": 0.5, "language": 0.9}
+# The REGMIG_MIN_FILL_RATES default, defined in regmig_scraper.settings (a plain module, no
+# Scrapy import), for the callers that have no crawler settings (the report).
+DEFAULT_MIN_FILL_RATES: dict[str, float] = dict(_settings.REGMIG_MIN_FILL_RATES)
 
 # String values that stand for "unknown" in a column: present, but no information.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -216,6 +219,14 @@ def fill_rate_violations(
             shown, least = _percents(rate, minimum)
             violations[name] = f"fill rate of {name} is {shown} below {least}: {VIOLATION_HINT}"
     return violations
+
+
+def quality_gate(fill: FillCounter, thresholds: Mapping[str, float]) -> dict[str, str]:
+    """The gate at the end of a run: the columns ``fill`` counted below their minimum ->
+    message. A run without rows passes: "no publication" is the exit policy's to report."""
+    if not fill.rows:
+        return {}
+    return fill_rate_violations(fill.rates(), thresholds)
 
 
 def check_fill_rates(rates: Mapping[str, float], thresholds: Mapping[str, float]) -> list[str]:

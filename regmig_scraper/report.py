@@ -1,7 +1,8 @@
 """A report on a crawl's dataset, for the data team: counts, fill rates, quality flags, runs.
 
-``build_report(output)`` reads ``OUTPUT/publications/`` and ``OUTPUT/runs/`` (every visible
-``*.parquet`` file, upgraded to the current schema like the store reads them) and computes a
+``build_report(output)`` reads ``OUTPUT/publications/`` and ``OUTPUT/runs/`` with the store's
+own readers (``DatasetStore.read_publications``/``read_runs``: every visible ``*.parquet``
+file, upgraded to the current schema) and computes a
 ``Report``: publications by content type, language and year of ``published``, the top
 authors, the fill rate of every column (``regmig_scraper.quality``: non-null, non-blank,
 non-empty), quality flags (undated, authorless among types that normally have authors,
@@ -32,15 +33,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from regmig_scraper import __version__
-from regmig_scraper.dataset.schema import (
-    PUBLICATIONS_SCHEMA,
-    PUBLICATIONS_UPGRADES,
-    RUNS_SCHEMA,
-    RUNS_UPGRADES,
-    DatasetError,
-    read_dataset_table,
-)
+from regmig_scraper import __version__, atomic
+from regmig_scraper.dataset.schema import RUNS_SCHEMA, DatasetError
+from regmig_scraper.dataset.store import DatasetStore
 from regmig_scraper.quality import (
     DEFAULT_MIN_FILL_RATES,
     PLACEHOLDERS,
@@ -50,8 +45,6 @@ from regmig_scraper.quality import (
 
 logger = logging.getLogger(__name__)
 
-PUBLICATIONS_DIR = "publications"
-RUNS_DIR = "runs"
 HTML_NAME = "report.html"  # written into the output directory by ``regmig report``
 
 # Content types whose publications normally carry a byline: one without authors is suspect.
@@ -151,33 +144,12 @@ class Report:
 # --------------------------------------------------------------------------- reading
 
 
-def _parquet_files(directory: Path) -> list[Path]:
-    """Visible Parquet files (pyarrow datasets and DuckDB globs skip "." and "_" files)."""
-    if not directory.is_dir():
-        return []
-    return sorted(
-        path
-        for path in directory.glob("*.parquet")
-        if path.is_file() and not path.name.startswith((".", "_"))
-    )
-
-
-def _read(files: Sequence[Path], schema: pa.Schema, upgrades: Mapping[int, Any]) -> pa.Table:
-    tables = []
-    for path in files:
-        logger.debug("Reading %s", path)
-        try:
-            tables.append(read_dataset_table(path, schema=schema, upgrades=upgrades))
-        except (DatasetError, OSError, pa.ArrowException) as error:
-            raise ReportError(f"cannot read {path}: {error}") from error
-    return pa.concat_tables(tables) if tables else schema.empty_table()
-
-
 def read_publications(output: Path) -> pa.Table:
     """``OUTPUT/publications/`` as one table; ``ReportError`` when missing or empty."""
-    table = _read(
-        _parquet_files(Path(output) / PUBLICATIONS_DIR), PUBLICATIONS_SCHEMA, PUBLICATIONS_UPGRADES
-    )
+    try:
+        table = DatasetStore(output).read_publications()
+    except DatasetError as error:
+        raise ReportError(str(error)) from error
     if table.num_rows == 0:
         raise ReportError(f"no dataset at {output}: run `regmig crawl` first")
     return table
@@ -185,10 +157,10 @@ def read_publications(output: Path) -> pa.Table:
 
 def read_runs(output: Path) -> pa.Table:
     """``OUTPUT/runs/`` as one table (possibly empty), oldest first."""
-    table = _read(_parquet_files(Path(output) / RUNS_DIR), RUNS_SCHEMA, RUNS_UPGRADES)
-    if table.num_rows == 0:
-        return table
-    return table.sort_by([("started_at", "ascending"), ("crawl_id", "ascending")])
+    try:
+        return DatasetStore(output).read_runs()
+    except DatasetError as error:
+        raise ReportError(str(error)) from error
 
 
 # --------------------------------------------------------------------------- computing
@@ -1025,10 +997,5 @@ def render_html(report: Report) -> str:
 
 
 def write_html(report: Report, path: Path) -> Path:
-    """Write ``render_html(report)`` to ``path`` (via a temp file and a rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_html(report), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    """Write ``render_html(report)`` to ``path`` atomically (``regmig_scraper.atomic``)."""
+    return atomic.write_text(Path(path), render_html(report))

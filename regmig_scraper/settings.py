@@ -1,21 +1,25 @@
 """Scrapy settings of regmig-scraper: component wiring and safe defaults.
 
-Politeness (delays, AutoThrottle, robots.txt Crawl-delay) is applied by
-``regmig_scraper.polite.PolitenessAddon`` from ``REGMIG_POLITE`` so that ``-s`` overrides
-still win. Every ``REGMIG_*`` setting is documented in the README.
+Politeness (delays, AutoThrottle, robots.txt Crawl-delay) and the User-Agent are applied by
+``regmig_scraper.polite.PolitenessAddon`` from ``REGMIG_POLITE`` and ``REGMIG_CONTACT_URL`` when
+the crawler starts, so that ``-s`` overrides still win.
+
+Every ``REGMIG_*`` default is defined here and only here: components read them with Scrapy's
+typed getters (``getbool``, ``getint``, ...) and no fallback of their own, and the README's
+Settings table lists each with this default (``tests/test_settings.py`` checks both). This
+module imports nothing, so Scrapy-free code (``regmig_scraper.quality``) can read it too.
 """
 
 from __future__ import annotations
-
-from regmig_scraper import __version__
 
 BOT_NAME = "regmig_scraper"
 SPIDER_MODULES = ["regmig_scraper.spiders"]
 NEWSPIDER_MODULE = "regmig_scraper.spiders"
 
 # --- identity and politeness -------------------------------------------------------
+# USER_AGENT is built when the crawler starts (regmig_scraper.polite.PolitenessAddon):
+# "regmig-scraper/<version> (+REGMIG_CONTACT_URL)", unless USER_AGENT is set (-s USER_AGENT=...).
 REGMIG_CONTACT_URL = "https://github.com/regmig-scraper/regmig-scraper"
-USER_AGENT = f"regmig-scraper/{__version__} (+{REGMIG_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 REGMIG_POLITE = True
 ADDONS = {"regmig_scraper.polite.PolitenessAddon": 0}
@@ -37,6 +41,8 @@ REGMIG_MAX_PAGER_PAGE = 10_000
 # Listing (pager/tab) pages one run requests at most: a site that generates tab or pager
 # links without end cannot keep the crawl going (links past it: regmig/listing/limit_reached).
 REGMIG_MAX_LISTING_PAGES = 100_000
+# Partial failures (pages failed, REGMIG_MAX_LISTING_PAGES reached) exit 3 instead of 0.
+REGMIG_STRICT = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -52,6 +58,25 @@ REGMIG_SITE = ""
 # The site for a host no site module claims (a local mirror on 127.0.0.1, say).
 REGMIG_SITE_FALLBACK = "mpi"
 
+# --- normalization: each pipeline's switch and knobs (pipelines/*.py) ----------------
+REGMIG_TEXT_ENABLED = True
+REGMIG_TEXT_MAX_CHARS = 20_000  # title, summary, ... cut at a word boundary beyond this
+REGMIG_TEXT_MAX_BODY_CHARS = 200_000  # the same for body_text
+REGMIG_CONTENT_TYPES_ENABLED = True
+REGMIG_CONTENT_TYPES_EXTRA: dict[str, str] = {}  # extra label -> type code mappings
+REGMIG_DATES_ENABLED = True
+REGMIG_DATES_ORDER = "MDY"  # order of numeric dates: MPI is a US site
+REGMIG_DATES_LANGUAGES = ["en", "es"]
+REGMIG_DATES_MIN_YEAR = 1990  # earlier dates are implausible: kept raw, parsed null
+# The crawl's date for the plausibility checks, ISO 8601; "" is the day the crawl starts.
+# Pinned by tests and re-runs of old snapshots.
+REGMIG_DATES_TODAY = ""
+REGMIG_AUTHORS_ENABLED = True
+REGMIG_LANGUAGE_ENABLED = True
+REGMIG_LANGUAGE_LANGUAGES = ["en", "es"]
+REGMIG_LANGUAGE_SEED = 0  # langdetect is random: a fixed seed makes detection deterministic
+REGMIG_LANGUAGE_MIN_CONFIDENCE = 0.80  # below it, the page's own signals decide
+
 # --- item pipelines: the order lives here and only here ----------------------------
 ITEM_PIPELINES = {
     "pipelines.text.TextPipeline": 100,
@@ -64,8 +89,13 @@ ITEM_PIPELINES = {
 
 # --- output ------------------------------------------------------------------------
 REGMIG_OUTPUT = "output"
+# The run's id (runs/, crawl_id); "" makes a fresh one: <UTC timestamp>Z-<pid>. A resumed run
+# keeps the interrupted one's.
+REGMIG_CRAWL_ID = ""
 # A run whose share of filled values in a key column falls below these fails (exit 1) and
-# writes nothing: the site's markup probably changed. {} turns the gate off.
+# writes nothing: the site's markup probably changed. {} turns the gate off. A run of the MPI
+# program page comfortably meets them (every publication has a title and a detected
+# language; undated items are a minority): a drop below means extraction broke.
 REGMIG_MIN_FILL_RATES = {"title": 0.9, "published": 0.5, "language": 0.9}
 # pyarrow's allocator in the crawling process: with the C library's malloc a crawl peaked about
 # 20% lower than with pyarrow's default, mimalloc (see regmig_scraper.arrow_memory).
@@ -86,5 +116,7 @@ ADDONS = {**ADDONS, "regmig_scraper.incremental.IncrementalAddon": 10}
 REGMIG_INCREMENTAL = False
 REGMIG_REFETCH_AGE = 7 * 24 * 3600
 # One progress line every REGMIG_PROGRESS_INTERVAL seconds (0: off); in place on a terminal.
+# While it is on, ProgressAddon turns Scrapy's LogStats off: one progress line, not two.
 EXTENSIONS = {"regmig_scraper.progress.ProgressExtension": 500}
+ADDONS = {**ADDONS, "regmig_scraper.progress.ProgressAddon": 30}
 REGMIG_PROGRESS_INTERVAL = 30

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -31,6 +30,8 @@ from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
+
+from regmig_scraper import atomic
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -134,11 +135,8 @@ class SnapshotStorage:
         relpath = snapshot_relpath(request.url)
         file: str | None = None
         if response.body:
-            path = self.root / relpath
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(response.body)
-            os.replace(tmp, path)
+            # not fsync'ed: a page lost to a power cut is recorded again by the next --record
+            atomic.write_bytes(self.root / relpath, response.body, durable=False)
             file = relpath.as_posix()
         entry = {
             "url": request.url,

@@ -23,6 +23,11 @@ that are not HTML or not a publication), and errors raised by the spider
 (``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
 failure: it is only counted (``retry/count``, ``downloader/exception_type_count/*``) and
 reported among the errors.
+
+The status is decided once, by ``decide_exit``, when the run ends (the dataset layer,
+``regmig_scraper.dataset.run``): it is written into the ``runs/`` row and recorded in the
+crawl's stats (``EXIT_STATUS_STAT``, ``EXIT_REASON_STAT``), where ``regmig crawl`` reads it
+(``recorded_exit``) to exit with.
 """
 
 from __future__ import annotations
@@ -35,6 +40,14 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_LOCKED = 4
+
+# Where the decided status and its one-line reason are recorded in the crawl's stats.
+EXIT_STATUS_STAT = "regmig/exit/status"
+EXIT_REASON_STAT = "regmig/exit/reason"
+# A resumable run stopped before it finished: nothing committed, its state kept for --resume.
+INTERRUPTED_REASON = "interrupted: run again with --resume to continue"
+# What a run that recorded no status exits with (it ended before the dataset step decided).
+NO_OUTCOME_REASON = "the run ended before its outcome was decided (see the log)"
 
 # Listing links the run did not follow because it reached REGMIG_MAX_LISTING_PAGES: unlike a
 # capped pager (usually a "last" link into nowhere), this cuts a real crawl short.
@@ -119,3 +132,12 @@ def decide_exit(
             )
         return (EXIT_PARTIAL if strict else EXIT_OK), message
     return EXIT_OK, f"{publications} publications written"
+
+
+def recorded_exit(stats: Mapping[str, Any]) -> tuple[int, str]:
+    """The exit status and reason the run recorded in its stats (``decide_exit``'s result);
+    ``EXIT_FAILED`` when it recorded none."""
+    status = stats.get(EXIT_STATUS_STAT)
+    if not isinstance(status, int) or isinstance(status, bool):
+        return EXIT_FAILED, NO_OUTCOME_REASON
+    return status, str(stats.get(EXIT_REASON_STAT) or "")

@@ -60,10 +60,29 @@ def run_regmig(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[
     )
 
 
+def project_defaults() -> dict[str, Any]:
+    """Every ``REGMIG_*`` default of ``regmig_scraper.settings``, where they are all defined.
+
+    Components read them with Scrapy's typed getters and no fallback of their own, so a test
+    crawler needs them as a real crawl has them (from the project's settings module).
+    """
+    from regmig_scraper import settings as project
+
+    return {name: value for name, value in vars(project).items() if name.startswith("REGMIG_")}
+
+
+def get_crawler(spidercls: Any = None, settings_dict: dict[str, Any] | None = None, **kwargs: Any):
+    """``scrapy.utils.test.get_crawler`` with the project's ``REGMIG_*`` defaults beneath
+    ``settings_dict``."""
+    from scrapy.utils.test import get_crawler as scrapy_get_crawler
+
+    merged = {**project_defaults(), **(settings_dict or {})}
+    return scrapy_get_crawler(spidercls, settings_dict=merged, **kwargs)
+
+
 def normalization_pipelines(**settings: Any) -> list[Any]:
     """The crawl's normalization pipelines (``ITEM_PIPELINES`` but the dataset's), in order."""
     from scrapy.utils.misc import load_object
-    from scrapy.utils.test import get_crawler
 
     from regmig_scraper import settings as project
 

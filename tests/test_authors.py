@@ -6,12 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.authors import AuthorsPipeline
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.normalize.authors import split_authors, split_authors_detailed
-from tests.helpers import finishes
+from tests.helpers import finishes, get_crawler
 
 SELEE = "Andrew Selee"
 RUIZ = "Ariel G. Ruiz Soto"

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.content_types import ContentTypePipeline
 from regmig_scraper.items import PublicationRecord
@@ -20,6 +19,7 @@ from regmig_scraper.normalize.content_types import (
     map_content_type,
 )
 from regmig_scraper.sites.mpi.rules import MPI_RULES
+from tests.helpers import get_crawler
 
 # (label as printed, expected code); all of these are known labels.
 KNOWN_CASES = [

@@ -34,6 +34,7 @@ from regmig_scraper.dataset.store import (
     DatasetStore,
     RunInfo,
 )
+from regmig_scraper.status import EXIT_LOCKED
 from tests._dataset_helpers import (
     PROGRAM,
     REPORT_EN,
@@ -42,6 +43,7 @@ from tests._dataset_helpers import (
     make_row,
     utc,
 )
+from tests.helpers import SNAPSHOT, run_regmig
 
 HELPER = Path(__file__).with_name("_dataset_helpers.py")
 JAN, FEB, MAR = utc(2024, 1, 1, 9, 30), utc(2024, 2, 1, 9, 30), utc(2024, 3, 1, 9, 30)
@@ -580,6 +582,18 @@ def test_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     DatasetStore(tmp_path).commit(sample_rows(), run("c1", JAN))
 
 
+def test_regmig_crawl_refuses_a_held_output_with_exit_4(tmp_path: Path) -> None:
+    holder = _start_helper("hold", str(tmp_path))
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = run_regmig("crawl", "--replay", str(SNAPSHOT), "--output", str(tmp_path))
+    finally:
+        holder.communicate("", timeout=30)
+    assert result.returncode == EXIT_LOCKED, result.stderr[-2000:]
+    assert "another run holds the output directory" in result.stderr
+    assert not (tmp_path / "publications").exists()
+
+
 def test_lock_of_a_killed_run_is_free(tmp_path: Path) -> None:
     holder = _start_helper("hold", str(tmp_path))
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -596,8 +610,8 @@ def test_lock_is_reentrant_and_cleans_leftovers(tmp_path: Path) -> None:
     leftovers = [
         tmp_path / "publications" / ".publications.parquet.tmp",
         tmp_path / "runs" / ".run-c2.parquet.tmp",
-        store.staging_path("c2"),
-        Path(f"{store.staging_path('c2')}-wal"),
+        tmp_path / ".staging-c2.sqlite",
+        tmp_path / ".staging-c2.sqlite-wal",
     ]
     kept = [tmp_path / "notes.txt", tmp_path / "publications" / "README"]
     for path in leftovers + kept:

@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.dates import DatePipeline
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.normalize.dates import ParsedDate, more_precise, parse_date
 from regmig_scraper.normalize.site_rules import SiteRules
-from tests.helpers import finishes
+from tests.helpers import finishes, get_crawler
 
 TODAY = dt.date(2025, 6, 1)
 D, M, Y = "day", "month", "year"

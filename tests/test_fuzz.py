@@ -273,7 +273,7 @@ def assert_clean(record: PublicationRecord) -> None:
 
 def assert_writable(records: list[PublicationRecord]) -> None:
     """The records merge into a row the dataset's explicit schema accepts."""
-    row = merge_sightings([dict(r) for r in records], is_publication_kind=lambda kind: True)
+    row = merge_sightings([dict(r) for r in records], is_publication=lambda page: True)
     assert row is not None
     rows_to_table([row], PUBLICATIONS_INPUT_SCHEMA)
 

@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
-from scrapy.utils.test import get_crawler
 
 from regmig_scraper.incremental import (
     KIND_PUBLICATION,
@@ -37,7 +36,7 @@ from regmig_scraper.incremental import (
 from regmig_scraper.items import PublicationRecord
 from regmig_scraper.mirror import ServedRequest, etag_of, not_modified, serving
 from regmig_scraper.normalize.urls import url_key
-from tests.helpers import SITE_ROOT, run_regmig
+from tests.helpers import SITE_ROOT, get_crawler, run_regmig
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM_PATH = "/programs/regional-migration"

@@ -6,12 +6,11 @@ import copy
 from typing import Any
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from pipelines import StageCounts, stats_counter
 from regmig_scraper.items import PublicationRecord, new_record
 from regmig_scraper.sites.mpi import MpiDrupalSite
-from tests.helpers import normalization_pipelines, saved_response
+from tests.helpers import get_crawler, normalization_pipelines, saved_response
 
 RAW = {
     "source": "listing",

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.language import LanguagePipeline
 from regmig_scraper.items import PublicationRecord
@@ -17,6 +16,7 @@ from regmig_scraper.normalize.language import (
     resolve_language,
 )
 from regmig_scraper.normalize.site_rules import SiteRules
+from tests.helpers import get_crawler
 
 # Every title and summary of /work/shared/site-sample/expected.json with its expected language.
 SAMPLE_TITLES_AND_SUMMARIES = [

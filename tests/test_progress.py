@@ -13,19 +13,20 @@ from pathlib import Path
 
 import pytest
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
+from scrapy.settings import Settings
 
 from regmig_scraper.mirror import serving
 from regmig_scraper.progress import (
     CLEAR_LINE,
     Progress,
+    ProgressAddon,
     ProgressExtension,
     format_bar,
     format_duration,
     format_line,
     take_progress,
 )
-from tests.helpers import SITE_ROOT
+from tests.helpers import SITE_ROOT, get_crawler, project_defaults
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM_PATH = "/programs/regional-migration"
@@ -104,6 +105,13 @@ def test_default_interval_is_thirty_seconds() -> None:
     assert extension.interval == 30.0
 
 
+@pytest.mark.parametrize(("interval", "logstats"), [("30", False), ("0", True)])
+def test_progress_replaces_scrapys_logstats(interval: str, logstats: bool) -> None:
+    settings = Settings({**project_defaults(), "REGMIG_PROGRESS_INTERVAL": interval})
+    ProgressAddon().update_settings(settings)
+    assert (settings.getfloat("LOGSTATS_INTERVAL") > 0) is logstats  # 0: LogStats is off
+
+
 # --------------------------------------------------------------------------- real crawls
 
 
@@ -134,6 +142,7 @@ def test_progress_lines_at_a_steady_interval(slow_mirror: str, tmp_path: Path) -
     pages = [int(p) for p, _ in lines]
     assert pages == sorted(pages) and pages[-1] > 0
     assert CLEAR_LINE not in result.stderr  # not a terminal: plain log lines only
+    assert "Crawled " not in result.stderr  # one progress line, not Scrapy's LogStats too
 
 
 @pytest.mark.slow
@@ -145,6 +154,7 @@ def test_progress_off(slow_mirror: str, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Progress:" not in result.stderr
+    assert re.search(r"Crawled \d+ pages \(at \d+ pages/min\)", result.stderr)  # LogStats is back
 
 
 def _run_on_a_terminal(command: list[str]) -> tuple[int, str]:

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.dataset import INTERRUPTED_REASON, JobState, carried_stats
+from regmig_scraper.dataset.journal import JobState, carried_stats
 from regmig_scraper.dataset.staging import RunStaging
 from regmig_scraper.mirror import ServedRequest, serving
+from regmig_scraper.status import INTERRUPTED_REASON
 from tests.helpers import SITE_ROOT
 
 REPO = Path(__file__).resolve().parent.parent

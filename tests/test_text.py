@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from pipelines.text import TextPipeline
 from regmig_scraper.items import PublicationRecord
@@ -24,7 +23,7 @@ from regmig_scraper.normalize.text import (
     truncate_at_word,
 )
 from regmig_scraper.sites.mpi.rules import MPI_RULES
-from tests.helpers import finishes
+from tests.helpers import finishes, get_crawler
 
 # The tables below are strings of MPI's pages: the shared rules plus MPI's own name and chrome.
 MPI = boilerplate_for(MPI_RULES.names, MPI_RULES.chrome)

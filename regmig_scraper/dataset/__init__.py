@@ -4,8 +4,11 @@
   schema versions and upgrades (``read_dataset_table``).
 - ``staging``: ``RunStaging``, a run's sightings on disk, grouped by publication.
 - ``store``: ``DatasetStore`` (lock, read, commit) with ``RunInfo`` and ``CommitResult``.
+- ``journal``: ``JobState``, a resumable run's crawl id, record journal and carried stats.
+- ``run``: ``RunWriter``, one run from the first staged record to the commit (merge, quality
+  gate, the exit status decided once, commit); ``pipelines.dataset`` adapts it to Scrapy.
 
-Pure Python + pyarrow; no Scrapy import.
+Pure Python + pyarrow; no Scrapy import (``tests/test_layers.py`` checks it).
 """
 
 from __future__ import annotations

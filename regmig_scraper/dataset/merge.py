@@ -60,16 +60,17 @@ def _best_date(records: Sequence[Record]) -> Record | None:
 def merge_sightings(
     records: Sequence[Record],
     *,
-    is_publication_kind: Callable[[str | None], bool],
+    is_publication: Callable[[Record], bool],
     resolve: Callable[[str], str | None] = lambda url: None,
     detect_language: Callable[[str | None, str | None], tuple[str, float]] | None = None,
 ) -> dict[str, Any] | None:
-    """One publication row from its sightings; None when its page says it is no publication."""
+    """One publication row from its sightings; None when its page says it is no publication
+    (``is_publication`` asks the page's site: people, topic and program pages are not)."""
     pages = [r for r in records if r.get("source") == SOURCE_PAGE]
     teasers = [r for r in records if r.get("source") != SOURCE_PAGE]
-    if pages and not any(is_publication_kind(p.get("page_kind")) for p in pages):
+    if pages and not any(is_publication(p) for p in pages):
         return None
-    pages = [p for p in pages if is_publication_kind(p.get("page_kind"))] or pages
+    pages = [p for p in pages if is_publication(p)] or pages
     page_first = [*pages, *teasers]
     teaser_first = [*teasers, *pages]
 

@@ -2,7 +2,7 @@
 
 Layout (a contract users depend on)::
 
-    OUTPUT/.regmig.lock                    flock'ed for the duration of a run; holds the pid
+    OUTPUT/.regmig.lock                    locked (filelock) for the duration of a run; its pid
     OUTPUT/publications/publications.parquet   one file, rows sorted by id, several row groups
     OUTPUT/runs/run-<crawl_id>.parquet     one row per run
 
@@ -11,8 +11,9 @@ Layout (a contract users depend on)::
 
 Crash safety: every file is written to a temp file beside its target whose name starts with
 "." and ends with ".tmp" (ignored by pyarrow datasets and by the ``*.parquet`` glob), fsync'ed,
-switched in with ``os.replace`` and followed by a directory fsync. A run killed at any moment
-(SIGKILL included) leaves the previous dataset complete; the next run removes the leftovers.
+switched in with ``os.replace`` and followed by a directory fsync (``regmig_scraper.atomic``).
+A run killed at any moment (SIGKILL included) leaves the previous dataset complete; the next
+run removes the leftovers.
 
 Merge across runs, by ``id`` (see ``DatasetStore.commit``): new ids are added, a changed
 ``content_hash`` replaces the values (``first_seen_at`` kept), an unchanged one only moves
@@ -30,8 +31,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import json
 import logging
 import os
@@ -46,11 +45,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
+from regmig_scraper.atomic import TMP_PREFIX, TMP_SUFFIX, publish, tmp_path
 from regmig_scraper.dataset.schema import (
     CONTENT_FIELDS,
     PUBLICATIONS_INPUT_SCHEMA,
     PUBLICATIONS_SCHEMA,
+    PUBLICATIONS_UPGRADES,
     RUNS_SCHEMA,
     RUNS_UPGRADES,
     SCHEMA_VERSION,
@@ -71,8 +73,6 @@ LOCK_NAME = ".regmig.lock"
 PUBLICATIONS_DIR = "publications"
 PUBLICATIONS_FILE = "publications.parquet"
 RUNS_DIR = "runs"
-TMP_PREFIX = "."  # pyarrow datasets skip "."/"_" files
-TMP_SUFFIX = ".tmp"  # and the "*.parquet" glob of DuckDB does not match them
 STAGING_GLOB = ".staging-*.sqlite*"
 # crawl ids become file names: no separators, no leading dot
 CRAWL_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -149,32 +149,12 @@ class CommitResult:
     total: int
 
 
-# Locks this process holds: real path of the output directory -> (fd, depth).
-_HELD: dict[str, tuple[int, int]] = {}
+# Locks this process holds: real path of the output directory -> (lock, depth).
+_HELD: dict[str, tuple[FileLock, int]] = {}
 _HELD_GUARD = threading.Lock()
 
 
 # --------------------------------------------------------------------------- file helpers
-
-
-def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    flags = os.O_RDONLY | (os.O_DIRECTORY if directory else 0)
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _tmp_path(target: Path) -> Path:
-    return target.with_name(f"{TMP_PREFIX}{target.name}{TMP_SUFFIX}")
-
-
-def _publish(tmp: Path, target: Path) -> None:
-    """fsync ``tmp``, atomically switch it to ``target``, fsync the directory."""
-    _fsync_path(tmp)
-    os.replace(tmp, target)
-    _fsync_path(target.parent, directory=True)
 
 
 def _batch_rows(num_rows: int, num_bytes: int) -> int:
@@ -448,6 +428,31 @@ class _Merger:
 # --------------------------------------------------------------------------- the store
 
 
+def visible_parquet_files(directory: Path) -> list[Path]:
+    """The Parquet files readers see in ``directory``: pyarrow datasets and DuckDB globs skip
+    names starting with "." or "_" (the store's temp files among them)."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        path
+        for path in directory.glob("*.parquet")
+        if path.is_file() and not path.name.startswith((".", "_"))
+    )
+
+
+def _read_files(files: list[Path], schema: pa.Schema, upgrades: Mapping[int, Any]) -> pa.Table:
+    """The files as one table of ``schema`` (each upgraded); an error names the file."""
+    tables = []
+    for path in files:
+        try:
+            tables.append(read_dataset_table(path, schema=schema, upgrades=upgrades))
+        except DatasetError as error:
+            raise type(error)(f"cannot read {path}: {error}") from error
+        except (OSError, pa.ArrowException) as error:
+            raise DatasetError(f"cannot read {path}: {error}") from error
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
 def _sorted_by_id(table: pa.Table) -> tuple[pa.Table, str | None]:
     """``table`` sorted by id, and the first id that occurs twice (None if none does)."""
     table = table.take(pc.sort_indices(table.column("id")))
@@ -493,12 +498,12 @@ class DatasetStore:
                 yield self
             finally:
                 with _HELD_GUARD:
-                    fd, depth = _HELD[key]
-                    _HELD[key] = (fd, depth - 1)
+                    lock, depth = _HELD[key]
+                    _HELD[key] = (lock, depth - 1)
             return
-        fd = self._acquire()
+        lock = self._acquire()
         with _HELD_GUARD:
-            _HELD[key] = (fd, 1)
+            _HELD[key] = (lock, 1)
         try:
             self._remove_leftovers()
             yield self
@@ -506,29 +511,35 @@ class DatasetStore:
             with _HELD_GUARD:
                 del _HELD[key]
             with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+                os.truncate(self.lock_path, 0)  # released: names nobody
+            lock.release()
 
-    def _acquire(self) -> int:
-        """flock the lock file (non-blocking) and write our pid into it; return its fd."""
+    def _acquire(self) -> FileLock:
+        """Take the lock without waiting and write our pid into the lock file; return it.
+
+        ``filelock`` holds an advisory ``flock`` on ``OUTPUT/.regmig.lock``: the kernel drops
+        it when the process ends, however it ends, so a killed run never leaves a stale lock
+        (only its stale pid, overwritten by the next run). The pid only names the holder in
+        the refusal; filelock releases before 2026-07 (its issue #591) truncate the file when
+        a second run tries the lock, and the refusal then says "pid unknown".
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        # thread_local=False: taken by the pipeline, it may be released from another thread.
+        lock = FileLock(self.lock_path, timeout=0, thread_local=False)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise
+            lock.acquire()
+        except Timeout as exc:
+            try:
+                holder = self.lock_path.read_text(encoding="ascii").strip() or "unknown"
+            except (OSError, ValueError):
+                holder = "unknown"
             raise DatasetLockedError(
-                f"output directory {self.root} is in use by another regmig run "
-                f"(pid {holder}, lock file {self.lock_path}); wait for it to finish "
-                "or choose another output directory"
+                f"another run holds the output directory {self.root} (pid {holder}, lock "
+                f"file {self.lock_path}); wait for it to finish or choose another output "
+                "directory"
             ) from exc
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        return fd
+        self.lock_path.write_text(f"{os.getpid()}\n", encoding="ascii")
+        return lock
 
     def _remove_leftovers(self) -> None:
         """Temp files and staging databases of runs that were killed (we hold the lock)."""
@@ -541,27 +552,25 @@ class DatasetStore:
             logger.info("Removing leftover %s of an interrupted run", path)
             path.unlink(missing_ok=True)
 
-    def staging_path(self, crawl_id: str) -> Path:
-        """Where a run stages its records: ``OUTPUT/.staging-<crawl_id>.sqlite``."""
-        return self.root / f".staging-{crawl_id}.sqlite"
-
     # ------------------------------------------------------------------ reading
 
     def read_publications(self) -> pa.Table:
-        """All publications (upgraded to the current schema), or an empty table."""
-        if not self.publications_path.exists():
-            return PUBLICATIONS_SCHEMA.empty_table()
-        return read_dataset_table(self.publications_path)
+        """All publications (upgraded to the current schema), or an empty table.
+
+        Reads what pandas, pyarrow datasets and DuckDB read: every visible ``*.parquet`` file
+        of ``publications/`` (the store writes one; a file put beside it is read too).
+        """
+        return _read_files(
+            visible_parquet_files(self.publications_dir),
+            PUBLICATIONS_SCHEMA,
+            PUBLICATIONS_UPGRADES,
+        )
 
     def read_runs(self) -> pa.Table:
         """One row per run, ordered by started_at then crawl_id; empty table if none."""
-        tables = [
-            read_dataset_table(path, schema=RUNS_SCHEMA, upgrades=RUNS_UPGRADES)
-            for path in sorted(self.runs_dir.glob("run-*.parquet"))
-        ]
-        if not tables:
-            return RUNS_SCHEMA.empty_table()
-        table = pa.concat_tables(tables)
+        table = _read_files(visible_parquet_files(self.runs_dir), RUNS_SCHEMA, RUNS_UPGRADES)
+        if table.num_rows == 0:
+            return table
         return table.sort_by([("started_at", "ascending"), ("crawl_id", "ascending")])
 
     # ------------------------------------------------------------------ writing
@@ -694,7 +703,7 @@ class DatasetStore:
         with self.lock():
             self.publications_dir.mkdir(parents=True, exist_ok=True)
             self.runs_dir.mkdir(parents=True, exist_ok=True)
-            tmp = _tmp_path(self.publications_path)
+            tmp = tmp_path(self.publications_path)
             merger = _Merger(self._new_tables(rows, ordered=ordered), run)
             try:
                 if not self.publications_path.exists():
@@ -713,16 +722,16 @@ class DatasetStore:
                 ):
                     raise DatasetError(f"{tmp} does not read back as written; not replacing")
                 runs_path = self.runs_dir / f"run-{run.crawl_id}.parquet"
-                runs_tmp = _tmp_path(runs_path)
+                runs_tmp = tmp_path(runs_path)
                 result = CommitResult(**merger.counts)
                 pq.write_table(self._run_table(run, result), runs_tmp, compression=COMPRESSION)
                 # publications first: a crash between the two leaves the data of this run
                 # without its run record, never a run record without its data
-                _publish(tmp, self.publications_path)
-                _publish(runs_tmp, runs_path)
+                publish(tmp, self.publications_path)
+                publish(runs_tmp, runs_path)
             finally:
                 tmp.unlink(missing_ok=True)
-                _tmp_path(self.runs_dir / f"run-{run.crawl_id}.parquet").unlink(missing_ok=True)
+                tmp_path(self.runs_dir / f"run-{run.crawl_id}.parquet").unlink(missing_ok=True)
         logger.info(
             "Committed %s publications to %s: %s new, %s changed, %s unchanged, %s not seen",
             result.total,

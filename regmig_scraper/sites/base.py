@@ -123,16 +123,3 @@ def choose_site(host: str, sites: Mapping[str, type[SiteExtractor]]) -> str | No
 def unknown_site(name: str, sites: Iterable[str]) -> ValueError:
     """The error for a site name no registry entry has."""
     return ValueError(f"unknown site {name!r}: known sites are {', '.join(sorted(sites))}")
-
-
-def get_site(name: str) -> SiteExtractor:
-    """A built-in site by name ("" = the MPI extractor, the fallback), for code that has no
-    start URL to choose by: the dataset pipeline asks it only ``is_publication_kind``.
-
-    The spider does not use this: it loads ``REGMIG_SITES`` and chooses by host. A name
-    only ``REGMIG_SITES`` knows gives the built-in fallback too (its ``is_publication_kind``
-    only refuses people, topic and program pages).
-    """
-    from regmig_scraper.sites.mpi import MpiDrupalSite
-
-    return MpiDrupalSite()
