@@ -1,40 +1,64 @@
-"""The layers the code enforces: the dataset layer and the helpers it uses know no Scrapy."""
+"""The layers the code enforces: import-linter's contracts (pyproject.toml) hold, and break when
+a layer leaks.
+
+CI also runs ``lint-imports`` on its own; here the README's test command checks it too, and a
+copy of the project with a normalizer importing Scrapy shows that the contracts catch it.
+"""
 
 from __future__ import annotations
 
-import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "regmig_scraper"
-# Modules that run without Scrapy: the dataset layer, and what it imports.
-SCRAPY_FREE = [
-    *sorted((PACKAGE / "dataset").glob("*.py")),
-    PACKAGE / "atomic.py",
-    PACKAGE / "quality.py",
-    PACKAGE / "status.py",
-    PACKAGE / "record.py",
-    PACKAGE / "settings.py",
-]
-FORBIDDEN = ("scrapy", "itemadapter", "twisted", "pipelines", "regmig_scraper.spiders",
-             "regmig_scraper.sites", "regmig_scraper.items")  # fmt: skip
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter not installed")
 
 
-def imported(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-    return names
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("path", SCRAPY_FREE, ids=lambda path: path.name)
-def test_module_imports_no_scrapy_layer(path: Path) -> None:
-    leaks = sorted(
-        name for name in imported(path) for layer in FORBIDDEN
-        if name == layer or name.startswith(layer + ".")
-    )  # fmt: skip
-    assert leaks == []
+def test_the_contracts_hold() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "leak", "contract"),
+    [
+        ("regmig_scraper/normalize/dates.py", "import scrapy", "Normalizers are pure"),
+        ("regmig_scraper/normalize/text.py", "import pipelines", "Normalizers are pure"),
+        ("regmig_scraper/dataset/merge.py", "import regmig_scraper.items", "dataset layer"),
+        ("regmig_scraper/spiders/program.py", "import pipelines.text", "Spiders only schedule"),
+        ("regmig_scraper/sites/base.py", "import regmig_scraper.dataset", "Sites only extract"),
+    ],
+)
+def test_a_leaking_layer_breaks_its_contract(
+    tmp_path: Path, module: str, leak: str, contract: str
+) -> None:
+    copy = tmp_path / "project"
+    for name in ("regmig_scraper", "pipelines"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    path = copy / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{leak}  # noqa\n", encoding="utf-8")
+    result = lint_imports(copy)
+    assert result.returncode != 0
+    broken = result.stdout.split("Broken contracts")[-1]
+    assert contract in broken
