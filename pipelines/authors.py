@@ -1,5 +1,6 @@
-"""``AuthorsPipeline`` sets ``item["authors"] = split_authors(item["authors_raw"])``. Settings:
-``REGMIG_AUTHORS_ENABLED`` (bool, True). Stats: ``regmig/authors/split`` (items with at least one
+"""``AuthorsPipeline`` sets ``item["authors"] = split_authors(item["authors_raw"])``.
+Settings (defaults in ``regmig_scraper.settings``):
+``REGMIG_AUTHORS_ENABLED``. Stats: ``regmig/authors/split`` (items with at least one
 author), ``regmig/authors/empty`` (items with none, whatever the reason),
 ``regmig/authors/rejected/<reason>`` (``not_byline``, ``sentence``, ``single_word``,
 ``no_names``, ``too_long``).

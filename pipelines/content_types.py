@@ -1,7 +1,8 @@
 """``ContentTypePipeline`` sets ``content_type`` from ``content_type_label`` (kept as is) and
-never drops an item. Settings:
+never drops an item.
+Settings (defaults in ``regmig_scraper.settings``):
 
-- ``REGMIG_CONTENT_TYPES_ENABLED`` (bool, True): switch the pipeline off.
+- ``REGMIG_CONTENT_TYPES_ENABLED``: switch the pipeline off.
 - ``REGMIG_CONTENT_TYPES_EXTRA`` (dict label -> code, {}): labels added to, or overriding, the
   vocabulary. A code outside ``CONTENT_TYPES`` is a configuration error (``ValueError``).
 

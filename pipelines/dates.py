@@ -1,11 +1,12 @@
 """``DatePipeline`` applies ``parse_date`` to ``date_raw`` (into ``published``, ``date_precision``,
-``date_flag``) and to ``posted_raw`` (into ``posted``). Settings:
+``date_flag``) and to ``posted_raw`` (into ``posted``).
+Settings (defaults in ``regmig_scraper.settings``):
 
-- ``REGMIG_DATES_ENABLED`` (bool, True): switch the pipeline off.
-- ``REGMIG_DATES_ORDER`` (str, "MDY"): order of numeric dates; MPI is a US site (MM/DD/YYYY).
-- ``REGMIG_DATES_LANGUAGES`` (list, ["en", "es"]): languages of month and weekday names.
-- ``REGMIG_DATES_MIN_YEAR`` (int, 1990): earlier dates are implausible.
-- ``REGMIG_DATES_TODAY`` (ISO date string, None): the reference date; default: the day the crawl
+- ``REGMIG_DATES_ENABLED``: switch the pipeline off.
+- ``REGMIG_DATES_ORDER``: order of numeric dates; MPI is a US site (MM/DD/YYYY).
+- ``REGMIG_DATES_LANGUAGES``: languages of month and weekday names.
+- ``REGMIG_DATES_MIN_YEAR``: earlier dates are implausible.
+- ``REGMIG_DATES_TODAY``: the reference date (ISO 8601); empty: the day the crawl
   starts (read once). Set it in tests for deterministic output.
 
 Stats: ``regmig/dates/parsed/<precision>``, ``regmig/dates/failed/<flag>``,

@@ -1,10 +1,11 @@
 """``LanguagePipeline`` sets ``language`` and ``language_confidence`` from ``title``, ``summary``,
-``body_text``, ``content_lang``, ``og_locale`` and ``html_lang``. Settings:
+``body_text``, ``content_lang``, ``og_locale`` and ``html_lang``.
+Settings (defaults in ``regmig_scraper.settings``):
 
-- ``REGMIG_LANGUAGE_ENABLED`` (bool, True): switch the pipeline off.
-- ``REGMIG_LANGUAGE_LANGUAGES`` (list, ["en", "es"]): the only languages the detector knows.
-- ``REGMIG_LANGUAGE_SEED`` (int, 0): langdetect's random seed.
-- ``REGMIG_LANGUAGE_MIN_CONFIDENCE`` (float, 0.80): below it, page signals decide.
+- ``REGMIG_LANGUAGE_ENABLED``: switch the pipeline off.
+- ``REGMIG_LANGUAGE_LANGUAGES``: the only languages the detector knows.
+- ``REGMIG_LANGUAGE_SEED``: langdetect's random seed.
+- ``REGMIG_LANGUAGE_MIN_CONFIDENCE``: below it, page signals decide.
 
 Stats: ``regmig/language/detected/<code>``, ``regmig/language/method/<method>``,
 ``regmig/language/undetermined``.

@@ -3,12 +3,12 @@
 ``body_text`` (lines kept) and ``authors_raw`` (whitespace and markup only, lines kept: the byline
 splitter needs them, and field labels such as "Speakers:" must reach it), with the shared
 boilerplate rules plus those of the record's site (its ``SiteRules``: name and chrome).
-Settings:
+Settings (defaults in ``regmig_scraper.settings``):
 
-- ``REGMIG_TEXT_ENABLED`` (bool, True): switch the pipeline off.
-- ``REGMIG_TEXT_MAX_CHARS`` (int, 20000): longest title/summary/label/date/byline; longer values
+- ``REGMIG_TEXT_ENABLED``: switch the pipeline off.
+- ``REGMIG_TEXT_MAX_CHARS``: longest title/summary/label/date/byline; longer values
   are cut at a word boundary.
-- ``REGMIG_TEXT_MAX_BODY_CHARS`` (int, 200000): same for ``body_text``.
+- ``REGMIG_TEXT_MAX_BODY_CHARS``: same for ``body_text``.
 
 Stats: ``regmig/text/removed/<rule>`` once per removed line or segment (or whole value),
 ``regmig/text/emptied/<field>`` when a non-blank value became ``None``,
