@@ -1,0 +1,400 @@
+"""The cascade: which source answers each field, from the most reliable to the least.
+
+``extract_metadata(html, url)`` parses the page once and fills each field from the first source
+that answers; ``provenance[field]`` records that source. The order, written down here and only
+here:
+
+title
+    1. the ``<h1>`` headline when a metadata title agrees with it (equal, or the metadata title
+       holds it: "Headline | Site"), rule ``h1``;
+    2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), ``citation_title``,
+       ``DC.title``, ``og:title``, ``twitter:title`` ... (the meta key), each without a
+       " | Site Name" suffix (``og:site_name``, JSON-LD ``WebSite``/``publisher``, or the part
+       that is not the ``<h1>``);
+    3. the ``<h1>`` alone; 4. ``<title>`` without its site suffix (``title_tag``).
+published (never a modification date, a copyright year, a comment's or a teaser's date)
+    1. JSON-LD ``datePublished`` / ``dateCreated`` / ``uploadDate`` / ``startDate`` of the main
+       item (``jsonld``);
+    2. meta tags in ``meta_tags.PUBLISHED_KEYS`` order: ``citation_publication_date``,
+       ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
+       ``sailthru.date``... (the key);
+    3. JSON-LD ``datePublished`` of the ``WebPage`` node (``jsonld_webpage``);
+    4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
+       ``<article>`` (``itemprop_datePublished``, ``time_element``);
+    5. a date line near the ``<h1>`` ("Published April 4, 2021", "4. Mai 2023"; ``date_line``);
+    6. a date in the URL path (``url``).
+    Nothing else: a page with none of these gets None.
+modified
+    JSON-LD ``dateModified``, then ``article:modified_time`` and friends, then an "Updated"
+    ``<time>`` near the headline.
+authors
+    1. JSON-LD ``author`` of the main item (Persons and strings; Organizations are not
+       people), ``jsonld``; 2. one ``citation_author`` per author; 3. ``DC.creator`` /
+       ``dcterms.creator``; 4. ``article:author`` (when not a URL), ``parsely-author``,
+       ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
+       element or a "By ..." line near the ``<h1>``, a ``rel=author`` link
+       (``byline_element``, ``byline_text``, ``rel_author``). Each source's names go through
+       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author.
+language
+    JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
+    (all kept in ``language_hints``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html
+
+from regmig_scraper.metadata import meta_tags
+from regmig_scraper.metadata.bylines import clean_name, fold, split_byline
+from regmig_scraper.metadata.dates import DateValue, date_from_url, parse_date_value
+from regmig_scraper.metadata.document import parse_html
+from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
+from regmig_scraper.metadata.markup import (
+    byline_near,
+    date_elements,
+    date_lines_near,
+    find_headline,
+    headline_region,
+    is_excluded,
+    text_of,
+    time_elements,
+)
+from regmig_scraper.metadata.model import PageMetadata
+
+# Separators between a headline and the site's name in a title.
+TITLE_SEPARATOR = re.compile(r"\s+[|–—·•»:/-]\s+|\s+::\s+|\s*\|\s*")
+# The shortest headline kept after cutting a site suffix (shorter: keep the whole title).
+MIN_TITLE_CHARS = 8
+# A language tag: "en", "en-US", "de_DE", "pt-br".
+LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$", re.IGNORECASE)
+# Regions whose numeric dates are month first.
+MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "pw"})
+# The most PDF links read from a page.
+MAX_PDF_URLS = 20
+
+
+def extract_metadata(
+    html_source: str | bytes, url: str, *, today: dt.date | None = None
+) -> PageMetadata:
+    """The metadata of a publication page (see the module docstring for the cascade).
+
+    ``today`` bounds plausible dates (default: the current date); pass it for reproducible
+    results.
+    """
+    result = PageMetadata(url=url)
+    root = parse_html(html_source)
+    if root is None:
+        _published_from_url(result, url, today)
+        return result
+    meta = meta_tags.read_meta(root)
+    links = meta_tags.read_links(root)
+    ld = read_jsonld(root, url)
+    h1 = find_headline(root)
+
+    _language(result, root, meta, ld)
+    site_names = _site_names(result, meta, ld, url)
+    _title(result, root, meta, ld, h1, site_names)
+    day_first = _day_first(result)
+    _published(result, root, meta, ld, h1, url, today, day_first)
+    _modified(result, root, meta, ld, h1, today, day_first)
+    _authors(result, root, meta, ld, h1, site_names)
+    _description(result, meta, ld)
+    _canonical(result, links, meta, url)
+    _pdf_urls(result, root, meta, h1, url)
+    _page_types(result, meta, ld)
+    return result
+
+
+# --- language -------------------------------------------------------------------------------
+
+
+def _language(result: PageMetadata, root, meta, ld: JsonLdData | None) -> None:
+    hints = result.language_hints
+    if ld and ld.language:
+        hints["jsonld"] = ld.language
+    if root.get("lang") or root.get("xml:lang"):
+        hints["html_lang"] = root.get("lang") or root.get("xml:lang")
+    for key in meta_tags.LANGUAGE_KEYS:
+        if meta.get(key):
+            hints[key] = meta[key][0]
+    for source, value in hints.items():
+        match = LANGUAGE_TAG.match(value.strip())
+        if match:
+            result.language = match.group(1).lower()
+            result.provenance["language"] = source
+            return
+
+
+def _day_first(result: PageMetadata) -> bool:
+    for value in result.language_hints.values():
+        parts = re.split(r"[-_]", value.strip().lower())
+        if len(parts) > 1 and parts[0] == "en":
+            return parts[1] not in MONTH_FIRST_REGIONS
+    return result.language != "en"
+
+
+# --- title ----------------------------------------------------------------------------------
+
+
+def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> frozenset[str]:
+    names = []
+    for key in ("og:site_name", "application-name", "twitter:site"):
+        names.extend(meta.get(key, [])[:1])
+    if ld:
+        names.extend(n for n in (ld.site_name, ld.publisher) if n)
+    if names:
+        result.site_name = names[0].lstrip("@")
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    folded = {fold(n.lstrip("@")) for n in names if n.strip()}
+    if host:
+        folded.add(host)
+        folded.add(host.split(".")[0])
+    return frozenset(folded)
+
+
+def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> str:
+    """``title`` without a " | Site Name" prefix or suffix."""
+    parts = [p for p in TITLE_SEPARATOR.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    if h1_text:
+        for part in parts:
+            if fold(part) == fold(h1_text):
+                return part.strip()
+    kept = [
+        p
+        for p in parts
+        if not any(
+            fold(p) == s or (len(s) > 3 and fold(p).replace(" ", "") in s) for s in site_names
+        )
+    ]
+    if len(kept) == len(parts) or not kept:
+        if len(parts) >= 2 and TITLE_SEPARATOR.search(title):
+            # no site name known: a trailing short part after " | " is the site
+            last = TITLE_SEPARATOR.split(title)
+            if "|" in title and len(last[-1]) < len(title) / 2:
+                candidate = title[: title.rfind("|")].strip()
+                if len(candidate) >= MIN_TITLE_CHARS:
+                    return candidate
+        return title
+    # rebuild from the original text: keep the span from the first to the last kept part
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
+    stripped = title[start:end].strip() if start >= 0 and end > start else " ".join(kept)
+    return stripped if len(stripped) >= MIN_TITLE_CHARS else title
+
+
+def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str]) -> None:
+    h1_text = text_of(h1) if h1 is not None else None
+    if h1_text and len(h1_text) > 300:
+        h1_text = None
+    candidates: list[tuple[str, str]] = []
+    if ld and ld.title:
+        candidates.append(("jsonld", ld.title))
+    for key in meta_tags.TITLE_KEYS:
+        for value in meta.get(key, [])[:1]:
+            candidates.append((key, value))
+    title_tag = root.find(".//title")
+    tag_text = " ".join((title_tag.text_content() if title_tag is not None else "").split())
+    if ld and ld.page_title:
+        candidates.append(("jsonld_webpage", ld.page_title))
+    if tag_text:
+        candidates.append(("title_tag", tag_text))
+
+    if h1_text:
+        folded_h1 = fold(h1_text)
+        for _source, value in candidates:
+            if folded_h1 == fold(value) or (
+                len(folded_h1) >= MIN_TITLE_CHARS and folded_h1 in fold(value)
+            ):
+                result.title, result.provenance["title"] = h1_text, "h1"
+                return
+    for source, value in candidates:
+        if source == "title_tag" and h1_text:
+            break
+        title = _strip_site(value, site_names, h1_text)
+        if title and fold(title) not in site_names:
+            result.title, result.provenance["title"] = title, source
+            return
+    if h1_text:
+        result.title, result.provenance["title"] = h1_text, "h1"
+    elif tag_text:
+        result.title = _strip_site(tag_text, site_names, None)
+        result.provenance["title"] = "title_tag"
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
+    def accept(raw: str | None, source: str) -> bool:
+        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
+        if value is None:
+            return False
+        result.published, result.provenance["published"] = value, source
+        return True
+
+    if ld and ld.published and accept(ld.published, "jsonld"):
+        return
+    for key in meta_tags.PUBLISHED_KEYS:
+        for value in meta.get(key, [])[:1]:
+            if accept(value, key):
+                return
+    if ld and ld.page_published and accept(ld.page_published, "jsonld_webpage"):
+        return
+    scope = _metadata_scope(root, h1)
+    if scope is not None:
+        published, _modified = time_elements(scope, today=today)
+        if published is not None:
+            result.published, result.provenance["published"] = published, published.source
+            return
+    if h1 is not None:
+        found = date_lines_near(h1, today=today)
+        if found is not None:
+            result.published, result.provenance["published"] = found, found.source
+            return
+    found = date_elements(root, today=today, day_first=day_first)
+    if found is not None:
+        result.published, result.provenance["published"] = found, found.source
+        return
+    _published_from_url(result, url, today)
+
+
+def _published_from_url(result: PageMetadata, url: str, today) -> None:
+    found = date_from_url(url, today=today)
+    if found is not None:
+        result.published, result.provenance["published"] = found, "url"
+
+
+def _metadata_scope(root, h1) -> html.HtmlElement | None:
+    """Where the page's own ``<time>`` elements are: the headline's header/article, else the
+    first ``<article>`` outside excluded contexts."""
+    if h1 is not None:
+        return headline_region(h1)
+    for article in root.iter("article"):
+        if not is_excluded(article):
+            return article
+    return None
+
+
+def _modified(result, root, meta, ld, h1, today, day_first) -> None:
+    candidates: list[tuple[str | None, str]] = []
+    if ld:
+        candidates += [(ld.modified, "jsonld"), (ld.page_modified, "jsonld_webpage")]
+    for key in meta_tags.MODIFIED_KEYS:
+        candidates += [(v, key) for v in meta.get(key, [])[:1]]
+    for raw, source in candidates:
+        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
+        if value is not None:
+            result.modified, result.provenance["modified"] = value, source
+            return
+    scope = _metadata_scope(root, h1)
+    if scope is not None:
+        _published, modified = time_elements(scope, today=today)
+        if modified is not None:
+            result.modified, result.provenance["modified"] = modified, modified.source
+
+
+# --- authors --------------------------------------------------------------------------------
+
+# Meta keys of author names, after JSON-LD; each value is one name or a byline.
+AUTHOR_META_ORDER = (
+    ("citation_author", "citation_author"),
+    ("dc.creator", "dc_creator"),
+    ("dcterms.creator", "dc_creator"),
+    ("article:author", "article_author"),
+    ("parsely-author", "parsely_author"),
+    ("sailthru.author", "sailthru_author"),
+    ("author", "meta_author"),
+    ("byl", "meta_byl"),
+)
+
+
+def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
+    def accept(raws: list[str], source: str, split: bool) -> bool:
+        names: list[str] = []
+        for raw in raws:
+            if split:
+                names += split_byline(raw, site_names=site_names)
+            else:
+                name = clean_name(raw, site_names=site_names)
+                if name is None and raw:
+                    names += split_byline(raw, site_names=site_names)
+                elif name is not None:
+                    names.append(name)
+        unique: list[str] = []
+        for name in names:
+            if fold(name) not in {fold(u) for u in unique}:
+                unique.append(name)
+        if not unique:
+            return False
+        result.authors = unique
+        result.authors_raw = "; ".join(raws)
+        result.provenance["authors"] = source
+        return True
+
+    if ld and ld.authors:
+        people = [name for name, kind in ld.authors if kind != "org"]
+        if people and accept(people, "jsonld", split=False):
+            return
+    for key, source in AUTHOR_META_ORDER:
+        values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
+        if key not in ("citation_author", "dc.creator", "dcterms.creator"):
+            values = values[:1]
+        if values and accept(values, source, split=len(values) == 1):
+            return
+    found = byline_near(h1, root)
+    if found is not None:
+        accept([found[0]], found[1], split=True)
+
+
+# --- the rest -------------------------------------------------------------------------------
+
+
+def _description(result: PageMetadata, meta, ld) -> None:
+    if ld and ld.description:
+        result.description, result.provenance["description"] = ld.description, "jsonld"
+        return
+    found = meta_tags.first(meta, meta_tags.DESCRIPTION_KEYS)
+    if found:
+        result.description, result.provenance["description"] = found[1], found[0]
+
+
+def _canonical(result: PageMetadata, links, meta, url: str) -> None:
+    for source, values in (("canonical", links.get("canonical")), ("og:url", meta.get("og:url"))):
+        for value in values or []:
+            absolute = urljoin(url, value)
+            if absolute.startswith(("http://", "https://")):
+                result.canonical_url, result.provenance["canonical_url"] = absolute, source
+                return
+
+
+def _pdf_urls(result: PageMetadata, root, meta, h1, url: str) -> None:
+    found: list[str] = []
+    for value in meta.get("citation_pdf_url", []):
+        found.append(urljoin(url, value))
+    scope = _metadata_scope(root, h1)
+    if scope is not None:
+        for link in scope.iter("a"):
+            href = (link.get("href") or "").strip()
+            if href.lower().split("?", 1)[0].endswith(".pdf") and not is_excluded(link):
+                found.append(urljoin(url, href))
+    seen: set[str] = set()
+    result.pdf_urls = [u for u in found if not (u in seen or seen.add(u))][:MAX_PDF_URLS]
+
+
+def _page_types(result: PageMetadata, meta, ld) -> None:
+    types: list[str] = []
+    if ld:
+        types += [f"jsonld:{t}" for t in ld.types]
+        result.breadcrumbs = list(ld.breadcrumbs)
+    for key in meta_tags.TYPE_KEYS:
+        types += [f"{key}:{v.lower()}" for v in meta.get(key, [])[:1]]
+    result.page_types = types
+
+
+__all__ = ["DateValue", "extract_metadata"]

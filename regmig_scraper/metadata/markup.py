@@ -1,0 +1,388 @@
+"""Read the visible page: the headline, bylines and date lines near it, ``<time>`` elements.
+
+The page's own metadata sits next to its headline; the same markup elsewhere belongs to other
+items (sidebars, related-article lists, comments, footers, teasers). So every reader here
+(1) skips elements inside an *excluded context* (``EXCLUDED_TAGS`` and class/id words in
+``EXCLUDED_WORDS``), and (2) prefers the region around the ``<h1>``: its ``<header>`` /
+``<article>`` ancestor, else the elements that follow it within ``NEAR_TITLE_CHARS`` of text.
+Pure functions over an lxml tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import html
+
+from regmig_scraper.metadata.bylines import looks_like_byline
+from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
+
+SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
+# Elements whose content is never the page's own metadata (an ``<aside>`` inside an
+# ``<article>`` is the article's own meta box, and is read).
+EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
+# Class / id words of containers of other items, matched against each class token or one of
+# its "-"/"_" separated parts.
+EXCLUDED_WORDS = frozenset(
+    {
+        "comment", "comments", "commentlist", "respond", "reply", "replies", "sidebar",
+        "widget", "widgets", "related", "recommended", "recirc", "teaser", "teasers",
+        "popular", "trending", "footer", "nav", "navigation", "navbar", "menu", "breadcrumb",
+        "breadcrumbs", "share", "sharing", "social", "newsletter", "advert", "ads",
+        "promo", "cookie", "cookies", "modal", "outbrain", "taboola", "pagination", "carousel",
+        "slider", "more-stories", "also-read", "read-more", "next-post", "prev-post",
+        "previous", "weitere", "sitemap", "topbar", "ticker", "dropdown",
+    }
+)  # fmt: skip
+# Class tokens that describe the item's taxonomy or layout, not its role: WordPress writes
+# "category-popular tag-related has-sidebar" on the post itself.
+NEUTRAL_CLASS_PREFIXES = ("tag-", "category-", "categories-", "has-", "with-", "no-", "format-",
+                          "status-", "is-")  # fmt: skip
+CLASS_PARTS = re.compile(r"[-_]")
+# Class / id / itemprop words of a byline container.
+AUTHOR_WORDS = re.compile(r"author|byline|autor|auteur|verfasser|firma", re.IGNORECASE)
+# Author-box words that are NOT the byline (biographies, avatars, "about the author").
+AUTHOR_BOX_WORDS = re.compile(r"bio|avatar|about|description|img|image|photo|box", re.IGNORECASE)
+# Class / id / itemprop words of a date container.
+DATE_WORDS = re.compile(
+    r"date|datum|time|posted|published|pubdate|meta|dateline|fecha|byline|info|submitted|"
+    r"entry-header|post-header|article-header",
+    re.IGNORECASE,
+)
+# Labels of a date that is not the publication date.
+NOT_PUBLISHED = re.compile(
+    r"updated|update|modified|last\s+(?:changed|edited|reviewed)|revised|aktualisiert|"
+    r"geändert|zuletzt|stand:|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
+    r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
+    r"expires|deadline|event\s+date|läuft\s+bis",
+    re.IGNORECASE,
+)
+# Labels of a publication date ("Published", "Veröffentlicht", "Publié le", "Publicado").
+PUBLISHED_LABEL = re.compile(
+    r"published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|"
+    r"opublikowano|datum|date|fecha",
+    re.IGNORECASE,
+)
+# How much visible text after the headline counts as "near the title".
+NEAR_TITLE_CHARS = 600
+# How much visible text before the headline (a kicker or date line above it).
+BEFORE_TITLE_CHARS = 200
+# The longest text of an element read as a byline or a date line.
+MAX_LINE_CHARS = 160
+
+
+def text_of(element: html.HtmlElement) -> str:
+    """Visible text of an element, whitespace-normalized (scripts and styles left out)."""
+    parts: list[str] = []
+    _text_into(element, parts)
+    return " ".join(" ".join(parts).split())
+
+
+def _text_into(element: html.HtmlElement, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in SKIPPED_TAGS:
+        if element.tail:
+            parts.append(element.tail)
+        return
+    if element.text and tag:
+        parts.append(element.text)
+    for child in element:
+        _text_into(child, parts)
+    if tag in {"br", "p", "div", "li"}:
+        parts.append(" ")
+    if element.tail:
+        parts.append(element.tail)
+
+
+def _attrs(element: html.HtmlElement) -> str:
+    return " ".join(
+        v for v in (element.get("class"), element.get("id"), element.get("itemprop")) if v
+    )
+
+
+def _excluded_attrs(attrs: str) -> bool:
+    for token in attrs.lower().split():
+        if token.startswith(NEUTRAL_CLASS_PREFIXES):
+            continue
+        if token in EXCLUDED_WORDS or not EXCLUDED_WORDS.isdisjoint(CLASS_PARTS.split(token)):
+            return True
+    return False
+
+
+def is_excluded(element: html.HtmlElement, stop: html.HtmlElement | None = None) -> bool:
+    """True when the element or an ancestor (below ``stop``) is another item's container."""
+    node = element
+    while node is not None and node is not stop:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in EXCLUDED_TAGS and not (
+            tag == "aside" and any(a.tag == "article" for a in node.iterancestors())
+        ):
+            return True
+        if tag in ("body", "html"):
+            return False
+        if tag != "article":
+            attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
+            if attrs and _excluded_attrs(attrs):
+                return True
+        node = node.getparent()
+    return False
+
+
+# Class words of a headline that is not an ``<h1>`` (blog themes put the site name in the h1).
+HEADLINE_CLASS = re.compile(
+    r"(?:entry|post|article|story|page|news|item|content|node)[-_]?(?:title|headline|heading)|"
+    r"\bheadline\b|\btitle\b",
+    re.IGNORECASE,
+)
+
+
+def find_headline(root: html.HtmlElement) -> html.HtmlElement | None:
+    """The page's headline: the first ``<h1>`` outside excluded contexts, preferring one in an
+    ``<article>`` / ``<main>``; else the first h2/h3 whose class says title or headline
+    (``entry-title``, ``post-title``); None when there is none with text."""
+    candidates = [h for h in root.iter("h1") if text_of(h) and not is_excluded(h)]
+    if not candidates:
+        for heading in root.iter("h2", "h3"):
+            attrs = " ".join(v for v in (heading.get("class"), heading.get("itemprop")) if v)
+            if (
+                attrs
+                and HEADLINE_CLASS.search(attrs)
+                and text_of(heading)
+                and not is_excluded(heading)
+            ):
+                return heading
+        return None
+    for h1 in candidates:
+        if any(a.tag in ("article", "main") for a in h1.iterancestors()):
+            return h1
+    return candidates[0]
+
+
+def headline_region(h1: html.HtmlElement) -> html.HtmlElement:
+    """The smallest ancestor of the headline that holds its metadata: the ``<header>`` or
+    ``<article>`` around it, else its parent."""
+    parent = h1.getparent()
+    for ancestor in h1.iterancestors():
+        if ancestor.tag in ("header", "article") and not is_excluded(ancestor):
+            return ancestor
+        if ancestor.tag in ("body", "main"):
+            break
+    return parent if parent is not None else h1
+
+
+def elements_near(h1: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, bool]]:
+    """Elements in document order around the headline: (element, after_title), within
+    ``BEFORE_TITLE_CHARS`` before and ``NEAR_TITLE_CHARS`` after it (text measured)."""
+    root = h1.getroottree().getroot()
+    body = root.find("body")
+    scope = body if body is not None else root
+    before: list[html.HtmlElement] = []
+    found = False
+    budget = NEAR_TITLE_CHARS
+    for element in scope.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element is h1:
+            found = True
+            yield from _last_within(before, BEFORE_TITLE_CHARS)
+            continue
+        if not found:
+            before.append(element)
+            if len(before) > 60:
+                before.pop(0)
+            continue
+        if element.tag in SKIPPED_TAGS:
+            continue
+        yield element, True
+        budget -= len((element.text or "").strip()) + len((element.tail or "").strip())
+        if budget <= 0:
+            return
+
+
+def _last_within(elements: list[html.HtmlElement], chars: int) -> Iterator[tuple]:
+    picked: list[html.HtmlElement] = []
+    for element in reversed(elements):
+        if element.tag in SKIPPED_TAGS:
+            continue
+        chars -= len((element.text or "").strip()) + len((element.tail or "").strip())
+        if chars < 0:
+            break
+        picked.append(element)
+    for element in reversed(picked):
+        yield element, False
+
+
+def time_elements(scope: html.HtmlElement, today=None) -> tuple[DateValue | None, DateValue | None]:
+    """(published, modified) from ``<time datetime>`` and ``itemprop`` dates inside ``scope``,
+    outside excluded contexts. A time labelled "updated" (class or text) is a modification."""
+    published = modified = None
+    for element in scope.iter("time", "meta", "span", "div", "p", "abbr"):
+        prop = (element.get("itemprop") or "").lower()
+        if element.tag == "time":
+            raw = element.get("datetime") or element.get("content") or text_of(element)
+        elif prop in ("datepublished", "datecreated", "datemodified", "dateupdated"):
+            raw = element.get("content") or element.get("datetime") or text_of(element)
+        elif element.tag == "abbr" and "published" in (element.get("class") or ""):
+            raw = element.get("title") or text_of(element)
+        else:
+            continue
+        if not raw or is_excluded(element, stop=None):
+            continue
+        label = " ".join(
+            v for v in (element.get("class"), prop, _label_before(element), text_of(element)) if v
+        )
+        value = parse_date_value(raw, today=today) or find_date_in_text(raw, today=today)
+        if value is None:
+            continue
+        is_modified = prop in ("datemodified", "dateupdated") or bool(NOT_PUBLISHED.search(label))
+        if is_modified:
+            if modified is None:
+                modified = DateValue(value.value, value.precision, raw, "time_modified")
+            continue
+        if published is None:
+            source = "itemprop_datePublished" if prop == "datepublished" else "time_element"
+            published = DateValue(value.value, value.precision, raw, source)
+    return published, modified
+
+
+def _label_before(element: html.HtmlElement) -> str:
+    """The text just before an element in its parent ("Updated: <time>")."""
+    previous = element.getprevious()
+    if previous is not None:
+        return (previous.tail or "")[-40:] + text_of(previous)[-40:]
+    parent = element.getparent()
+    return (parent.text or "")[-40:] if parent is not None else ""
+
+
+def date_lines_near(h1: html.HtmlElement, today=None) -> DateValue | None:
+    """A publication date in a short line near the headline: an element whose class/id says
+    date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
+    for element, _after in elements_near(h1):
+        if is_excluded(element):
+            continue
+        attrs = _attrs(element)
+        own = " ".join(t for t in ((element.text or "").strip(), (element.tail or "").strip()) if t)
+        text = text_of(element) if len(own) < MAX_LINE_CHARS else own
+        if not text or len(text) > MAX_LINE_CHARS:
+            text = own
+        if not text or len(text) > MAX_LINE_CHARS:
+            continue
+        if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
+            continue
+        for line in _segments(text):
+            if NOT_PUBLISHED.search(line):
+                continue
+            found = find_date_in_text(line, source="date_line", today=today)
+            if found is not None:
+                return found
+    return None
+
+
+# Class / id words of an element that holds the page's date line (matched anywhere in the
+# attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata").
+DATE_ELEMENT_WORDS = re.compile(
+    r"date|datum|published|pubdate|posted|dateline|fecha|submitted|postmeta|post_meta|"
+    r"post-meta|entry-meta|article-meta|meta-info|byline",
+    re.IGNORECASE,
+)
+
+
+def date_elements(root: html.HtmlElement, today=None, day_first: bool = True) -> DateValue | None:
+    """The first date in an element whose class/id says it holds a date (``entry-date``,
+    ``post-meta``, ``documentPublished``), anywhere outside excluded contexts; "Updated"
+    segments are skipped."""
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+            continue
+        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        if not attrs or not DATE_ELEMENT_WORDS.search(attrs) or NOT_PUBLISHED.search(attrs):
+            continue
+        text = text_of(element)
+        if not text or len(text) > MAX_LINE_CHARS or is_excluded(element):
+            continue
+        for line in _segments(text):
+            if NOT_PUBLISHED.search(line):
+                continue
+            found = find_date_in_text(line, source="date_element", today=today, day_first=day_first)
+            if found is not None:
+                return found
+    return None
+
+
+def _segments(text: str) -> list[str]:
+    """A date line cut before each "Updated"-like label, so "Published A | Updated B" gives
+    "Published A" and "Updated B" apart."""
+    cuts = [m.start() for m in NOT_PUBLISHED.finditer(text)]
+    if not cuts:
+        return [text]
+    pieces, start = [], 0
+    for cut in cuts:
+        if cut > start:
+            pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def byline_near(h1: html.HtmlElement | None, root: html.HtmlElement) -> tuple[str, str] | None:
+    """(raw byline, rule): an author element or a "By ..." line near the headline, else a
+    ``rel=author`` link or an author element anywhere outside excluded contexts."""
+    if h1 is not None:
+        for element, _after in elements_near(h1):
+            if is_excluded(element):
+                continue
+            found = _byline_of(element)
+            if found:
+                return found
+    scope = root.find("body")
+    for element in (scope if scope is not None else root).iter():
+        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+            continue
+        attrs = _attrs(element)
+        rel = element.get("rel") or ""
+        if (("author" in rel.split()) or (attrs and AUTHOR_WORDS.search(attrs))) and not (
+            is_excluded(element)
+        ):
+            found = _byline_of(element)
+            if found:
+                return found
+    return None
+
+
+def _byline_of(element: html.HtmlElement) -> tuple[str, str] | None:
+    attrs = _attrs(element)
+    rel = (element.get("rel") or "").split()
+    if "author" in rel:
+        text = text_of(element)
+        if text and len(text) <= MAX_LINE_CHARS:
+            return text, "rel_author"
+        return None
+    if attrs and AUTHOR_WORDS.search(attrs) and not AUTHOR_BOX_WORDS.search(attrs):
+        # a name inside the author element wins over the whole element's text
+        for name in element.iter():
+            if name is element or not isinstance(name.tag, str):
+                continue
+            prop = (name.get("itemprop") or "") + " " + (name.get("class") or "")
+            if re.search(r"\bname\b|fn\b|author-name", prop):
+                text = text_of(name)
+                if text and len(text) <= MAX_LINE_CHARS:
+                    return text, "byline_element"
+        text = text_of(element)
+        if text and len(text) <= MAX_LINE_CHARS:
+            return text, "byline_element"
+        return None
+    own = (element.text or "").strip()
+    if element.tag in ("p", "span", "div", "strong", "em", "address", "li") and own:
+        text = text_of(element)
+        if len(text) <= MAX_LINE_CHARS and looks_like_byline(text) and _starts_by(text):
+            return text, "byline_text"
+    return None
+
+
+BY_WORD = re.compile(r"^\s*(?:by|von|par|por|di|door|przez|text:|autor:|author:)\s", re.I)
+
+
+def _starts_by(text: str) -> bool:
+    return bool(BY_WORD.match(text))
