@@ -50,7 +50,12 @@ from lxml import html
 
 from regmig_scraper.metadata import meta_tags
 from regmig_scraper.metadata.bylines import clean_name, fold, split_byline
-from regmig_scraper.metadata.dates import DateValue, date_from_url, parse_date_value
+from regmig_scraper.metadata.dates import (
+    DateValue,
+    date_from_url,
+    find_date_in_text,
+    parse_date_value,
+)
 from regmig_scraper.metadata.document import parse_html
 from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
@@ -60,6 +65,8 @@ from regmig_scraper.metadata.markup import (
     find_headline,
     headline_region,
     is_excluded,
+    labelled_dates,
+    mark_headline,
     text_of,
     time_elements,
 )
@@ -93,7 +100,8 @@ def extract_metadata(
     meta = meta_tags.read_meta(root)
     links = meta_tags.read_links(root)
     ld = read_jsonld(root, url)
-    h1 = find_headline(root)
+    h1 = find_headline(root, _title_hints(root, meta, ld))
+    mark_headline(h1)
 
     _language(result, root, meta, ld)
     site_names = _site_names(result, meta, ld, url)
@@ -107,6 +115,16 @@ def extract_metadata(
     _pdf_urls(result, root, meta, h1, url)
     _page_types(result, meta, ld)
     return result
+
+
+def _title_hints(root, meta, ld: JsonLdData | None) -> tuple[str, ...]:
+    hints = [v for key in ("og:title", "twitter:title") for v in meta.get(key, [])[:1]]
+    if ld and ld.title:
+        hints.append(ld.title)
+    title = root.find(".//title")
+    if title is not None:
+        hints.append(title.text_content())
+    return tuple(" ".join(h.split()).casefold() for h in hints if h)
 
 
 # --- language -------------------------------------------------------------------------------
@@ -230,38 +248,83 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
 # --- dates ----------------------------------------------------------------------------------
 
 
-def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
-    def accept(raw: str | None, source: str) -> bool:
-        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
-        if value is None:
-            return False
-        result.published, result.provenance["published"] = value, source
-        return True
+# A visible date this close to the metadata date is the same date seen in another time zone
+# ("2022-11-06T23:00:00Z" shown as 7 November): the visible one is what readers see.
+SAME_DATE_DAYS = 2
 
-    if ld and ld.published and accept(ld.published, "jsonld"):
+
+def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
+    metadata = _published_in_metadata(meta, ld, today, day_first)
+    visible = _published_visible(root, h1, today, day_first)
+    in_url = date_from_url(url, today=today)
+    # a blog's URL day is the post's day; a date line a day off is a time zone or an event
+    if visible is not None and in_url is not None and _close(visible, in_url):
+        visible = in_url
+    if metadata is not None:
+        if visible is not None and _close(visible, metadata):
+            metadata = visible
+        result.published, result.provenance["published"] = metadata, metadata.source
         return
+    if visible is not None:
+        result.published, result.provenance["published"] = visible, visible.source
+        return
+    _published_from_url(result, url, today)
+
+
+def _close(one: DateValue, other: DateValue) -> bool:
+    """Two day dates at most SAME_DATE_DAYS apart, and not equal."""
+    if one.precision != "day" or other.precision != "day":
+        return False
+    return 0 < abs((one.value - other.value).days) <= SAME_DATE_DAYS
+
+
+def _published_in_metadata(meta, ld, today, day_first) -> DateValue | None:
+    """Steps 1-2 of the cascade: JSON-LD of the main item, then the meta tags.
+
+    The JSON-LD ``WebPage`` node's date is not read: every page of a WordPress site has one
+    (Yoast), articles and static pages alike, so it does not say the page is dated.
+    """
+    candidates: list[tuple[str | None, str]] = []
+    if ld and ld.published:
+        candidates.append((ld.published, "jsonld"))
     for key in meta_tags.PUBLISHED_KEYS:
-        for value in meta.get(key, [])[:1]:
-            if accept(value, key):
-                return
-    if ld and ld.page_published and accept(ld.page_published, "jsonld_webpage"):
-        return
+        candidates += [(v, key) for v in meta.get(key, [])[:1]]
+    for raw, source in candidates:
+        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
+        if value is not None:
+            return value
+    return None
+
+
+def _published_visible(root, h1, today, day_first) -> DateValue | None:
+    """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements and
+    labelled dates anywhere outside excluded contexts. Visible text dates must name a day:
+    a bare "November 2022" in a page's text is as often a topic as a date line."""
+    found = _first_visible(root, h1, today, day_first)
+    return found if found is not None and found.precision == "day" else None
+
+
+def _first_visible(root, h1, today, day_first) -> DateValue | None:
     scope = _metadata_scope(root, h1)
     if scope is not None:
         published, _modified = time_elements(scope, today=today)
         if published is not None:
-            result.published, result.provenance["published"] = published, published.source
-            return
+            return published
     if h1 is not None:
         found = date_lines_near(h1, today=today)
         if found is not None:
-            result.published, result.provenance["published"] = found, found.source
-            return
+            return found
     found = date_elements(root, today=today, day_first=day_first)
     if found is not None:
-        result.published, result.provenance["published"] = found, found.source
-        return
-    _published_from_url(result, url, today)
+        return found
+    found = labelled_dates(root, today=today, day_first=day_first)
+    if found is not None:
+        return found
+    if h1 is not None:  # a press release's headline: "Pressemitteilung vom 22.04.2020"
+        found = find_date_in_text(text_of(h1), source="headline", today=today, day_first=day_first)
+        if found is not None and found.precision == "day":
+            return found
+    return None
 
 
 def _published_from_url(result: PageMetadata, url: str, today) -> None:

@@ -27,8 +27,8 @@ EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
 EXCLUDED_WORDS = frozenset(
     {
         "comment", "comments", "commentlist", "respond", "reply", "replies", "sidebar",
-        "widget", "widgets", "related", "recommended", "recirc", "teaser", "teasers",
-        "popular", "trending", "footer", "nav", "navigation", "navbar", "menu", "breadcrumb",
+        "widget", "widgets", "related", "recommended", "recirc", "teasers",
+        "popular", "trending", "nav", "navigation", "navbar", "menu", "breadcrumb",
         "breadcrumbs", "share", "sharing", "social", "newsletter", "advert", "ads",
         "promo", "cookie", "cookies", "modal", "outbrain", "taboola", "pagination", "carousel",
         "slider", "more-stories", "also-read", "read-more", "next-post", "prev-post",
@@ -40,6 +40,24 @@ EXCLUDED_WORDS = frozenset(
 NEUTRAL_CLASS_PREFIXES = ("tag-", "category-", "categories-", "has-", "with-", "no-", "format-",
                           "status-", "is-")  # fmt: skip
 CLASS_PARTS = re.compile(r"[-_]")
+# Words excluded only as a whole class token or id: "footer" is the page's footer, but
+# "rez_footer" / "entry-footer" is the article's own.
+WHOLE_TOKEN_WORDS = frozenset({"footer", "site-footer", "page-footer", "main-footer", "teaser"})
+# Marks the headline's ancestors (set by ``mark_headline``): never an excluded context, whatever
+# their class says ("content-area sidebar" is a layout name on the main column).
+HEADLINE_MARK = "data-regmig-headline"
+
+
+def mark_headline(headline: html.HtmlElement | None) -> None:
+    """Mark the headline's ancestors as the page's own containers (see ``is_excluded``)."""
+    if headline is None:
+        return
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        ancestor.set(HEADLINE_MARK, "1")
+
+
 # Class / id / itemprop words of a byline container.
 AUTHOR_WORDS = re.compile(r"author|byline|autor|auteur|verfasser|firma", re.IGNORECASE)
 # Author-box words that are NOT the byline (biographies, avatars, "about the author").
@@ -53,11 +71,17 @@ DATE_WORDS = re.compile(
 # Labels of a date that is not the publication date.
 NOT_PUBLISHED = re.compile(
     r"updated|update|modified|last\s+(?:changed|edited|reviewed)|revised|aktualisiert|"
-    r"geändert|zuletzt|stand:|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
+    r"geändert|zuletzt|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
     r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
     r"expires|deadline|event\s+date|läuft\s+bis",
     re.IGNORECASE,
 )
+# Class words of a modification date. A bare "updated" class is not one: hAtom themes write
+# "entry-date published updated" on the publication date.
+MODIFIED_CLASS = re.compile(r"modified|last-?updated|date-?updated|updated-?(?:date|on|at)", re.I)
+# Class words of a publication date, which win over any "updated" word beside them.
+PUBLISHED_CLASS = re.compile(r"published|entry-date|post-date|pubdate|date-?published", re.I)
+
 # Labels of a publication date ("Published", "Veröffentlicht", "Publié le", "Publicado").
 PUBLISHED_LABEL = re.compile(
     r"published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|"
@@ -105,25 +129,45 @@ def _excluded_attrs(attrs: str) -> bool:
     for token in attrs.lower().split():
         if token.startswith(NEUTRAL_CLASS_PREFIXES):
             continue
+        if token in WHOLE_TOKEN_WORDS:
+            return True
         if token in EXCLUDED_WORDS or not EXCLUDED_WORDS.isdisjoint(CLASS_PARTS.split(token)):
             return True
     return False
 
 
+# Class tokens of an article's own container: its footer and aside are its meta boxes.
+ARTICLE_CLASSES = frozenset({"article", "post", "entry", "hentry", "blog-post", "news-single"})
+# Containers that are the article's own parts when inside an article.
+OWN_PARTS = frozenset({"footer", "aside", "meta", "postmeta", "entry-footer", "post-footer"})
+
+
+def _in_article(node: html.HtmlElement) -> bool:
+    for ancestor in node.iterancestors():
+        if ancestor.tag == "article":
+            return True
+        classes = (ancestor.get("class") or "").lower().split()
+        if not ARTICLE_CLASSES.isdisjoint(classes):
+            return True
+    return False
+
+
 def is_excluded(element: html.HtmlElement, stop: html.HtmlElement | None = None) -> bool:
-    """True when the element or an ancestor (below ``stop``) is another item's container."""
+    """True when the element or an ancestor (below ``stop``) is another item's container.
+
+    An ``<aside>`` or a footer inside an article is the article's own meta box, not excluded.
+    """
     node = element
     while node is not None and node is not stop:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in EXCLUDED_TAGS and not (
-            tag == "aside" and any(a.tag == "article" for a in node.iterancestors())
-        ):
+        if tag in EXCLUDED_TAGS and not (tag in ("aside", "footer") and _in_article(node)):
             return True
-        if tag in ("body", "html"):
+        if tag in ("body", "html") or node.get(HEADLINE_MARK):
             return False
         if tag != "article":
             attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
-            if attrs and _excluded_attrs(attrs):
+            own_part = attrs and OWN_PARTS.intersection(attrs.lower().split())
+            if attrs and _excluded_attrs(attrs) and not (own_part and _in_article(node)):
                 return True
         node = node.getparent()
     return False
@@ -137,10 +181,19 @@ HEADLINE_CLASS = re.compile(
 )
 
 
-def find_headline(root: html.HtmlElement) -> html.HtmlElement | None:
-    """The page's headline: the first ``<h1>`` outside excluded contexts, preferring one in an
-    ``<article>`` / ``<main>``; else the first h2/h3 whose class says title or headline
-    (``entry-title``, ``post-title``); None when there is none with text."""
+def find_headline(
+    root: html.HtmlElement, title_hints: tuple[str, ...] = ()
+) -> html.HtmlElement | None:
+    """The page's headline: the first h1/h2 whose text is in a metadata title (``og:title``,
+    ``<title>``: ``title_hints``, casefolded); else the first ``<h1>`` outside excluded
+    contexts, preferring one in an ``<article>`` / ``<main>``; else the first h2/h3 whose class
+    says title or headline (``entry-title``, ``post-title``); None when there is none."""
+    if title_hints:
+        for heading in root.iter("h1", "h2"):
+            text = text_of(heading).casefold()
+            matches = len(text) >= 8 and any(text in hint for hint in title_hints)
+            if matches and not is_excluded(heading):
+                return heading
     candidates = [h for h in root.iter("h1") if text_of(h) and not is_excluded(h)]
     if not candidates:
         for heading in root.iter("h2", "h3"):
@@ -229,13 +282,15 @@ def time_elements(scope: html.HtmlElement, today=None) -> tuple[DateValue | None
             continue
         if not raw or is_excluded(element, stop=None):
             continue
-        label = " ".join(
-            v for v in (element.get("class"), prop, _label_before(element), text_of(element)) if v
-        )
+        classes = element.get("class") or ""
+        label = " ".join(v for v in (_label_before(element), text_of(element)) if v)
         value = parse_date_value(raw, today=today) or find_date_in_text(raw, today=today)
         if value is None:
             continue
-        is_modified = prop in ("datemodified", "dateupdated") or bool(NOT_PUBLISHED.search(label))
+        is_modified = prop in ("datemodified", "dateupdated") or (
+            not PUBLISHED_CLASS.search(classes)
+            and (bool(MODIFIED_CLASS.search(classes)) or bool(NOT_PUBLISHED.search(label)))
+        )
         if is_modified:
             if modified is None:
                 modified = DateValue(value.value, value.precision, raw, "time_modified")
@@ -269,6 +324,9 @@ def date_lines_near(h1: html.HtmlElement, today=None) -> DateValue | None:
         if not text or len(text) > MAX_LINE_CHARS:
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
+            found = _standalone_date(own or text, today)
+            if found is not None:
+                return found
             continue
         for line in _segments(text):
             if NOT_PUBLISHED.search(line):
@@ -297,7 +355,9 @@ def date_elements(root: html.HtmlElement, today=None, day_first: bool = True) ->
         if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
             continue
         attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
-        if not attrs or not DATE_ELEMENT_WORDS.search(attrs) or NOT_PUBLISHED.search(attrs):
+        if not attrs or not DATE_ELEMENT_WORDS.search(attrs):
+            continue
+        if MODIFIED_CLASS.search(attrs) and not PUBLISHED_CLASS.search(attrs):
             continue
         text = text_of(element)
         if not text or len(text) > MAX_LINE_CHARS or is_excluded(element):
@@ -307,6 +367,57 @@ def date_elements(root: html.HtmlElement, today=None, day_first: bool = True) ->
                 continue
             found = find_date_in_text(line, source="date_element", today=today, day_first=day_first)
             if found is not None:
+                return found
+    return None
+
+
+# A line that is a date and little else: at most this many characters besides the date.
+STANDALONE_SLACK = 25
+
+
+def _standalone_date(text: str, today) -> DateValue | None:
+    """The date of a short line that is a date and little else ("10. September 2017",
+    "Montag, 4. Mai 2023, 10:15 Uhr")."""
+    if not text or len(text) > 80 or NOT_PUBLISHED.search(text):
+        return None
+    found = find_date_in_text(text, source="date_line", today=today)
+    if found is None or len(text) - len(found.raw) > STANDALONE_SLACK:
+        return None
+    return found
+
+
+# A publication label followed closely by a date ("Veröffentlicht am 16.08.2019", "Posted on
+# April 4, 2021", "Publié le 12 avril 2022").
+LABELLED_DATE = re.compile(
+    r"(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
+    r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
+    r"meldung|press\s+release|stand|datum|date|fecha)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
+    r"[\s:,]{0,3}",
+    re.IGNORECASE,
+)
+
+
+def labelled_dates(root: html.HtmlElement, today=None, day_first: bool = True) -> DateValue | None:
+    """The first date right after a publication label in the body's text, outside excluded
+    contexts."""
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+            continue
+        for piece in (element.text, element.tail):
+            if not piece or len(piece) > 2000:
+                continue
+            match = LABELLED_DATE.search(piece)
+            if match is None:
+                continue
+            window = piece[match.end() : match.end() + 60]
+            if not window.strip():  # the date is in the next element: "Posted on <a>..."
+                window = text_of(element)[:120] if piece is element.text else ""
+            found = find_date_in_text(
+                window, source="labelled_date", today=today, day_first=day_first
+            )
+            if found is not None and not is_excluded(element):
                 return found
     return None
 
