@@ -23,7 +23,8 @@ BYLINE_LABEL = re.compile(
     r"geschrieben|verfasst|erstellt|veröffentlicht|publié|écrit|publicado|escrito|"
     r"pubblicato|scritto)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|przez|af|av|from|autor(?:in|a|es)?|auteur|author(?:s)?|"
-    r"autore|text|texte|texto|testo|redaktion|written\s+by|posted\s+by)\b\s*[:\-–—]?\s*",
+    r"autore|text|texte|texto|testo|redaktion|written\s+by|posted\s+by|interview|"
+    r"text\s+und\s+interview|text\s+and\s+interview|words)\b\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
 # "et al.", "and others" at the end.
@@ -32,12 +33,12 @@ ET_AL = re.compile(
 )
 # Separators between names: punctuation, and conjunctions as whole lower-case words.
 LIST_SEPARATOR = re.compile(
-    r"\s*(?:[,;&|•·]|\s/\s|\n)\s*|\s+(?:and|und|et|y|e|en|i|und|og|och|with|mit|con|avec)\s+"
+    r"\s*(?:[,;&|•·»]|\s/\s|\n)\s*|\s+(?:and|und|et|y|e|en|i|und|og|och|with|mit|con|avec)\s+"
 )
 # A date, time or reading time glued to a byline: cut there ("By A — April 4, 2021", "Von A, 12.
 # Mai", "A 10:15 Uhr", "A · 5 min read").
 TRAILING_NOISE = re.compile(
-    r"(?:\s*[|,·•–—-]\s*|\s+)(?:(?:on|am|le|el|il|em|updated|posted|published|"
+    r"(?:\s*[|,·•–—@»-]\s*|\s+)(?:(?:on|am|le|el|il|em|updated|posted|published|"
     r"aktualisiert|veröffentlicht)\s+)?(?:[0-9]{1,4}[./-][0-9]{1,2}|[0-9]{1,2}\.?\s+[A-Za-zÄÖÜäöüéû]+"
     r"\s+[0-9]{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+[0-9]{1,2}|"
     r"[0-9]{1,2}:[0-9]{2}|[0-9]+\s*min).*$",
@@ -76,6 +77,25 @@ GENERIC_AUTHORS = frozenset(
         "posted", "posted by", "written by", "share", "print", "comments", "staff writer",
         "staff report", "staff reports", "wire", "wire services", "press release",
         "pressemitteilung", "admin admin", "root", "default", "gast", "none", "null",
+        "publisher", "super user", "anonimo", "anonyme", "anonym", "redaktion online",
+        "online redaktion", "online-redaktion", "editorial team", "editorial staff",
+    }
+)  # fmt: skip
+# Words of organisation names (casefolded): a part holding one is not a person. Also ends the
+# person before it: "Nada Tawfik, BBC News, New York" is Nada Tawfik and her affiliation.
+ORGANISATION_WORDS = frozenset(
+    {
+        "gmbh", "ag", "e.v.", "ev", "kg", "co.", "inc", "inc.", "ltd", "ltd.", "llc", "corp",
+        "s.a.", "sa", "sl", "srl", "spa", "plc", "verlag", "magazin", "magazine", "zeitung",
+        "redaktion", "redaktionsteam", "redacción", "rédaction", "redazione", "media", "news",
+        "press", "presse", "agency", "agentur", "institut", "institute", "university",
+        "universität", "ministerium", "bundesministerium", "ministry", "department",
+        "departement", "verband", "bundesverband", "partei", "fraktion", "bundestagsfraktion",
+        "team", "staff", "desk", "foundation", "stiftung", "association", "verein", "online",
+        "group", "gruppe", "office", "council", "society", "network", "netzwerk", "company",
+        "services", "service", "solutions", "marketing", "editorial", "reuters", "dpa", "afp",
+        "ap", "apa", "sda", "kna", "epd", "efe", "ansa", "kirche", "diakonie", "caritas",
+        "copyright", "©", "rights", "reserved",
     }
 )  # fmt: skip
 # Calls to action and link texts that may follow a name in an author box.
@@ -105,7 +125,7 @@ def _strip_label(text: str) -> str:
 
 def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | None:
     """One author value as a name, or None when it names no person (see the module docstring)."""
-    text = " ".join(raw.split()).strip(" \t,;:|-–—\"“”'‘’")
+    text = " ".join(raw.split()).strip(" \t,;:|/-–—\"“”'‘’»«")
     if not text or len(text) > 100:
         return None
     text = _strip_label(text)
@@ -116,6 +136,7 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     if (
         folded in GENERIC_AUTHORS
         or folded in site_names
+        or "".join(c for c in folded if c.isalnum()) in site_names
         or HANDLE.match(text)
         or EMAIL.search(text)
         or URLISH.match(text)
@@ -125,9 +146,63 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     words = folded.split()
     if len(words) > MAX_NAME_WORDS or any(w.strip(".,") in ROLE_WORDS for w in words):
         return None
+    if any(w.strip(".,:") in NOT_NAME_WORDS for w in words):
+        return None
+    if is_organisation(text):
+        return None
+    if sum(c.isalpha() for c in text) <= 3:  # initials or an agency code: "mf", "EFE"
+        return None
     if not any(c.isalpha() for c in text):
         return None
     return text
+
+
+# A byline's lead-in of up to three words before "by"/"von": "Posted by", "Ein Beitrag von",
+# "Artikel von:".
+BYLINE_LEAD = re.compile(
+    r"^(?:(?:posted|written|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|artikel|"
+    r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
+    r"(?:by|von|par|por|door|przez|di)\s*:?\s+(?=\S)",
+    re.IGNORECASE,
+)
+# Words that never occur in a person's name: a date label, a reading time, a call to action.
+NOT_NAME_WORDS = frozenset(
+    {
+        "on", "am", "um", "posted", "published", "publiziert", "veröffentlicht", "publié",
+        "publicado", "min", "minutes", "minuten", "read", "lesezeit", "uhr", "comments",
+        "kommentare", "comment", "kommentar", "views", "share", "teilen", "in", "im",
+        "updated", "aktualisiert", "kiosques", "recipe", "rezept", "photo", "foto", "bild",
+        "stand", "illustration", "illustrationen", "fotos", "photos", "video", "the",
+    }
+)  # fmt: skip
+
+
+def looks_like_name(name: str) -> bool:
+    """A display name as bylines print it: one to four words, each capitalized (particles
+    such as "von", "de", "van" aside), letters only, not shouted in capitals."""
+    words = name.replace("-", " ").split()
+    if not 1 <= len(words) <= 4 or any(c.isdigit() for c in name):
+        return False
+    if len(name) > 4 and name.isupper():
+        return False
+    particles = {"von", "van", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le",
+                 "y", "e", "bin", "al", "zu", "dos", "das", "ter", "ten"}  # fmt: skip
+    for word in words:
+        if word.casefold() in particles:
+            continue
+        if not word[0].isupper() or not all(c.isalpha() or c in ".'’" for c in word):
+            return False
+    return True
+
+
+def is_organisation(text: str) -> bool:
+    """True when a part names an organisation ("Olympia-Verlag GmbH", "BBC News")."""
+    words = [w.strip(".,:;()") for w in fold(text).replace("-", " ").split()]
+    return any(w in ORGANISATION_WORDS or w + "." in ORGANISATION_WORDS for w in words)
+
+
+# Conjunctions between two people; after one, an affiliation has ended.
+CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|i|og|och|with|mit|con|avec)\s+|\s*&\s*")
 
 
 def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -> list[str]:
@@ -138,21 +213,44 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     text = _strip_label(text)
+    lead = BYLINE_LEAD.match(text)
+    if lead:
+        text = text[lead.end() :]
     text = EMAIL.sub(" ", text)
     text = TRAILING_NOISE.sub("", text)
     text = ET_AL.sub("", text)
     text = PARENTHESIS.sub("", text)
     names: list[str] = []
     seen: set[str] = set()
-    for part in LIST_SEPARATOR.split(text):
-        name = clean_name(part, site_names=site_names) if part else None
-        if name is None:
-            continue
-        key = fold(name)
-        if key not in seen:
-            seen.add(key)
-            names.append(name)
+    for group in CONJUNCTION.split(text):
+        # within one person's group "Name, Role, Organisation, City": the first name only
+        for part in LIST_SEPARATOR.split(group):
+            if not part:
+                continue
+            if is_organisation(part) or any(
+                w.strip(".,") in ROLE_WORDS for w in fold(part).split()
+            ):
+                break
+            name = clean_name(part, site_names=site_names)
+            if name is None:
+                continue
+            key = fold(name)
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+            if len(group) > len(part) + 2 and "," in group and not names_list(group):
+                break
     return names
+
+
+def names_list(group: str) -> bool:
+    """True when every comma-separated part of a group looks like a name ("A B, C D, E F"),
+    False when the parts after the first are an affiliation or a place."""
+    parts = [p.strip() for p in group.split(",") if p.strip()]
+    return all(
+        1 < len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split() if w.isalpha())
+        for p in parts
+    )
 
 
 def looks_like_byline(text: str) -> bool:

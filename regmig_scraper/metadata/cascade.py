@@ -49,7 +49,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html
 
 from regmig_scraper.metadata import meta_tags
-from regmig_scraper.metadata.bylines import clean_name, fold, split_byline
+from regmig_scraper.metadata.bylines import clean_name, fold, looks_like_name, split_byline
 from regmig_scraper.metadata.dates import (
     DateValue,
     date_from_url,
@@ -59,7 +59,7 @@ from regmig_scraper.metadata.dates import (
 from regmig_scraper.metadata.document import parse_html
 from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
-    byline_near,
+    byline_candidates,
     date_elements,
     date_lines_near,
     find_headline,
@@ -168,10 +168,16 @@ def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> 
         result.site_name = names[0].lstrip("@")
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     folded = {fold(n.lstrip("@")) for n in names if n.strip()}
+    folded |= {_squash(n) for n in folded}
     if host:
         folded.add(host)
-        folded.add(host.split(".")[0])
+        folded |= {_squash(label) for label in host.split(".") if len(label) > 3}
     return frozenset(folded)
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only: "Lebensmittel Praxis" and "lebensmittel-praxis" meet."""
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> str:
@@ -378,11 +384,15 @@ AUTHOR_META_ORDER = (
 
 
 def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
-    def accept(raws: list[str], source: str, split: bool) -> bool:
+    def accept(raws: list[str], source: str, split: bool, strict: bool = False) -> bool:
         names: list[str] = []
         for raw in raws:
             if split:
-                names += split_byline(raw, site_names=site_names)
+                found = split_byline(raw, site_names=site_names)
+                # visible text: every name must look like one, or the line is not a byline
+                if strict and not all(looks_like_name(n) for n in found):
+                    found = []
+                names += found
             else:
                 name = clean_name(raw, site_names=site_names)
                 if name is None and raw:
@@ -410,9 +420,9 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
             values = values[:1]
         if values and accept(values, source, split=len(values) == 1):
             return
-    found = byline_near(h1, root)
-    if found is not None:
-        accept([found[0]], found[1], split=True)
+    for raw, rule in byline_candidates(h1, root):
+        if accept([raw], rule, split=True, strict=True):
+            return
 
 
 # --- the rest -------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 from lxml import html
 
-from regmig_scraper.metadata.bylines import looks_like_byline
 from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
 
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
@@ -437,29 +436,33 @@ def _segments(text: str) -> list[str]:
     return pieces
 
 
-def byline_near(h1: html.HtmlElement | None, root: html.HtmlElement) -> tuple[str, str] | None:
-    """(raw byline, rule): an author element or a "By ..." line near the headline, else a
-    ``rel=author`` link or an author element anywhere outside excluded contexts."""
+def byline_candidates(
+    h1: html.HtmlElement | None, root: html.HtmlElement
+) -> Iterator[tuple[str, str]]:
+    """(raw byline, rule) candidates, best first: author elements and "By ..." lines near the
+    headline, then ``rel=author`` links and author elements anywhere outside excluded
+    contexts. The caller takes the first that yields names."""
     if h1 is not None:
         for element, _after in elements_near(h1):
-            if is_excluded(element):
-                continue
-            found = _byline_of(element)
-            if found:
-                return found
+            if not is_excluded(element):
+                found = _byline_of(element)
+                if found:
+                    yield found
     scope = root.find("body")
     for element in (scope if scope is not None else root).iter():
         if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
             continue
         attrs = _attrs(element)
         rel = element.get("rel") or ""
-        if (("author" in rel.split()) or (attrs and AUTHOR_WORDS.search(attrs))) and not (
-            is_excluded(element)
-        ):
+        if (
+            "author" in rel.split()
+            or (attrs and AUTHOR_WORDS.search(attrs))
+            or AUTHOR_WORDS.search(element.tag)
+            or _starts_by(element.text or "")
+        ) and not is_excluded(element):
             found = _byline_of(element)
             if found:
-                return found
-    return None
+                yield found
 
 
 def _byline_of(element: html.HtmlElement) -> tuple[str, str] | None:
@@ -470,7 +473,9 @@ def _byline_of(element: html.HtmlElement) -> tuple[str, str] | None:
         if text and len(text) <= MAX_LINE_CHARS:
             return text, "rel_author"
         return None
-    if attrs and AUTHOR_WORDS.search(attrs) and not AUTHOR_BOX_WORDS.search(attrs):
+    if (
+        (attrs and AUTHOR_WORDS.search(attrs)) or AUTHOR_WORDS.search(element.tag)
+    ) and not AUTHOR_BOX_WORDS.search(attrs):
         # a name inside the author element wins over the whole element's text
         for name in element.iter():
             if name is element or not isinstance(name.tag, str):
@@ -485,14 +490,21 @@ def _byline_of(element: html.HtmlElement) -> tuple[str, str] | None:
             return text, "byline_element"
         return None
     own = (element.text or "").strip()
-    if element.tag in ("p", "span", "div", "strong", "em", "address", "li") and own:
+    if element.tag in ("p", "span", "div", "strong", "em", "address", "li", "small") and own:
         text = text_of(element)
-        if len(text) <= MAX_LINE_CHARS and looks_like_byline(text) and _starts_by(text):
+        if len(text) <= MAX_LINE_CHARS and _starts_by(text):
             return text, "byline_text"
     return None
 
 
-BY_WORD = re.compile(r"^\s*(?:by|von|par|por|di|door|przez|text:|autor:|author:)\s", re.I)
+# The opening of a byline line: "By", "Posted by", "Ein Beitrag von", "Text:", "Autor:".
+BY_WORD = re.compile(
+    r"^\s*(?:(?:posted|written|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|artikel|"
+    r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
+    r"(?:by|von|par|por|door|przez)\s*:?\s+\w|"
+    r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",
+    re.I,
+)
 
 
 def _starts_by(text: str) -> bool:
