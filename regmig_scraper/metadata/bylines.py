@@ -104,7 +104,7 @@ ACTION_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # A part that has at most this many words; more is a sentence, not a name.
-MAX_NAME_WORDS = 6
+MAX_NAME_WORDS = 5
 MAX_BYLINE_CHARS = 300
 
 
@@ -150,9 +150,11 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
         return None
     if is_organisation(text):
         return None
+    if len(words) > 1 and any(c.isdigit() for c in text):  # "Dezember 10"; "r23" may pass
+        return None
     if sum(c.isalpha() for c in text) <= 3:  # initials or an agency code: "mf", "EFE"
         return None
-    if not any(c.isalpha() for c in text):
+    if not any(c.isalpha() for c in text) or text[-1] in "!?":
         return None
     return text
 

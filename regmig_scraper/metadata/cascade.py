@@ -370,6 +370,8 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
 
 # --- authors --------------------------------------------------------------------------------
 
+# The longest "By ..." line read from the page's text (longer: a sentence with "von" in it).
+MAX_TEXT_BYLINE_CHARS = 80
 # Meta keys of author names, after JSON-LD; each value is one name or a byline.
 AUTHOR_META_ORDER = (
     ("citation_author", "citation_author"),
@@ -384,7 +386,13 @@ AUTHOR_META_ORDER = (
 
 
 def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
-    def accept(raws: list[str], source: str, split: bool, strict: bool = False) -> bool:
+    def accept(
+        raws: list[str],
+        source: str,
+        split: bool,
+        strict: bool = False,
+        names_to_skip: frozenset[str] = site_names,
+    ) -> bool:
         names: list[str] = []
         for raw in raws:
             if split:
@@ -394,9 +402,9 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
                     found = []
                 names += found
             else:
-                name = clean_name(raw, site_names=site_names)
+                name = clean_name(raw, site_names=names_to_skip)
                 if name is None and raw:
-                    names += split_byline(raw, site_names=site_names)
+                    names += split_byline(raw, site_names=names_to_skip)
                 elif name is not None:
                     names.append(name)
         unique: list[str] = []
@@ -411,8 +419,10 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         return True
 
     if ld and ld.authors:
+        # typed Persons are people even when the blog is named after them
         people = [name for name, kind in ld.authors if kind != "org"]
-        if people and accept(people, "jsonld", split=False):
+        persons_only = frozenset() if all(k == "person" for _, k in ld.authors) else site_names
+        if people and accept(people, "jsonld", split=False, names_to_skip=persons_only):
             return
     for key, source in AUTHOR_META_ORDER:
         values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
@@ -421,7 +431,11 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         if values and accept(values, source, split=len(values) == 1):
             return
     for raw, rule in byline_candidates(h1, root):
-        if accept([raw], rule, split=True, strict=True):
+        # an author element's markup vouches for it; a "By ..." line in the text must read
+        # as names
+        if rule == "byline_text" and len(raw) > MAX_TEXT_BYLINE_CHARS:
+            continue
+        if accept([raw], rule, split=True, strict=rule == "byline_text"):
             return
 
 

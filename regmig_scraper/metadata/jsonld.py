@@ -157,7 +157,7 @@ def _people(value: Any, index: dict[str, dict]) -> list[tuple[str, str]]:
             if not name:
                 continue
             types = set(_types(item))
-            kind = "org" if types & ORGANIZATION_TYPES else "person"
+            kind = "org" if types & ORGANIZATION_TYPES and not types & PERSON_TYPES else "person"
             found.append((name, kind))
         elif isinstance(item, list):
             found.extend(_people(item, index))
@@ -212,7 +212,9 @@ def read_jsonld(root: html.HtmlElement, url: str = "") -> JsonLdData | None:
         result.description = _text(main.get("description"))
         result.url = next(iter(_url_of(main)), None)
         publisher = _resolve(main.get("publisher"), index)
-        result.publisher = _text(publisher.get("name")) if isinstance(publisher, dict) else None
+        # a person publishing their own blog is not an organisation to keep out of the authors
+        if isinstance(publisher, dict) and not PERSON_TYPES.intersection(_types(publisher)):
+            result.publisher = _text(publisher.get("name"))
     for page in pages[:1]:
         result.types.extend(t for t in _types(page) if t not in result.types)
         result.page_title = _text(page.get("name")) or _text(page.get("headline"))

@@ -26,7 +26,7 @@ EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
 EXCLUDED_WORDS = frozenset(
     {
         "comment", "comments", "commentlist", "respond", "reply", "replies", "sidebar",
-        "widget", "widgets", "related", "recommended", "recirc", "teasers",
+        "related", "recommended", "recirc", "teasers",
         "popular", "trending", "nav", "navigation", "navbar", "menu", "breadcrumb",
         "breadcrumbs", "share", "sharing", "social", "newsletter", "advert", "ads",
         "promo", "cookie", "cookies", "modal", "outbrain", "taboola", "pagination", "carousel",
@@ -41,7 +41,10 @@ NEUTRAL_CLASS_PREFIXES = ("tag-", "category-", "categories-", "has-", "with-", "
 CLASS_PARTS = re.compile(r"[-_]")
 # Words excluded only as a whole class token or id: "footer" is the page's footer, but
 # "rez_footer" / "entry-footer" is the article's own.
-WHOLE_TOKEN_WORDS = frozenset({"footer", "site-footer", "page-footer", "main-footer", "teaser"})
+WHOLE_TOKEN_WORDS = frozenset(
+    {"footer", "site-footer", "page-footer", "main-footer", "teaser", "widget", "widgets",
+     "widget-area", "widget_text", "textwidget"}
+)  # fmt: skip
 # Marks the headline's ancestors (set by ``mark_headline``): never an excluded context, whatever
 # their class says ("content-area sidebar" is a layout name on the main column).
 HEADLINE_MARK = "data-regmig-headline"
@@ -188,7 +191,7 @@ def find_headline(
     contexts, preferring one in an ``<article>`` / ``<main>``; else the first h2/h3 whose class
     says title or headline (``entry-title``, ``post-title``); None when there is none."""
     if title_hints:
-        for heading in root.iter("h1", "h2"):
+        for heading in root.iter("h1", "h2", "h3"):
             text = text_of(heading).casefold()
             matches = len(text) >= 8 and any(text in hint for hint in title_hints)
             if matches and not is_excluded(heading):
