@@ -46,8 +46,6 @@ import datetime as dt
 import re
 from urllib.parse import urljoin, urlsplit
 
-from lxml import html
-
 from regmig_scraper.metadata import meta_tags
 from regmig_scraper.metadata.bylines import clean_name, fold, looks_like_name, split_byline
 from regmig_scraper.metadata.dates import (
@@ -56,9 +54,10 @@ from regmig_scraper.metadata.dates import (
     find_date_in_text,
     parse_date_value,
 )
-from regmig_scraper.metadata.document import parse_html
+from regmig_scraper.metadata.document import Element, parse_html
 from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
+    agrees,
     byline_candidates,
     date_elements,
     date_lines_near,
@@ -123,7 +122,7 @@ def _title_hints(root, meta, ld: JsonLdData | None) -> tuple[str, ...]:
         hints.append(ld.title)
     title = root.find(".//title")
     if title is not None:
-        hints.append(title.text_content())
+        hints.append("".join(title.itertext()))
     return tuple(" ".join(h.split()).casefold() for h in hints if h)
 
 
@@ -223,28 +222,26 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         for value in meta.get(key, [])[:1]:
             candidates.append((key, value))
     title_tag = root.find(".//title")
-    tag_text = " ".join((title_tag.text_content() if title_tag is not None else "").split())
+    tag_text = " ".join(("".join(title_tag.itertext()) if title_tag is not None else "").split())
     if ld and ld.page_title:
         candidates.append(("jsonld_webpage", ld.page_title))
     if tag_text:
         candidates.append(("title_tag", tag_text))
 
     if h1_text:
-        folded_h1 = fold(h1_text)
         for _source, value in candidates:
-            if folded_h1 == fold(value) or (
-                len(folded_h1) >= MIN_TITLE_CHARS and folded_h1 in fold(value)
-            ):
+            if agrees(h1_text, value):
                 result.title, result.provenance["title"] = h1_text, "h1"
                 return
+    h1_is_site = bool(h1_text) and _squash(h1_text) in site_names
     for source, value in candidates:
-        if source == "title_tag" and h1_text:
+        if source == "title_tag" and h1_text and not h1_is_site:
             break
         title = _strip_site(value, site_names, h1_text)
         if title and fold(title) not in site_names:
             result.title, result.provenance["title"] = title, source
             return
-    if h1_text:
+    if h1_text and not h1_is_site:
         result.title, result.provenance["title"] = h1_text, "h1"
     elif tag_text:
         result.title = _strip_site(tag_text, site_names, None)
@@ -339,7 +336,7 @@ def _published_from_url(result: PageMetadata, url: str, today) -> None:
         result.published, result.provenance["published"] = found, "url"
 
 
-def _metadata_scope(root, h1) -> html.HtmlElement | None:
+def _metadata_scope(root, h1) -> Element | None:
     """Where the page's own ``<time>`` elements are: the headline's header/article, else the
     first ``<article>`` outside excluded contexts."""
     if h1 is not None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import html
+from regmig_scraper.metadata.document import Element
 
 # schema.org types of a publication, an event or a video: the page's main item.
 ARTICLE_TYPES = frozenset(
@@ -175,7 +175,7 @@ def _url_of(node: dict) -> set[str]:
     return urls
 
 
-def read_jsonld(root: html.HtmlElement, url: str = "") -> JsonLdData | None:
+def read_jsonld(root: Element, url: str = "") -> JsonLdData | None:
     """The JSON-LD of the page, or None when it has none that parses."""
     nodes: list[dict] = []
     for script in root.iter("script"):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lxml import html
+from lxml import etree
 
 from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
+from regmig_scraper.metadata.document import Element
 
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
 # Elements whose content is never the page's own metadata (an ``<aside>`` inside an
@@ -50,7 +51,7 @@ WHOLE_TOKEN_WORDS = frozenset(
 HEADLINE_MARK = "data-regmig-headline"
 
 
-def mark_headline(headline: html.HtmlElement | None) -> None:
+def mark_headline(headline: Element | None) -> None:
     """Mark the headline's ancestors as the page's own containers (see ``is_excluded``)."""
     if headline is None:
         return
@@ -98,30 +99,47 @@ BEFORE_TITLE_CHARS = 200
 MAX_LINE_CHARS = 160
 
 
-def text_of(element: html.HtmlElement) -> str:
-    """Visible text of an element, whitespace-normalized (scripts and styles left out)."""
-    parts: list[str] = []
-    _text_into(element, parts)
+# The most characters of text read from one element: every reader here wants a short line,
+# so a page-sized container is cut short instead of walked whole.
+TEXT_LIMIT = 2000
+
+
+def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
+    """Visible text of an element (without its tail), whitespace-normalized, scripts and
+    styles left out; at most about ``limit`` characters."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in SKIPPED_TAGS:
+        return ""
+    parts: list[str] = [element.text or ""]
+    budget = [limit - len(parts[0])]
+    for child in element:
+        if budget[0] <= 0:
+            break
+        _text_into(child, parts, budget)
     return " ".join(" ".join(parts).split())
 
 
-def _text_into(element: html.HtmlElement, parts: list[str]) -> None:
+def _text_into(element: Element, parts: list[str], budget: list[int]) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in SKIPPED_TAGS:
-        if element.tail:
-            parts.append(element.tail)
-        return
-    if element.text and tag:
-        parts.append(element.text)
-    for child in element:
-        _text_into(child, parts)
-    if tag in {"br", "p", "div", "li"}:
-        parts.append(" ")
+    if tag and tag not in SKIPPED_TAGS:
+        if element.text:
+            parts.append(element.text)
+            budget[0] -= len(element.text)
+        for child in element:
+            if budget[0] <= 0:
+                return
+            _text_into(child, parts, budget)
+        if tag in BLOCK_BREAKS:
+            parts.append(" ")
     if element.tail:
         parts.append(element.tail)
+        budget[0] -= len(element.tail)
 
 
-def _attrs(element: html.HtmlElement) -> str:
+BLOCK_BREAKS = frozenset({"br", "p", "div", "li", "td", "dd", "dt"})
+
+
+def _attrs(element: Element) -> str:
     return " ".join(
         v for v in (element.get("class"), element.get("id"), element.get("itemprop")) if v
     )
@@ -144,7 +162,7 @@ ARTICLE_CLASSES = frozenset({"article", "post", "entry", "hentry", "blog-post", 
 OWN_PARTS = frozenset({"footer", "aside", "meta", "postmeta", "entry-footer", "post-footer"})
 
 
-def _in_article(node: html.HtmlElement) -> bool:
+def _in_article(node: Element) -> bool:
     for ancestor in node.iterancestors():
         if ancestor.tag == "article":
             return True
@@ -154,7 +172,7 @@ def _in_article(node: html.HtmlElement) -> bool:
     return False
 
 
-def is_excluded(element: html.HtmlElement, stop: html.HtmlElement | None = None) -> bool:
+def is_excluded(element: Element, stop: Element | None = None) -> bool:
     """True when the element or an ancestor (below ``stop``) is another item's container.
 
     An ``<aside>`` or a footer inside an article is the article's own meta box, not excluded.
@@ -183,29 +201,61 @@ HEADLINE_CLASS = re.compile(
 )
 
 
-def find_headline(
-    root: html.HtmlElement, title_hints: tuple[str, ...] = ()
-) -> html.HtmlElement | None:
-    """The page's headline: the first h1/h2 whose text is in a metadata title (``og:title``,
-    ``<title>``: ``title_hints``, casefolded); else the first ``<h1>`` outside excluded
-    contexts, preferring one in an ``<article>`` / ``<main>``; else the first h2/h3 whose class
-    says title or headline (``entry-title``, ``post-title``); None when there is none."""
+# Class / id words of a heading that holds the site's name, not the page's headline.
+SITE_TITLE_CLASS = re.compile(r"site-?title|site-?name|logo|brand|blog-?title|masthead", re.I)
+# A metadata title "agrees" with a heading whose text covers at least this share of it.
+HEADLINE_SHARE = 0.5
+# Separators inside a metadata title: "Headline | Site", "Site - Headline".
+TITLE_PARTS = re.compile(r"\s+[|–—·•»/:-]\s+|\s*\|\s*|\s+::\s+")
+
+
+def agrees(heading: str, title: str) -> bool:
+    """True when a heading's text is the headline a metadata title names: equal (casefolded),
+    the longest of the title's " | "-separated parts, or most of the title."""
+    heading, title = " ".join(heading.casefold().split()), " ".join(title.casefold().split())
+    if not heading or not title:
+        return False
+    if heading == title:
+        return True
+    if heading not in title:
+        return False
+    parts = [p.strip() for p in TITLE_PARTS.split(title) if p.strip()]
+    if len(parts) > 1 and heading == max(parts, key=len):
+        return True
+    return len(heading) >= HEADLINE_SHARE * len(title)
+
+
+def _is_site_heading(heading: Element) -> bool:
+    """A heading that names the site: a site-title/logo class, or a link to the home page."""
+    for element in (heading, *heading.iterchildren()):
+        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        if attrs and SITE_TITLE_CLASS.search(attrs):
+            return True
+    links = [a for a in heading.iter("a")]
+    return len(links) == 1 and (links[0].get("href") or "").strip() in ("/", "./", "index.html")
+
+
+def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element | None:
+    """The page's headline: the first h1/h2/h3 that ``agrees`` with a metadata title
+    (``og:title``, ``<title>``: ``title_hints``); else the first ``<h1>`` outside excluded
+    contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
+    else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
+    None when there is none."""
+    headings = [
+        h
+        for h in root.iter("h1", "h2", "h3")
+        if not _is_site_heading(h) and len(text_of(h)) >= 2 and not is_excluded(h)
+    ]
     if title_hints:
-        for heading in root.iter("h1", "h2", "h3"):
-            text = text_of(heading).casefold()
-            matches = len(text) >= 8 and any(text in hint for hint in title_hints)
-            if matches and not is_excluded(heading):
-                return heading
-    candidates = [h for h in root.iter("h1") if text_of(h) and not is_excluded(h)]
+        for level in ("h1", "h2", "h3"):
+            for heading in headings:
+                if heading.tag == level and any(agrees(text_of(heading), t) for t in title_hints):
+                    return heading
+    candidates = [h for h in headings if h.tag == "h1"]
     if not candidates:
-        for heading in root.iter("h2", "h3"):
+        for heading in headings:
             attrs = " ".join(v for v in (heading.get("class"), heading.get("itemprop")) if v)
-            if (
-                attrs
-                and HEADLINE_CLASS.search(attrs)
-                and text_of(heading)
-                and not is_excluded(heading)
-            ):
+            if attrs and HEADLINE_CLASS.search(attrs):
                 return heading
         return None
     for h1 in candidates:
@@ -214,7 +264,7 @@ def find_headline(
     return candidates[0]
 
 
-def headline_region(h1: html.HtmlElement) -> html.HtmlElement:
+def headline_region(h1: Element) -> Element:
     """The smallest ancestor of the headline that holds its metadata: the ``<header>`` or
     ``<article>`` around it, else its parent."""
     parent = h1.getparent()
@@ -226,13 +276,13 @@ def headline_region(h1: html.HtmlElement) -> html.HtmlElement:
     return parent if parent is not None else h1
 
 
-def elements_near(h1: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, bool]]:
+def elements_near(h1: Element) -> Iterator[tuple[Element, bool]]:
     """Elements in document order around the headline: (element, after_title), within
     ``BEFORE_TITLE_CHARS`` before and ``NEAR_TITLE_CHARS`` after it (text measured)."""
     root = h1.getroottree().getroot()
     body = root.find("body")
     scope = body if body is not None else root
-    before: list[html.HtmlElement] = []
+    before: list[Element] = []
     found = False
     budget = NEAR_TITLE_CHARS
     for element in scope.iter():
@@ -255,8 +305,8 @@ def elements_near(h1: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, bool
             return
 
 
-def _last_within(elements: list[html.HtmlElement], chars: int) -> Iterator[tuple]:
-    picked: list[html.HtmlElement] = []
+def _last_within(elements: list[Element], chars: int) -> Iterator[tuple]:
+    picked: list[Element] = []
     for element in reversed(elements):
         if element.tag in SKIPPED_TAGS:
             continue
@@ -268,7 +318,7 @@ def _last_within(elements: list[html.HtmlElement], chars: int) -> Iterator[tuple
         yield element, False
 
 
-def time_elements(scope: html.HtmlElement, today=None) -> tuple[DateValue | None, DateValue | None]:
+def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateValue | None]:
     """(published, modified) from ``<time datetime>`` and ``itemprop`` dates inside ``scope``,
     outside excluded contexts. A time labelled "updated" (class or text) is a modification."""
     published = modified = None
@@ -303,7 +353,7 @@ def time_elements(scope: html.HtmlElement, today=None) -> tuple[DateValue | None
     return published, modified
 
 
-def _label_before(element: html.HtmlElement) -> str:
+def _label_before(element: Element) -> str:
     """The text just before an element in its parent ("Updated: <time>")."""
     previous = element.getprevious()
     if previous is not None:
@@ -312,7 +362,7 @@ def _label_before(element: html.HtmlElement) -> str:
     return (parent.text or "")[-40:] if parent is not None else ""
 
 
-def date_lines_near(h1: html.HtmlElement, today=None) -> DateValue | None:
+def date_lines_near(h1: Element, today=None) -> DateValue | None:
     """A publication date in a short line near the headline: an element whose class/id says
     date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
     for element, _after in elements_near(h1):
@@ -348,13 +398,12 @@ DATE_ELEMENT_WORDS = re.compile(
 )
 
 
-def date_elements(root: html.HtmlElement, today=None, day_first: bool = True) -> DateValue | None:
+def date_elements(root: Element, today=None, day_first: bool = True) -> DateValue | None:
     """The first date in an element whose class/id says it holds a date (``entry-date``,
     ``post-meta``, ``documentPublished``), anywhere outside excluded contexts; "Updated"
     segments are skipped."""
-    body = root.find("body")
-    for element in (body if body is not None else root).iter():
-        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+    for element in ATTRIBUTED(root):
+        if element.tag in SKIPPED_TAGS:
             continue
         attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
         if not attrs or not DATE_ELEMENT_WORDS.search(attrs):
@@ -400,28 +449,27 @@ LABELLED_DATE = re.compile(
 )
 
 
-def labelled_dates(root: html.HtmlElement, today=None, day_first: bool = True) -> DateValue | None:
+def labelled_dates(root: Element, today=None, day_first: bool = True) -> DateValue | None:
     """The first date right after a publication label in the body's text, outside excluded
     contexts."""
-    body = root.find("body")
-    for element in (body if body is not None else root).iter():
-        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+    # text nodes holding a year (selected in C: the label and the date share a text node)
+    for piece in YEAR_TEXT(root):
+        if len(piece) > 2000:
             continue
-        for piece in (element.text, element.tail):
-            if not piece or len(piece) > 2000:
-                continue
-            match = LABELLED_DATE.search(piece)
-            if match is None:
-                continue
-            window = piece[match.end() : match.end() + 60]
-            if not window.strip():  # the date is in the next element: "Posted on <a>..."
-                window = text_of(element)[:120] if piece is element.text else ""
-            found = find_date_in_text(
-                window, source="labelled_date", today=today, day_first=day_first
-            )
-            if found is not None and not is_excluded(element):
-                return found
+        match = LABELLED_DATE.search(piece)
+        if match is None:
+            continue
+        element = piece.getparent()
+        if element is None or element.tag in SKIPPED_TAGS:
+            continue
+        window = piece[match.end() : match.end() + 60]
+        found = find_date_in_text(window, source="labelled_date", today=today, day_first=day_first)
+        if found is not None and not is_excluded(element):
+            return found
     return None
+
+
+YEAR_TEXT = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
 
 
 def _segments(text: str) -> list[str]:
@@ -439,9 +487,19 @@ def _segments(text: str) -> list[str]:
     return pieces
 
 
-def byline_candidates(
-    h1: html.HtmlElement | None, root: html.HtmlElement
-) -> Iterator[tuple[str, str]]:
+# Pre-selections in C (XPath) of the elements the Python readers look at: elements with a
+# class, id, rel or itemprop (the attribute tests are then one regular expression each), and
+# text nodes that may open a byline.
+ATTRIBUTED = etree.XPath("//body//*[@class or @id or @rel or @itemprop]")
+BYLINE_TEXTS = etree.XPath(
+    "//body//text()[contains(., 'By ') or contains(., 'by ') or contains(., 'Von ')"
+    " or contains(., 'von ') or contains(., 'Par ') or contains(., 'Por ')"
+    " or contains(., 'Text:') or contains(., 'Autor')]"
+)
+AUTHOR_ATTRS = re.compile(r"author|byline|autor", re.IGNORECASE)
+
+
+def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, str]]:
     """(raw byline, rule) candidates, best first: author elements and "By ..." lines near the
     headline, then ``rel=author`` links and author elements anywhere outside excluded
     contexts. The caller takes the first that yields names."""
@@ -451,24 +509,26 @@ def byline_candidates(
                 found = _byline_of(element)
                 if found:
                     yield found
-    scope = root.find("body")
-    for element in (scope if scope is not None else root).iter():
-        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+    for element in ATTRIBUTED(root):
+        attrs = " ".join(
+            v for v in (element.get(a) for a in ("class", "id", "rel", "itemprop")) if v
+        )
+        wanted = AUTHOR_ATTRS.search(attrs) and element.tag not in SKIPPED_TAGS
+        if wanted and not is_excluded(element):
+            found = _byline_of(element)
+            if found:
+                yield found
+    for piece in BYLINE_TEXTS(root):
+        element = piece.getparent()
+        if element is None or element.tag in SKIPPED_TAGS or not _starts_by(piece):
             continue
-        attrs = _attrs(element)
-        rel = element.get("rel") or ""
-        if (
-            "author" in rel.split()
-            or (attrs and AUTHOR_WORDS.search(attrs))
-            or AUTHOR_WORDS.search(element.tag)
-            or _starts_by(element.text or "")
-        ) and not is_excluded(element):
+        if not is_excluded(element):
             found = _byline_of(element)
             if found:
                 yield found
 
 
-def _byline_of(element: html.HtmlElement) -> tuple[str, str] | None:
+def _byline_of(element: Element) -> tuple[str, str] | None:
     attrs = _attrs(element)
     rel = (element.get("rel") or "").split()
     if "author" in rel:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from lxml import html
+from regmig_scraper.metadata.document import Element
 
 # Meta keys, grouped by the field they feed, in order of reliability within each group.
 TITLE_KEYS = ("citation_title", "dc.title", "dcterms.title", "og:title", "twitter:title",
@@ -40,7 +40,7 @@ SITE_NAME_KEYS = ("og:site_name", "application-name", "citation_journal_title",
 TYPE_KEYS = ("og:type", "parsely-type", "dc.type", "dcterms.type", "citation_article_type")
 
 
-def read_meta(root: html.HtmlElement) -> dict[str, list[str]]:
+def read_meta(root: Element) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     head = root.find("head")
     for meta in root.iter("meta"):
@@ -61,7 +61,7 @@ def read_meta(root: html.HtmlElement) -> dict[str, list[str]]:
     return dict(found)
 
 
-def _inside(element: html.HtmlElement, ancestor: html.HtmlElement) -> bool:
+def _inside(element: Element, ancestor: Element) -> bool:
     parent = element.getparent()
     while parent is not None:
         if parent is ancestor:
@@ -70,7 +70,7 @@ def _inside(element: html.HtmlElement, ancestor: html.HtmlElement) -> bool:
     return False
 
 
-def read_links(root: html.HtmlElement) -> dict[str, list[str]]:
+def read_links(root: Element) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for link in root.iter("link"):
         href = (link.get("href") or "").strip()
