@@ -57,6 +57,7 @@ from regmig_scraper.metadata.dates import (
 from regmig_scraper.metadata.document import Element, parse_html
 from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
+    _site_sides,
     agrees,
     byline_candidates,
     date_elements,
@@ -233,7 +234,16 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
             if agrees(h1_text, value):
                 result.title, result.provenance["title"] = h1_text, "h1"
                 return
-    h1_is_site = bool(h1_text) and _squash(h1_text) in site_names
+    # a heading that is the short side of the <title> ("Post | Blog Name") names the site
+    h1_is_site = bool(h1_text) and (
+        _squash(h1_text) in site_names
+        or any(fold(h1_text) in map(fold, _site_sides(v.casefold())) for _, v in candidates)
+    )
+    # the page's only <h1> is its visible headline, even when the metadata title is an SEO
+    # rewording of it ("Wärmepumpe im Altbau - Wann es sich lohnt")
+    if h1_text and not h1_is_site and h1 is not None and h1.tag == "h1" and _only_h1(root, h1):
+        result.title, result.provenance["title"] = h1_text, "h1"
+        return
     for source, value in candidates:
         if source == "title_tag" and h1_text and not h1_is_site:
             break
@@ -246,6 +256,11 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     elif tag_text:
         result.title = _strip_site(tag_text, site_names, None)
         result.provenance["title"] = "title_tag"
+
+
+def _only_h1(root, h1) -> bool:
+    """True when ``h1`` is the page's one ``<h1>`` outside excluded contexts."""
+    return all(h is h1 or is_excluded(h) or not text_of(h) for h in root.iter("h1"))
 
 
 # --- dates ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from regmig_scraper.metadata.document import Element
@@ -119,7 +120,8 @@ def _collect(value: Any, nodes: list[dict], depth: int = 0) -> None:
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
-        text = " ".join(value.split())
+        # CMSs write HTML entities into JSON strings ("Olive &#038; Herb")
+        text = " ".join((unescape(value) if "&" in value else value).split())
         return text or None
     if isinstance(value, list):
         for item in value:

@@ -209,9 +209,34 @@ HEADLINE_SHARE = 0.5
 TITLE_PARTS = re.compile(r"\s+[|–—·•»/:-]\s+|\s*\|\s*|\s+::\s+")
 
 
+# A kicker before the headline: "Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer".
+KICKER = re.compile(r":\s+")
+
+
+def headline_parts(title: str) -> list[str]:
+    """The readings of a metadata title as "Headline | Site" or "Site | Headline": the text
+    before its last separator when it is the longer side, the text after its first separator
+    when that is the longer side, and the text after a kicker's colon."""
+    title = " ".join(title.split())
+    parts = []
+    separators = list(TITLE_PARTS.finditer(title))
+    if separators:
+        last, first = separators[-1], separators[0]
+        before, after = title[: last.start()], title[last.end() :]
+        if len(before) > len(after):
+            parts.append(before)
+        before, after = title[: first.start()], title[first.end() :]
+        if len(after) > len(before):
+            parts.append(after)
+    kicker = KICKER.search(title)
+    if kicker and len(title) - kicker.end() >= 8:
+        parts.append(title[kicker.end() :])
+    return parts
+
+
 def agrees(heading: str, title: str) -> bool:
     """True when a heading's text is the headline a metadata title names: equal (casefolded),
-    the longest of the title's " | "-separated parts, or most of the title."""
+    one of its ``headline_parts``, or most of the title."""
     heading, title = " ".join(heading.casefold().split()), " ".join(title.casefold().split())
     if not heading or not title:
         return False
@@ -219,10 +244,22 @@ def agrees(heading: str, title: str) -> bool:
         return True
     if heading not in title:
         return False
-    parts = [p.strip() for p in TITLE_PARTS.split(title) if p.strip()]
-    if len(parts) > 1 and heading == max(parts, key=len):
+    if heading in headline_parts(title):
         return True
-    return len(heading) >= HEADLINE_SHARE * len(title)
+    if any(heading == p for p in (title.rsplit(" ", 1)[0],)):  # a trailing word cut off
+        return True
+    return len(heading) >= HEADLINE_SHARE * len(title) and heading not in _site_sides(title)
+
+
+def _site_sides(title: str) -> list[str]:
+    """The shorter sides of a title's first and last separators: where a site name sits."""
+    separators = list(TITLE_PARTS.finditer(title))
+    if not separators:
+        return []
+    last, first = separators[-1], separators[0]
+    sides = [title[: first.start()], title[last.end() :]]
+    longest = max(headline_parts(title) or [""], key=len)
+    return [s for s in sides if len(s) < len(longest)]
 
 
 def _is_site_heading(heading: Element) -> bool:

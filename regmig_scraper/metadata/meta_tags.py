@@ -10,6 +10,7 @@ everywhere in the document (some CMSs emit them in the body), ``itemprop`` tags 
 from __future__ import annotations
 
 from collections import defaultdict
+from html import unescape
 
 from regmig_scraper.metadata.document import Element
 
@@ -49,6 +50,8 @@ def read_meta(root: Element) -> dict[str, list[str]]:
             content = meta.get("value")
         if content is None or not content.strip():
             continue
+        if "&" in content:  # double-escaped entities: content="Olive &amp;#038; Herb"
+            content = unescape(content)
         content = " ".join(content.split())
         for attr in ("name", "property", "http-equiv"):
             key = meta.get(attr)
