@@ -162,7 +162,7 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
 # A byline's lead-in of up to three words before "by"/"von": "Posted by", "Ein Beitrag von",
 # "Artikel von:".
 BYLINE_LEAD = re.compile(
-    r"^(?:(?:posted|written|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|artikel|"
+    r"^(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|artikel|"
     r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
     r"(?:by|von|par|por|door|przez|di)\s*:?\s+(?=\S)",
     re.IGNORECASE,
@@ -177,6 +177,21 @@ NOT_NAME_WORDS = frozenset(
         "stand", "illustration", "illustrationen", "fotos", "photos", "video", "the",
     }
 )  # fmt: skip
+
+
+# "Doe, Jane" / "Doe, Jane A." as citation_author and DC.creator write one name.
+LAST_FIRST = re.compile(r"^([^,\s][^,]{0,40}),\s*([^,\s][^,]{0,40})$")
+
+
+def first_last(value: str) -> str:
+    """A "Last, First" name as "First Last"; any other value unchanged."""
+    match = LAST_FIRST.match(value.strip())
+    if not match or not all(len(p.split()) <= 3 for p in match.groups()):
+        return value
+    last, first = match.groups()
+    if is_organisation(value) or any(w.casefold() in ROLE_WORDS for w in value.split()):
+        return value
+    return f"{first.strip()} {last.strip()}"
 
 
 def looks_like_name(name: str) -> bool:

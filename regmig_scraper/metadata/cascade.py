@@ -47,7 +47,13 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from regmig_scraper.metadata import meta_tags
-from regmig_scraper.metadata.bylines import clean_name, fold, looks_like_name, split_byline
+from regmig_scraper.metadata.bylines import (
+    clean_name,
+    first_last,
+    fold,
+    looks_like_name,
+    split_byline,
+)
 from regmig_scraper.metadata.dates import (
     DateValue,
     date_from_url,
@@ -382,6 +388,8 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
 
 # --- authors --------------------------------------------------------------------------------
 
+# Meta keys repeated once per author, each value one name (possibly "Last, First").
+ONE_NAME_PER_TAG = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 # The longest "By ..." line read from the page's text (longer: a sentence with "von" in it).
 MAX_TEXT_BYLINE_CHARS = 80
 # Meta keys of author names, after JSON-LD; each value is one name or a byline.
@@ -438,8 +446,7 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
             return
     for key, source in AUTHOR_META_ORDER:
         values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
-        if key not in ("citation_author", "dc.creator", "dcterms.creator"):
-            values = values[:1]
+        values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
         if values and accept(values, source, split=len(values) == 1):
             return
     for raw, rule in byline_candidates(h1, root):

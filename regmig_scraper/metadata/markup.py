@@ -376,9 +376,15 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
         value = parse_date_value(raw, today=today) or find_date_in_text(raw, today=today)
         if value is None:
             continue
+        # hAtom: a bare "updated" time after the "published" one is the modification
+        updated_after = published is not None and "updated" in classes.lower().split()
         is_modified = prop in ("datemodified", "dateupdated") or (
             not PUBLISHED_CLASS.search(classes)
-            and (bool(MODIFIED_CLASS.search(classes)) or bool(NOT_PUBLISHED.search(label)))
+            and (
+                updated_after
+                or bool(MODIFIED_CLASS.search(classes))
+                or bool(NOT_PUBLISHED.search(label))
+            )
         )
         if is_modified:
             if modified is None:
@@ -477,7 +483,7 @@ def _standalone_date(text: str, today) -> DateValue | None:
 # A publication label followed closely by a date ("Veröffentlicht am 16.08.2019", "Posted on
 # April 4, 2021", "Publié le 12 avril 2022").
 LABELLED_DATE = re.compile(
-    r"(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
+    r"\b(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
     r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
     r"meldung|press\s+release|stand|datum|date|fecha)"
     r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
@@ -510,9 +516,11 @@ YEAR_TEXT = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]"
 
 
 def _segments(text: str) -> list[str]:
-    """A date line cut before each "Updated"-like label, so "Published A | Updated B" gives
-    "Published A" and "Updated B" apart."""
-    cuts = [m.start() for m in NOT_PUBLISHED.finditer(text)]
+    """A date line cut before each label, so "Updated: B | Published: A" gives "Updated: B | "
+    and "Published: A" apart (and the first is then skipped as a modification)."""
+    cuts = sorted(
+        m.start() for pattern in (NOT_PUBLISHED, LABELLED_DATE) for m in pattern.finditer(text)
+    )
     if not cuts:
         return [text]
     pieces, start = [], 0
@@ -531,7 +539,7 @@ ATTRIBUTED = etree.XPath("//body//*[@class or @id or @rel or @itemprop]")
 BYLINE_TEXTS = etree.XPath(
     "//body//text()[contains(., 'By ') or contains(., 'by ') or contains(., 'Von ')"
     " or contains(., 'von ') or contains(., 'Par ') or contains(., 'Por ')"
-    " or contains(., 'Text:') or contains(., 'Autor')]"
+    " or contains(., 'Text:') or contains(., 'Autor') or starts-with(., 'Di ')]"
 )
 AUTHOR_ATTRS = re.compile(r"author|byline|autor", re.IGNORECASE)
 
@@ -599,9 +607,9 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
 
 # The opening of a byline line: "By", "Posted by", "Ein Beitrag von", "Text:", "Autor:".
 BY_WORD = re.compile(
-    r"^\s*(?:(?:posted|written|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|artikel|"
-    r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
-    r"(?:by|von|par|por|door|przez)\s*:?\s+\w|"
+    r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
+    r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
+    r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s+\w|^\s*di\s+[A-Z]|"
     r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",
     re.I,
 )
