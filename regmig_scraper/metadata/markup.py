@@ -419,7 +419,7 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
         if not text or len(text) > MAX_LINE_CHARS:
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
-            found = _standalone_date(own or text, today)
+            found = _standalone_date(own or text, today) or _leading_date(own, today)
             if found is not None:
                 return found
             continue
@@ -436,7 +436,7 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
 # attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata").
 DATE_ELEMENT_WORDS = re.compile(
     r"date|datum|published|pubdate|posted|dateline|fecha|submitted|postmeta|post_meta|"
-    r"post-meta|entry-meta|article-meta|meta-info|byline",
+    r"post-meta|entry-meta|article-meta|meta-info|byline|subline|\binfo\b|time|\bmeta\b",
     re.IGNORECASE,
 )
 
@@ -480,6 +480,20 @@ def _standalone_date(text: str, today) -> DateValue | None:
     return found
 
 
+# A date that opens a paragraph, as press releases write it: "29.11.2022 – Mehrfach hatte...",
+# "(21. November 2022) Energieverbraucher...".
+LEADING_DATE_CHARS = 3
+
+
+def _leading_date(text: str, today) -> DateValue | None:
+    if not text or not text.lstrip("( ")[:1].isdigit():
+        return None
+    found = find_date_in_text(text[:40], source="date_line", today=today)
+    if found is None or found.precision != "day":
+        return None
+    return found if text.find(found.raw) <= LEADING_DATE_CHARS else None
+
+
 # A publication label followed closely by a date ("Veröffentlicht am 16.08.2019", "Posted on
 # April 4, 2021", "Publié le 12 avril 2022").
 LABELLED_DATE = re.compile(
@@ -487,7 +501,7 @@ LABELLED_DATE = re.compile(
     r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
     r"meldung|press\s+release|stand|datum|date|fecha)"
     r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
-    r"[\s:,]{0,3}",
+    r"[\s:,–-]{0,4}",
     re.IGNORECASE,
 )
 
