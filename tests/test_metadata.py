@@ -152,6 +152,13 @@ BYLINES = [
     ("Redaktion", []),
     ("Olympia-Verlag GmbH, Nürnberg, Germany", []),
     ("Posted on", []),
+    ("Veröffentlicht am 8. Februar 2022 von Anna Muster", ["Anna Muster"]),
+    ("Datum: 19.11.2021 Autor: Fritz Muster Quelle: Agentur", ["Fritz Muster"]),
+    ("Text und Interview: Harald Muster", ["Harald Muster"]),
+    ("Von Tomas Muster Fr, 18. Oktober 2019", ["Tomas Muster"]),
+    ("Jane Doe @janedoe", ["Jane Doe"]),
+    ("edilson.la.rosa", ["edilson la rosa"]),
+    ("example-news.de, Frankfurt, Germany", []),  # a domain, then its place
 ]
 
 
@@ -161,8 +168,10 @@ def test_split_byline(raw, names):
 
 
 def test_split_byline_drops_the_sites_own_name():
-    assert split_byline("By Example Daily", site_names=frozenset({"example daily"})) == []
-    assert split_byline("By Jane Doe", site_names=frozenset({"example daily"})) == ["Jane Doe"]
+    site = frozenset({"example daily", "exampledaily"})
+    assert split_byline("By Example Daily", site_names=site) == []
+    assert split_byline("By The Example Daily", site_names=site) == []
+    assert split_byline("By Jane Doe", site_names=site) == ["Jane Doe"]
 
 
 @pytest.mark.parametrize(

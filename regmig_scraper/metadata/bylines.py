@@ -22,9 +22,9 @@ BYLINE_LABEL = re.compile(
     r"^\s*(?:(?:written|posted|published|reported|edited|compiled|text|story|words|"
     r"geschrieben|verfasst|erstellt|veröffentlicht|publié|écrit|publicado|escrito|"
     r"pubblicato|scritto)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|przez|af|av|from|autor(?:in|a|es)?|auteur|author(?:s)?|"
-    r"autore|text|texte|texto|testo|redaktion|written\s+by|posted\s+by|interview|"
-    r"text\s+und\s+interview|text\s+and\s+interview|words)\b\s*[:\-–—]?\s*",
+    r"(?:text\s+und\s+interview|text\s+and\s+interview|written\s+by|posted\s+by|"
+    r"by|von|vom|par|por|di|da|door|przez|af|av|from|autor(?:in|innen|en|a|es)?|auteurs?|"
+    r"authors?|autore|text|texte|texto|testo|redaktion|interview|words)\b\s*[:\-–—]?\s*",
     re.IGNORECASE,
 )
 # "et al.", "and others" at the end.
@@ -33,13 +33,14 @@ ET_AL = re.compile(
 )
 # Separators between names: punctuation, and conjunctions as whole lower-case words.
 LIST_SEPARATOR = re.compile(
-    r"\s*(?:[,;&|•·»]|\s/\s|\n)\s*|\s+(?:and|und|et|y|e|en|i|und|og|och|with|mit|con|avec)\s+"
+    r"\s*(?:[,;&|•·»]|\s/\s|\s[-–—]\s|\n)\s*|\s+(?:and|und|et|y|e|en|i|und|og|och|with|mit|con|avec)\s+"
 )
 # A date, time or reading time glued to a byline: cut there ("By A — April 4, 2021", "Von A, 12.
 # Mai", "A 10:15 Uhr", "A · 5 min read").
 TRAILING_NOISE = re.compile(
     r"(?:\s*[|,·•–—@»-]\s*|\s+)(?:(?:on|am|le|el|il|em|updated|posted|published|"
-    r"aktualisiert|veröffentlicht)\s+)?(?:[0-9]{1,4}[./-][0-9]{1,2}|[0-9]{1,2}\.?\s+[A-Za-zÄÖÜäöüéû]+"
+    r"aktualisiert|veröffentlicht)\s+)?(?:(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|"
+    r"lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+)?(?:[0-9]{1,4}[./-][0-9]{1,2}|[0-9]{1,2}\.?\s+[A-Za-zÄÖÜäöüéû]+"
     r"\s+[0-9]{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+[0-9]{1,2}|"
     r"[0-9]{1,2}:[0-9]{2}|[0-9]+\s*min).*$",
     re.IGNORECASE,
@@ -47,6 +48,10 @@ TRAILING_NOISE = re.compile(
 PARENTHESIS = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
 EMAIL = re.compile(r"\S+@\S+\.\w+")
 HANDLE = re.compile(r"^@\w+$")
+# A social handle after a name: "Williams Perdomo @wperdomod".
+HANDLE_IN_NAME = re.compile(r"\s+@\w+")
+# A login name made of words joined by dots or underscores.
+USERNAME_PARTS = re.compile(r"^[a-zäöüéèáíóúñ]+(?:[._][a-zäöüéèáíóúñ]+)+$")
 URLISH = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 # Words that make a part a role or a label, not a person (casefolded). Words that are also common
@@ -130,13 +135,15 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
         return None
     text = _strip_label(text)
     text = PARENTHESIS.sub("", text).strip(" ,;:-–—")
+    text = HANDLE_IN_NAME.sub("", text).strip()
+    if USERNAME_PARTS.match(text):  # "edilson.la.rosa", "gabor_munier"
+        text = re.sub(r"[._]", " ", text)
     if not text:
         return None
     folded = fold(text)
     if (
         folded in GENERIC_AUTHORS
-        or folded in site_names
-        or "".join(c for c in folded if c.isalnum()) in site_names
+        or is_site_name(text, site_names)
         or HANDLE.match(text)
         or EMAIL.search(text)
         or URLISH.match(text)
@@ -162,7 +169,8 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
 # A byline's lead-in of up to three words before "by"/"von": "Posted by", "Ein Beitrag von",
 # "Artikel von:".
 BYLINE_LEAD = re.compile(
-    r"^(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|artikel|"
+    r"^(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|"
+    r"artikel|pressemitteilung|meldung|"
     r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
     r"(?:by|von|par|por|door|przez|di)\s*:?\s+(?=\S)",
     re.IGNORECASE,
@@ -175,6 +183,7 @@ NOT_NAME_WORDS = frozenset(
         "kommentare", "comment", "kommentar", "views", "share", "teilen", "in", "im",
         "updated", "aktualisiert", "kiosques", "recipe", "rezept", "photo", "foto", "bild",
         "stand", "illustration", "illustrationen", "fotos", "photos", "video", "the",
+        "über", "about", "datum", "date", "quelle", "source",
     }
 )  # fmt: skip
 
@@ -212,6 +221,23 @@ def looks_like_name(name: str) -> bool:
     return True
 
 
+# Articles that lead a publication's name ("Die FURCHE", "The Guardian", "L'Opinion").
+LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|l'|l’)\s*", re.IGNORECASE)
+
+
+def is_site_name(text: str, site_names: frozenset[str]) -> bool:
+    """True when ``text`` is the site's own name: equal to one of ``site_names`` (casefolded
+    names and letters-only forms of the site's names and host labels), without a leading
+    article, or holding a host label of five letters or more ("EFC Bayrische Bembel" on
+    bayrische-bembel.de)."""
+    folded = fold(text)
+    squashed = "".join(c for c in folded if c.isalnum())
+    bare = "".join(c for c in LEADING_ARTICLE.sub("", folded) if c.isalnum())
+    if folded in site_names or squashed in site_names or bare in site_names:
+        return True
+    return any(len(name) >= 8 and name.isalnum() and name in squashed for name in site_names)
+
+
 def is_organisation(text: str) -> bool:
     """True when a part names an organisation ("Olympia-Verlag GmbH", "BBC News")."""
     words = [w.strip(".,:;()") for w in fold(text).replace("-", " ").split()]
@@ -220,6 +246,29 @@ def is_organisation(text: str) -> bool:
 
 # Conjunctions between two people; after one, an affiliation has ended.
 CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|i|og|och|with|mit|con|avec)\s+|\s*&\s*")
+
+
+# A byline label inside a line ("... von A", "... Autor: A").
+INNER_LABEL = re.compile(
+    r"\s(?:by|von|par|por|door)\s+(?=[A-ZÄÖÜÉ])|\b(?:autor(?:in)?|author|auteur)\s*:\s*",
+    re.IGNORECASE,
+)
+# What may stand before an inner label: a date, a time or a publication label.
+DATE_OR_LABEL = re.compile(
+    r"[0-9]{4}|[0-9]{1,2}:[0-9]{2}|posted|published|veröffentlicht|erstellt|publié|publicado",
+    re.IGNORECASE,
+)
+# The next field's label after the names: "A Quelle: B", "A Foto: C".
+NEXT_LABEL = re.compile(
+    r"\s+(?:quelle|source|fuente|foto|photo|bild|image|datum|date|fecha|kategorie|category|"
+    r"tags?)\s*:",
+    re.IGNORECASE,
+)
+# A domain name standing for the site or a publication ("hessenschau.de", "stol.it").
+DOMAIN = re.compile(
+    r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|biz|edu|gov|news|online)$",
+    re.IGNORECASE,
+)
 
 
 def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -> list[str]:
@@ -233,6 +282,12 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     lead = BYLINE_LEAD.match(text)
     if lead:
         text = text[lead.end() :]
+    else:
+        # "Veröffentlicht am 8. Februar 2022 von A", "Datum: 19.11.2021 Autor: A Quelle: B"
+        inner = INNER_LABEL.search(text)
+        if inner and (DATE_OR_LABEL.search(text[: inner.start()]) or inner.group(0)[-1] == ":"):
+            text = text[inner.end() :]
+    text = NEXT_LABEL.split(text, maxsplit=1)[0]
     text = EMAIL.sub(" ", text)
     text = TRAILING_NOISE.sub("", text)
     text = ET_AL.sub("", text)
@@ -244,8 +299,11 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
         for part in LIST_SEPARATOR.split(group):
             if not part:
                 continue
-            if is_organisation(part) or any(
-                w.strip(".,") in ROLE_WORDS for w in fold(part).split()
+            if (
+                is_organisation(part)
+                or DOMAIN.match(part.strip())
+                or is_site_name(part, site_names)
+                or any(w.strip(".,") in ROLE_WORDS for w in fold(part).split())
             ):
                 break
             name = clean_name(part, site_names=site_names)

@@ -48,9 +48,11 @@ from urllib.parse import urljoin, urlsplit
 
 from regmig_scraper.metadata import meta_tags
 from regmig_scraper.metadata.bylines import (
+    LEADING_ARTICLE,
     clean_name,
     first_last,
     fold,
+    is_site_name,
     looks_like_name,
     split_byline,
 )
@@ -175,6 +177,7 @@ def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> 
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     folded = {fold(n.lstrip("@")) for n in names if n.strip()}
     folded |= {_squash(n) for n in folded}
+    folded |= {_squash(LEADING_ARTICLE.sub("", n)) for n in folded}
     if host:
         folded.add(host)
         folded |= {_squash(label) for label in host.split(".") if len(label) > 3}
@@ -452,12 +455,12 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         result.provenance["authors"] = source
         return True
 
-    if ld and ld.authors:
-        # typed Persons are people even when the blog is named after them
-        people = [name for name, kind in ld.authors if kind != "org"]
-        persons_only = frozenset() if all(k == "person" for _, k in ld.authors) else site_names
-        if people and accept(people, "jsonld", split=False, names_to_skip=persons_only):
-            return
+    people = [name for name, kind in ld.authors if kind != "org"] if ld else []
+    # a Person named like the site is the site (a newsroom account), unless nothing else names
+    # anyone: then it is the blogger whose blog bears their name
+    site_person = bool(people) and all(is_site_name(p, site_names) for p in people)
+    if people and not site_person and accept(people, "jsonld", split=False):
+        return
     for key, source in AUTHOR_META_ORDER:
         values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
         values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
@@ -470,6 +473,8 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
             continue
         if accept([raw], rule, split=True, strict=rule == "byline_text"):
             return
+    if site_person:
+        accept(people, "jsonld", split=False, names_to_skip=frozenset())
 
 
 # --- the rest -------------------------------------------------------------------------------
