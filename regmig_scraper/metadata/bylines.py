@@ -113,6 +113,11 @@ MAX_NAME_WORDS = 5
 MAX_BYLINE_CHARS = 300
 
 
+def _folded_set(words: frozenset[str]) -> frozenset[str]:
+    """The words as ``fold`` writes them (accents stripped), beside the originals."""
+    return words | {fold(w) for w in words}
+
+
 def fold(text: str) -> str:
     """Casefolded, accent-stripped, whitespace-normalized: how names are compared."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -138,6 +143,10 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     text = HANDLE_IN_NAME.sub("", text).strip()
     if USERNAME_PARTS.match(text):  # "edilson.la.rosa", "gabor_munier"
         text = re.sub(r"[._]", " ", text)
+    words = text.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        text = " ".join(words[:half])  # the name printed twice (a link and its tooltip)
     if not text:
         return None
     folded = fold(text)
@@ -294,6 +303,9 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     text = PARENTHESIS.sub("", text)
     names: list[str] = []
     seen: set[str] = set()
+    first_part = LIST_SEPARATOR.split(CONJUNCTION.split(text)[0])[0]
+    if is_organisation(first_part) or is_site_name(first_part, site_names):
+        return []  # "Bundesministerium für Wirtschaft und Klimaschutz" names no one
     for group in CONJUNCTION.split(text):
         # within one person's group "Name, Role, Organisation, City": the first name only
         for part in LIST_SEPARATOR.split(group):
@@ -332,3 +344,10 @@ def looks_like_byline(text: str) -> bool:
     """True when a short text opens with a byline label ("By ...", "Von ...", "Por ...")."""
     match = BYLINE_LABEL.match(text)
     return bool(match) and match.end() < len(text)
+
+
+# Compared with folded text: hold the accent-stripped forms too ("redacción" -> "redaccion").
+ROLE_WORDS = _folded_set(ROLE_WORDS)
+GENERIC_AUTHORS = _folded_set(GENERIC_AUTHORS)
+ORGANISATION_WORDS = _folded_set(ORGANISATION_WORDS)
+NOT_NAME_WORDS = _folded_set(NOT_NAME_WORDS)

@@ -473,7 +473,11 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
             continue
         if accept([raw], rule, split=True, strict=rule == "byline_text"):
             return
-    if site_person:
+    # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
+    host_labels = frozenset(
+        _squash(label) for label in (urlsplit(result.url).hostname or "").split(".") if label
+    )
+    if site_person and not any(is_site_name(p, host_labels) for p in people):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
 
 
