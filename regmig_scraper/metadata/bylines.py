@@ -168,7 +168,9 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
         return None
     if len(words) > 1 and any(c.isdigit() for c in text):  # "Dezember 10"; "r23" may pass
         return None
-    if sum(c.isalpha() for c in text) <= 3:  # initials or an agency code: "mf", "EFE"
+    letters = sum(c.isalpha() for c in text)
+    # initials or an agency code ("mf", "EFE", "dpa"), not a short first name ("Kay")
+    if letters <= 2 or (letters == 3 and (text.isupper() or text.islower())):
         return None
     if not any(c.isalpha() for c in text) or text[-1] in "!?":
         return None

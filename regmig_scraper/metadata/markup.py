@@ -62,7 +62,7 @@ def mark_headline(headline: Element | None) -> None:
 
 
 # Class / id / itemprop words of a byline container.
-AUTHOR_WORDS = re.compile(r"author|byline|autor|auteur|verfasser|firma", re.IGNORECASE)
+AUTHOR_WORDS = re.compile(r"author|byline|autor|auteur|verfasser", re.IGNORECASE)
 # Author-box words that are NOT the byline (biographies, avatars, "about the author").
 AUTHOR_BOX_WORDS = re.compile(r"bio|avatar|about|description|img|image|photo|box", re.IGNORECASE)
 # Class / id / itemprop words of a date container.
@@ -279,15 +279,16 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
     None when there is none."""
     headings = [
-        h
-        for h in root.iter("h1", "h2", "h3")
-        if not _is_site_heading(h) and len(text_of(h)) >= 2 and not is_excluded(h)
+        h for h in root.iter("h1", "h2", "h3") if not _is_site_heading(h) and len(text_of(h)) >= 2
     ]
     if title_hints:
+        # a heading the page's title names is the page's own, whatever its container's class
+        # says (Blogger puts every post in a "widget")
         for level in ("h1", "h2", "h3"):
             for heading in headings:
                 if heading.tag == level and any(agrees(text_of(heading), t) for t in title_hints):
                     return heading
+    headings = [h for h in headings if not is_excluded(h)]
     candidates = [h for h in headings if h.tag == "h1"]
     if not candidates:
         for heading in headings:
@@ -555,7 +556,7 @@ BYLINE_TEXTS = etree.XPath(
     " or contains(., 'von ') or contains(., 'Par ') or contains(., 'Por ')"
     " or contains(., 'Text:') or contains(., 'Autor') or starts-with(., 'Di ')]"
 )
-AUTHOR_ATTRS = re.compile(r"author|byline|autor", re.IGNORECASE)
+AUTHOR_ATTRS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
 
 
 def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, str]]:
@@ -612,7 +613,7 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
             return text, "byline_element"
         return None
     own = (element.text or "").strip()
-    if element.tag in ("p", "span", "div", "strong", "em", "address", "li", "small") and own:
+    if element.tag in BYLINE_TEXT_TAGS and own:
         text = text_of(element)
         if len(text) <= MAX_LINE_CHARS and _starts_by(text):
             return text, "byline_text"
@@ -620,6 +621,11 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
 
 
 # The opening of a byline line: "By", "Posted by", "Ein Beitrag von", "Text:", "Autor:".
+# Elements whose own text may be a "By ..." line.
+BYLINE_TEXT_TAGS = frozenset(
+    {"p", "span", "div", "strong", "em", "address", "li", "small", "a", "i", "b", "h4", "h5",
+     "h6", "font", "td", "cite", "time"}
+)  # fmt: skip
 BY_WORD = re.compile(
     r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
     r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
