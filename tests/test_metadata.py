@@ -159,6 +159,7 @@ BYLINES = [
     ("Jane Doe @janedoe", ["Jane Doe"]),
     ("edilson.la.rosa", ["edilson la rosa"]),
     ("example-news.de, Frankfurt, Germany", []),  # a domain, then its place
+    ("Text von Christian Muster Illustration von Markus Beispiel", ["Christian Muster"]),
 ]
 
 
@@ -429,6 +430,14 @@ def test_page_with_no_date_gets_none():
         body="<h1>Contact</h1><p>Write to us at 1200 18th Street, Suite 2020.</p>",
     )
     assert extract(html).published is None
+
+
+def test_a_recipes_database_date_is_not_a_publication_date():
+    data = {"@type": "Recipe", "name": "Lemon cake", "datePublished": "2020-07-14"}
+    html = page(head=ld(data), body="<h1>Lemon cake</h1><p>Ingredients.</p>")
+    assert extract(html).published is None
+    shown = page(head=ld(data), body="<h1>Lemon cake</h1><p class='date'>14.07.2020</p>")
+    assert extract(shown).published.value == dt.date(2020, 7, 14)
 
 
 def test_url_date_is_the_last_resort():

@@ -272,7 +272,8 @@ DATE_OR_LABEL = re.compile(
 # The next field's label after the names: "A Quelle: B", "A Foto: C".
 NEXT_LABEL = re.compile(
     r"\s+(?:quelle|source|fuente|foto|photo|bild|image|datum|date|fecha|kategorie|category|"
-    r"tags?)\s*:",
+    r"tags?)\s*:|\s+(?:illustrationen|illustration|fotos?|photos?|bilder?|grafiken?)\s+"
+    r"(?:von|by|de|par)\b",
     re.IGNORECASE,
 )
 # A domain name standing for the site or a publication ("hessenschau.de", "stol.it").

@@ -284,6 +284,10 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
     metadata = _published_in_metadata(meta, ld, today, day_first)
     visible = _published_visible(root, h1, today, day_first)
     in_url = date_from_url(url, today=today)
+    if ld and CATALOGUE_TYPES.intersection(ld.types[:1]) and visible is None:
+        # a recipe's or a product's datePublished is its database entry, not a date the page
+        # shows its readers: without a visible date the page is undated
+        metadata = None
     # a blog's URL day is the post's day; a date line a day off is a time zone or an event
     if visible is not None and in_url is not None and _close(visible, in_url):
         visible = in_url
@@ -303,6 +307,8 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
     _published_from_url(result, url, today)
 
 
+# JSON-LD types of catalogue entries rather than publications.
+CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
 AT_HEADLINE_SOURCES = frozenset({"time_element", "itemprop_datePublished", "date_line"})
 
