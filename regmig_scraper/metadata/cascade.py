@@ -282,7 +282,9 @@ SAME_DATE_DAYS = 2
 
 def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
     metadata = _published_in_metadata(meta, ld, today, day_first)
-    visible = _published_visible(root, h1, today, day_first)
+    # beside a metadata date only the headline's own date is read (the page-wide scans cost
+    # the most and only matter when the metadata is silent)
+    visible = _published_visible(root, h1, today, day_first, at_headline=metadata is not None)
     in_url = date_from_url(url, today=today)
     if ld and CATALOGUE_TYPES.intersection(ld.types[:1]) and visible is None:
         # a recipe's or a product's datePublished is its database entry, not a date the page
@@ -338,15 +340,15 @@ def _published_in_metadata(meta, ld, today, day_first) -> DateValue | None:
     return None
 
 
-def _published_visible(root, h1, today, day_first) -> DateValue | None:
+def _published_visible(root, h1, today, day_first, at_headline=False) -> DateValue | None:
     """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements and
     labelled dates anywhere outside excluded contexts. Visible text dates must name a day:
     a bare "November 2022" in a page's text is as often a topic as a date line."""
-    found = _first_visible(root, h1, today, day_first)
+    found = _first_visible(root, h1, today, day_first, at_headline)
     return found if found is not None and found.precision == "day" else None
 
 
-def _first_visible(root, h1, today, day_first) -> DateValue | None:
+def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     scope = _metadata_scope(root, h1)
     if scope is not None:
         published, _modified = time_elements(scope, today=today)
@@ -356,6 +358,8 @@ def _first_visible(root, h1, today, day_first) -> DateValue | None:
         found = date_lines_near(h1, today=today)
         if found is not None:
             return found
+    if at_headline:
+        return None
     found = date_elements(root, today=today, day_first=day_first)
     if found is not None:
         return found

@@ -59,6 +59,8 @@ def mark_headline(headline: Element | None) -> None:
         if ancestor.tag in ("body", "html"):
             break
         ancestor.set(HEADLINE_MARK, "1")
+    for cached in CACHED_MARKS(headline.getroottree()):  # answers given before the marks
+        del cached.attrib[EXCLUDED_MARK]
 
 
 # Class / id / itemprop words of a byline container.
@@ -172,25 +174,49 @@ def _in_article(node: Element) -> bool:
     return False
 
 
-def is_excluded(element: Element, stop: Element | None = None) -> bool:
-    """True when the element or an ancestor (below ``stop``) is another item's container.
+# Caches ``is_excluded``'s answer on each element it visits ("1" / "0"): the scans ask about
+# thousands of elements that share their ancestors.
+EXCLUDED_MARK = "data-regmig-excluded"
+CACHED_MARKS = etree.XPath(f"//*[@{EXCLUDED_MARK}]")
+
+
+def is_excluded(element: Element) -> bool:
+    """True when the element or an ancestor is another item's container.
 
     An ``<aside>`` or a footer inside an article is the article's own meta box, not excluded.
     """
+    visited: list[Element] = []
     node = element
-    while node is not None and node is not stop:
+    answer = False
+    while node is not None:
+        cached = node.get(EXCLUDED_MARK)
+        if cached is not None:
+            answer = cached == "1"
+            break
+        visited.append(node)
+        if _excluded_here(node):
+            answer = True
+            break
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in EXCLUDED_TAGS and not (tag in ("aside", "footer") and _in_article(node)):
-            return True
         if tag in ("body", "html") or node.get(HEADLINE_MARK):
-            return False
-        if tag != "article":
-            attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
-            own_part = attrs and OWN_PARTS.intersection(attrs.lower().split())
-            if attrs and _excluded_attrs(attrs) and not (own_part and _in_article(node)):
-                return True
+            break
         node = node.getparent()
-    return False
+    mark = "1" if answer else "0"
+    for seen in visited:
+        seen.set(EXCLUDED_MARK, mark)
+    return answer
+
+
+def _excluded_here(node: Element) -> bool:
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag in EXCLUDED_TAGS and not (tag in ("aside", "footer") and _in_article(node)):
+        return True
+    if tag in ("body", "html", "article") or node.get(HEADLINE_MARK):
+        return False
+    attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
+    if not attrs or not _excluded_attrs(attrs):
+        return False
+    return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
 
 
 # Class words of a headline that is not an ``<h1>`` (blog themes put the site name in the h1).
@@ -370,7 +396,7 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
             raw = element.get("title") or text_of(element)
         else:
             continue
-        if not raw or is_excluded(element, stop=None):
+        if not raw or is_excluded(element):
             continue
         classes = element.get("class") or ""
         label = " ".join(v for v in (_label_before(element), text_of(element)) if v)
@@ -406,6 +432,11 @@ def _label_before(element: Element) -> str:
     return (parent.text or "")[-40:] if parent is not None else ""
 
 
+# A line element has at most this many children ("<p>Published <time>...</time></p>").
+SMALL_LINE_CHILDREN = 6
+DIGIT = re.compile(r"[0-9]")
+
+
 def date_lines_near(h1: Element, today=None) -> DateValue | None:
     """A publication date in a short line near the headline: an element whose class/id says
     date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
@@ -414,10 +445,15 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
             continue
         attrs = _attrs(element)
         own = " ".join(t for t in ((element.text or "").strip(), (element.tail or "").strip()) if t)
-        text = text_of(element) if len(own) < MAX_LINE_CHARS else own
-        if not text or len(text) > MAX_LINE_CHARS:
+        # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
+        # else the element's own text: containers are not read whole
+        if (attrs and DATE_WORDS.search(attrs)) or 0 < len(element) <= SMALL_LINE_CHILDREN:
+            text = text_of(element, limit=MAX_LINE_CHARS + 1)
+            if len(text) > MAX_LINE_CHARS:
+                text = own
+        else:
             text = own
-        if not text or len(text) > MAX_LINE_CHARS:
+        if not text or len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
             found = _standalone_date(own or text, today) or _leading_date(own, today)
@@ -550,11 +586,12 @@ def _segments(text: str) -> list[str]:
 # Pre-selections in C (XPath) of the elements the Python readers look at: elements with a
 # class, id, rel or itemprop (the attribute tests are then one regular expression each), and
 # text nodes that may open a byline.
-ATTRIBUTED = etree.XPath("//body//*[@class or @id or @rel or @itemprop]")
-BYLINE_TEXTS = etree.XPath(
-    "//body//text()[contains(., 'By ') or contains(., 'by ') or contains(., 'Von ')"
-    " or contains(., 'von ') or contains(., 'Par ') or contains(., 'Por ')"
-    " or contains(., 'Text:') or contains(., 'Autor') or starts-with(., 'Di ')]"
+ATTRIBUTED = etree.XPath("//body//*[@class or @id]")
+AUTHOR_ELEMENTS = etree.XPath(
+    "//body//*[contains(@class, 'uthor') or contains(@class, 'yline') or contains(@class, 'utor')"
+    " or contains(@class, 'uteur') or contains(@id, 'uthor') or contains(@id, 'yline')"
+    " or contains(@rel, 'author') or contains(@itemprop, 'uthor')"
+    " or contains(local-name(), 'byline')]"
 )
 AUTHOR_ATTRS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
 
@@ -569,18 +606,16 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
                 found = _byline_of(element)
                 if found:
                     yield found
-    for element in ATTRIBUTED(root):
-        attrs = " ".join(
-            v for v in (element.get(a) for a in ("class", "id", "rel", "itemprop")) if v
-        )
-        wanted = AUTHOR_ATTRS.search(attrs) and element.tag not in SKIPPED_TAGS
+    for element in AUTHOR_ELEMENTS(root):
+        wanted = element.tag not in SKIPPED_TAGS
         if wanted and not is_excluded(element):
             found = _byline_of(element)
             if found:
                 yield found
-    for piece in BYLINE_TEXTS(root):
-        element = piece.getparent()
-        if element is None or element.tag in SKIPPED_TAGS or not _starts_by(piece):
+    body = root.find("body")
+    for element in (body if body is not None else root).iter(*BYLINE_TEXT_TAGS):
+        text = element.text
+        if not text or len(text) > MAX_LINE_CHARS or not _starts_by(text):
             continue
         if not is_excluded(element):
             found = _byline_of(element)
