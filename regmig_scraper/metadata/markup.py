@@ -441,8 +441,6 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
     """A publication date in a short line near the headline: an element whose class/id says
     date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
     for element, _after in elements_near(h1):
-        if is_excluded(element):
-            continue
         attrs = _attrs(element)
         own = " ".join(t for t in ((element.text or "").strip(), (element.tail or "").strip()) if t)
         # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
@@ -454,6 +452,8 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
         else:
             text = own
         if not text or len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
+            continue
+        if is_excluded(element):
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
             found = _standalone_date(own or text, today) or _leading_date(own, today)
@@ -670,5 +670,10 @@ BY_WORD = re.compile(
 )
 
 
+# Words one of which a byline's opening holds (a cheap test before BY_WORD).
+BY_HINTS = ("by", "von", "par", "por", "door", "przez", "di ", "text", "aut")
+
+
 def _starts_by(text: str) -> bool:
-    return bool(BY_WORD.match(text))
+    head = text[:60].lower()
+    return any(h in head for h in BY_HINTS) and bool(BY_WORD.match(text))
