@@ -495,6 +495,22 @@ def test_blog_h1_naming_the_site_is_not_the_title():
     assert extract(html).title == "Interning of small integers"
 
 
+def test_kicker_inside_the_headline_is_left_out():
+    html = page(
+        head="<title>Hockey semi-final on Tuesday | Example Sports</title>",
+        body="<h1><span class='kicker'>Ice hockey</span> Hockey semi-final on Tuesday</h1>",
+    )
+    assert extract(html).title == "Hockey semi-final on Tuesday"
+
+
+def test_hidden_navigation_heading_is_not_the_headline():
+    html = page(
+        head="<title>Speech at the convention - Example Office</title>",
+        body="<h1 class='sr-only'>Navigation and service</h1><h2>Speech at the convention</h2>",
+    )
+    assert extract(html).title == "Speech at the convention"
+
+
 def test_language_hints():
     head = (
         '<meta http-equiv="content-language" content="es-MX">'

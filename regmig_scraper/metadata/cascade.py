@@ -72,6 +72,7 @@ from regmig_scraper.metadata.markup import (
     date_lines_near,
     find_headline,
     headline_region,
+    headline_text,
     is_excluded,
     labelled_dates,
     mark_headline,
@@ -222,9 +223,9 @@ def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> 
 
 
 def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str]) -> None:
-    h1_text = text_of(h1) if h1 is not None else None
-    if h1_text and len(h1_text) > 300:
-        h1_text = None
+    h1_text = headline_text(h1) if h1 is not None else None
+    if h1_text and (len(h1_text) > 300 or is_site_name(h1_text, site_names)):
+        h1_text = None  # no headline, or the blog's name in an <h1>
     candidates: list[tuple[str, str]] = []
     if ld and ld.title:
         candidates.append(("jsonld", ld.title))
@@ -244,9 +245,8 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
                 result.title, result.provenance["title"] = h1_text, "h1"
                 return
     # a heading that is the short side of the <title> ("Post | Blog Name") names the site
-    h1_is_site = bool(h1_text) and (
-        _squash(h1_text) in site_names
-        or any(fold(h1_text) in map(fold, _site_sides(v.casefold())) for _, v in candidates)
+    h1_is_site = bool(h1_text) and any(
+        fold(h1_text) in map(fold, _site_sides(v.casefold())) for _, v in candidates
     )
     # the page's only <h1> is its visible headline, even when the metadata title is an SEO
     # rewording of it ("Wärmepumpe im Altbau - Wann es sich lohnt")

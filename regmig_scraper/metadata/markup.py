@@ -289,13 +289,43 @@ def _site_sides(title: str) -> list[str]:
 
 
 def _is_site_heading(heading: Element) -> bool:
-    """A heading that names the site: a site-title/logo class, or a link to the home page."""
+    """A heading that names the site (a site-title/logo class, a link to the home page) or
+    that readers never see (a screen-reader-only "Navigation" heading)."""
     for element in (heading, *heading.iterchildren()):
         attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
         if attrs and SITE_TITLE_CLASS.search(attrs):
             return True
+    if not HIDDEN_CLASSES.isdisjoint((heading.get("class") or "").split()):
+        return True
     links = [a for a in heading.iter("a")]
     return len(links) == 1 and (links[0].get("href") or "").strip() in ("/", "./", "index.html")
+
+
+# Classes of text readers never see.
+HIDDEN_CLASSES = frozenset(
+    {"sr-only", "visually-hidden", "screen-reader-text", "element-invisible", "hidden",
+     "aural", "u-visually-hidden", "visuallyhidden", "offscreen"}
+)  # fmt: skip
+# Classes of a kicker or a standfirst inside a headline element ("Dachzeile", "Topline").
+KICKER_CLASS = re.compile(
+    r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|subtitle|subline|"
+    r"standfirst|teaser-?text",
+    re.IGNORECASE,
+)
+
+
+def headline_text(heading: Element) -> str:
+    """The headline's text without a kicker or standfirst printed inside the same element
+    (``<h1><span class="kicker">Eishockey</span> Das Halbfinale...</h1>``)."""
+    parts = [heading.text or ""]
+    for child in heading:
+        classes = child.get("class") or ""
+        hidden = not HIDDEN_CLASSES.isdisjoint(classes.split())
+        if not (hidden or KICKER_CLASS.search(classes)) and isinstance(child.tag, str):
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    text = " ".join(" ".join(parts).split())
+    return text or text_of(heading)
 
 
 def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element | None:
