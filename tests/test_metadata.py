@@ -234,7 +234,10 @@ YOAST = page(
             }
         )
     ),
-    body="<h1>A different visible headline</h1><h1>Second h1</h1>",
+    body=(
+        "<h1>A different visible headline</h1><h1>Second h1</h1>"
+        "<p class='meta'><a href='/author/jane-doe/'>Jane Doe</a></p>"
+    ),
 )
 
 
@@ -270,7 +273,16 @@ def test_webpage_node_alone_is_no_publication_date():
 )  # fmt: skip
 def test_jsonld_author_shapes(author, expected):
     data = {"@type": "NewsArticle", "headline": "A headline here", "author": author}
-    assert extract(page(head=ld(data), body="<h1>A headline here</h1>")).authors == expected
+    body = "<h1>A headline here</h1><p>Jane Doe and John Roe report.</p>"
+    assert extract(page(head=ld(data), body=body)).authors == expected
+
+
+def test_metadata_author_the_page_never_shows_is_not_used():
+    data = {"@type": "NewsArticle", "headline": "A headline here", "author": "Web Editor Account"}
+    head = ld(data) + meta(author="cms-user-17")
+    body = "<h1>A headline here</h1><p class='byline'>By Jane Doe</p><p>Text.</p>"
+    meta_ = extract(page(head=head, body=body))
+    assert (meta_.authors, meta_.provenance["authors"]) == (["Jane Doe"], "byline_element")
 
 
 def test_jsonld_with_a_trailing_comma_and_entities():
@@ -313,7 +325,7 @@ def test_dublin_core():
         '<meta name="DC.creator" content="Jane Doe">'
         '<meta name="DC.date" content="2020-11-02">'
     )
-    meta_ = extract(page(head=head))
+    meta_ = extract(page(head=head, body="<p>Jane Doe</p>"))
     assert (meta_.title, meta_.authors) == ("Labour Mobility in the Americas", ["Jane Doe"])
     assert (meta_.published.value, meta_.provenance["published"]) == (
         dt.date(2020, 11, 2),
@@ -330,7 +342,7 @@ def test_opengraph_article_tags():
         '<meta name="author" content="Jane Doe">'
         '<link rel="canonical" href="/research/visas">'
     )
-    meta_ = extract(page(head=head))
+    meta_ = extract(page(head=head, body="<p>A report by Jane Doe.</p>"))
     assert meta_.published.value == dt.date(2022, 3, 9)
     assert meta_.modified.value == dt.date(2022, 3, 10)
     assert meta_.authors == ["Jane Doe"]  # the profile URL is not a name

@@ -34,7 +34,9 @@ authors
        ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
        element or a "By ..." line near the ``<h1>``, a ``rel=author`` link
        (``byline_element``, ``byline_text``, ``rel_author``). Each source's names go through
-       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author.
+       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author, and
+       a JSON-LD or meta author (``citation_author`` aside) counts only when the page's
+       visible text shows the name: one it never shows is a CMS account, not a byline.
 language
     JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
     (all kept in ``language_hints``).
@@ -45,6 +47,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
 
 from regmig_scraper.metadata import meta_tags
 from regmig_scraper.metadata.bylines import (
@@ -415,6 +419,10 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
 
 # --- authors --------------------------------------------------------------------------------
 
+# The text nodes readers see in the body (not scripts: JSON-LD repeats the author there).
+VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
 # Meta keys repeated once per author, each value one name (possibly "Last, First").
 ONE_NAME_PER_TAG = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 # The longest "By ..." line read from the page's text (longer: a sentence with "von" in it).
@@ -439,6 +447,7 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         split: bool,
         strict: bool = False,
         names_to_skip: frozenset[str] = site_names,
+        shown: bool = False,
     ) -> bool:
         names: list[str] = []
         for raw in raws:
@@ -458,6 +467,9 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         for name in names:
             if fold(name) not in {fold(u) for u in unique}:
                 unique.append(name)
+        if shown:
+            # a metadata author the page never shows is a CMS account, not a byline
+            unique = [n for n in unique if fold(n) in page_text()]
         if not unique:
             return False
         result.authors = unique
@@ -465,16 +477,24 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         result.provenance["authors"] = source
         return True
 
+    text_cache: list[str] = []
+
+    def page_text() -> str:
+        if not text_cache:
+            text_cache.append(fold(" ".join(VISIBLE_TEXT(root))))
+        return text_cache[0]
+
     people = [name for name, kind in ld.authors if kind != "org"] if ld else []
     # a Person named like the site is the site (a newsroom account), unless nothing else names
     # anyone: then it is the blogger whose blog bears their name
     site_person = bool(people) and all(is_site_name(p, site_names) for p in people)
-    if people and not site_person and accept(people, "jsonld", split=False):
+    if people and not site_person and accept(people, "jsonld", split=False, shown=True):
         return
     for key, source in AUTHOR_META_ORDER:
         values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
         values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
-        if values and accept(values, source, split=len(values) == 1):
+        shown = key != "citation_author"  # scholarly pages list authors in the metadata only
+        if values and accept(values, source, split=len(values) == 1, shown=shown):
             return
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
