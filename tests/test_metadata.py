@@ -117,6 +117,7 @@ def test_find_date_in_text(text, day_first, expected):
         ("https://example.org/news/2021-04-15-a-post", (dt.date(2021, 4, 15), "day")),
         ("https://example.org/2021/04/a-post.html", (dt.date(2021, 4, 1), "month")),
         ("https://example.org/p/20210415/", (dt.date(2021, 4, 15), "day")),
+        ("https://example.org/news/29-10-2021", (dt.date(2021, 10, 29), "day")),
         ("https://example.org/products/2021-model", None),
         ("https://example.org/a-post?id=2021", None),
     ],
@@ -331,6 +332,20 @@ def test_dublin_core():
         dt.date(2020, 11, 2),
         "dc.date",
     )
+
+
+@pytest.mark.parametrize(
+    ("markup", "source"),
+    [
+        ('<meta name="shareaholic:article_published_time" content="2014-03-17T01:44:37+01:00">',
+         "shareaholic:article_published_time"),
+        ('<div itemscope><meta itemprop="datePublished" content="2014-03-17"></div>',
+         "microdata_datePublished"),
+    ],
+)  # fmt: skip
+def test_other_publication_date_markup(markup, source):
+    meta_ = extract(page(body=markup))
+    assert (meta_.published.value, meta_.provenance["published"]) == (dt.date(2014, 3, 17), source)
 
 
 def test_opengraph_article_tags():

@@ -285,7 +285,7 @@ SAME_DATE_DAYS = 2
 
 
 def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
-    metadata = _published_in_metadata(meta, ld, today, day_first)
+    metadata = _published_in_metadata(root, meta, ld, today, day_first)
     # beside a metadata date only the headline's own date is read (the page-wide scans cost
     # the most and only matter when the metadata is silent)
     visible = _published_visible(root, h1, today, day_first, at_headline=metadata is not None)
@@ -313,6 +313,8 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
     _published_from_url(result, url, today)
 
 
+# Microdata publication dates anywhere in the body.
+MICRODATA_PUBLISHED = etree.XPath("//body//*[@itemprop='datePublished']")
 # JSON-LD types of catalogue entries rather than publications.
 CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
@@ -326,8 +328,10 @@ def _close(one: DateValue, other: DateValue) -> bool:
     return 0 < abs((one.value - other.value).days) <= SAME_DATE_DAYS
 
 
-def _published_in_metadata(meta, ld, today, day_first) -> DateValue | None:
-    """Steps 1-2 of the cascade: JSON-LD of the main item, then the meta tags.
+def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None:
+    """Steps 1-2 of the cascade: JSON-LD of the main item, then the meta tags (the known keys,
+    then any key named like a publication date: ``shareaholic:article_published_time``),
+    then microdata ``itemprop=datePublished`` outside sidebars and lists.
 
     The JSON-LD ``WebPage`` node's date is not read: every page of a WordPress site has one
     (Yoast), articles and static pages alike, so it does not say the page is dated.
@@ -337,6 +341,14 @@ def _published_in_metadata(meta, ld, today, day_first) -> DateValue | None:
         candidates.append((ld.published, "jsonld"))
     for key in meta_tags.PUBLISHED_KEYS:
         candidates += [(v, key) for v in meta.get(key, [])[:1]]
+    for key, values in meta.items():
+        if key not in meta_tags.PUBLISHED_KEYS and meta_tags.PUBLISHED_KEY_NAME.search(key):
+            candidates.append((values[0], key))
+    for element in MICRODATA_PUBLISHED(root):
+        if not is_excluded(element):
+            raw = element.get("content") or element.get("datetime") or text_of(element)
+            candidates.append((raw, "microdata_datePublished"))
+            break
     for raw, source in candidates:
         value = parse_date_value(raw, source=source, today=today, day_first=day_first)
         if value is not None:

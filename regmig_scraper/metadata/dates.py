@@ -107,6 +107,8 @@ URL_DAY = re.compile(
     r"|/((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])/"
 )
 URL_MONTH = re.compile(r"/((?:19|20)[0-9]{2})/([01]?[0-9])/")
+# Day first in a path segment: /meldungen/29-10-2021
+URL_DAY_FIRST = re.compile(r"/([0-3]?[0-9])[-_.]([01]?[0-9])[-_.]((?:19|20)[0-9]{2})(?:[/_.-]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,11 @@ def date_from_url(
     if match:
         y, m, d = (match.group(i) or match.group(i + 3) for i in (1, 2, 3))
         value = _make(int(y), int(m), int(d))
+        if value is not None and _plausible(value, today):
+            return DateValue(value, PRECISION_DAY, match.group(0), source)
+    match = URL_DAY_FIRST.search(path)
+    if match:
+        value = _make(int(match.group(3)), int(match.group(2)), int(match.group(1)))
         if value is not None and _plausible(value, today):
             return DateValue(value, PRECISION_DAY, match.group(0), source)
     match = URL_MONTH.search(path)

@@ -9,6 +9,7 @@ everywhere in the document (some CMSs emit them in the body), ``itemprop`` tags 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from html import unescape
 
@@ -26,6 +27,10 @@ PUBLISHED_KEYS = (
     "datepublished", "original-publish-date", "release_date", "article_date_original",
     "cxenseparse:recs:publishtime", "date_published", "published-date",
 )  # fmt: skip
+# Any other key named like a publication date ("shareaholic:article_published_time").
+PUBLISHED_KEY_NAME = re.compile(
+    r"publi(?:shed|cation)[_:.-]?(?:time|date)|date[_:.-]?publi(?:shed|cation)|pub[_-]?date"
+)
 MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "dcterms.modified",
                  "dc.date.modified", "last-modified", "datemodified",
                  "sailthru.lastmodified")  # fmt: skip
