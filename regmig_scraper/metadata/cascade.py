@@ -481,7 +481,7 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
                 unique.append(name)
         if shown:
             # a metadata author the page never shows is a CMS account, not a byline
-            unique = [n for n in unique if fold(n) in page_text()]
+            unique = [n for n in unique if is_shown(n)]
         if not unique:
             return False
         result.authors = unique
@@ -489,12 +489,18 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         result.provenance["authors"] = source
         return True
 
-    text_cache: list[str] = []
+    text_cache: dict[str, str] = {}
 
-    def page_text() -> str:
-        if not text_cache:
-            text_cache.append(fold(" ".join(VISIBLE_TEXT(root))))
-        return text_cache[0]
+    def is_shown(name: str) -> bool:
+        """The name is in the page's visible text (casefolded; accent-folded only when that
+        fails, as folding a whole page costs milliseconds)."""
+        if "casefolded" not in text_cache:
+            text_cache["casefolded"] = " ".join(" ".join(VISIBLE_TEXT(root)).casefold().split())
+        if " ".join(name.casefold().split()) in text_cache["casefolded"]:
+            return True
+        if "folded" not in text_cache:
+            text_cache["folded"] = fold(text_cache["casefolded"])
+        return fold(name) in text_cache["folded"]
 
     people = [name for name, kind in ld.authors if kind != "org"] if ld else []
     # a Person named like the site is the site (a newsroom account), unless nothing else names
