@@ -161,6 +161,11 @@ BYLINES = [
     ("edilson.la.rosa", ["edilson la rosa"]),
     ("example-news.de, Frankfurt, Germany", []),  # a domain, then its place
     ("Text von Christian Muster Illustration von Markus Beispiel", ["Christian Muster"]),
+    ("Zeige alle Beiträge von Creeny »", ["Creeny"]),
+    ("Donnerstag, 4. November 2021", []),
+    ("Landesanstalt für Wald und Forstwirtschaft", []),
+    ("ERBOL", []),
+    ("Walter von Aachen", ["Walter von Aachen"]),
 ]
 
 

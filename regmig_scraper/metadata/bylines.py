@@ -100,7 +100,9 @@ ORGANISATION_WORDS = frozenset(
         "group", "gruppe", "office", "council", "society", "network", "netzwerk", "company",
         "services", "service", "solutions", "marketing", "editorial", "reuters", "dpa", "afp",
         "ap", "apa", "sda", "kna", "epd", "efe", "ansa", "kirche", "diakonie", "caritas",
-        "copyright", "©", "rights", "reserved",
+        "copyright", "©", "rights", "reserved", "landesanstalt", "anstalt", "bundesamt",
+        "amt", "behörde", "kommission", "pressestelle", "collectif", "agencies", "agencia",
+        "agence",
     }
 )  # fmt: skip
 # Calls to action and link texts that may follow a name in an author box.
@@ -181,7 +183,8 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
 # "Artikel von:".
 BYLINE_LEAD = re.compile(
     r"^(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|"
-    r"artikel|pressemitteilung|meldung|"
+    r"artikel|pressemitteilung|meldung|zeige|alle|all|view|more|mehr|weitere|posts|"
+    r"articles|beiträge|"
     r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
     r"(?:by|von|par|por|door|przez|di)\s*:?\s+(?=\S)",
     re.IGNORECASE,
@@ -194,7 +197,12 @@ NOT_NAME_WORDS = frozenset(
         "kommentare", "comment", "kommentar", "views", "share", "teilen", "in", "im",
         "updated", "aktualisiert", "kiosques", "recipe", "rezept", "photo", "foto", "bild",
         "stand", "illustration", "illustrationen", "fotos", "photos", "video", "the",
-        "über", "about", "datum", "date", "quelle", "source",
+        "über", "about", "datum", "date", "quelle", "source", "artikel", "beitrag", "beiträge",
+        "posts", "articles", "zeige", "montag", "dienstag", "mittwoch", "donnerstag",
+        "freitag", "samstag", "sonntag", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+        "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
+        "domingo",
     }
 )  # fmt: skip
 
@@ -249,10 +257,21 @@ def is_site_name(text: str, site_names: frozenset[str]) -> bool:
     return any(len(name) >= 8 and name.isalnum() and name in squashed for name in site_names)
 
 
+# Lowercase words that join the words of an institution's name, never of a person's
+# ("Landesanstalt für Wald", "Department of State").
+INSTITUTION_JOINERS = frozenset({"für", "fur", "for", "of", "pour", "per", "para", "voor"})
+
+
 def is_organisation(text: str) -> bool:
-    """True when a part names an organisation ("Olympia-Verlag GmbH", "BBC News")."""
+    """True when a part names an organisation ("Olympia-Verlag GmbH", "BBC News", "Deutsches
+    Institut für ...") or is an acronym standing alone ("ERBOL")."""
+    raw_words = text.replace("-", " ").split()
     words = [w.strip(".,:;()") for w in fold(text).replace("-", " ").split()]
-    return any(w in ORGANISATION_WORDS or w + "." in ORGANISATION_WORDS for w in words)
+    if any(w in ORGANISATION_WORDS or w + "." in ORGANISATION_WORDS for w in words):
+        return True
+    if len(raw_words) > 2 and any(w in INSTITUTION_JOINERS for w in words[1:-1]):
+        return True
+    return len(raw_words) == 1 and len(text) >= 4 and text.isupper() and text.isalpha()
 
 
 # Conjunctions between two people; after one, an affiliation has ended.
