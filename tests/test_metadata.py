@@ -543,6 +543,20 @@ def test_hidden_navigation_heading_is_not_the_headline():
     assert extract(html).title == "Speech at the convention"
 
 
+def test_blog_platform_subdomain_is_the_blogger():
+    body = "<h1>Fog soup</h1><span class='author vcard'><a class='url fn n'>creeny</a></span>"
+    assert extract(page(body=body), "https://creeny.wordpress.com/2019/01/02/fog/").authors == [
+        "creeny"
+    ]
+    assert extract(page(body=body), "https://creeny.example/2019/01/02/fog/").authors == []
+
+
+def test_archived_copy_is_read_as_the_original():
+    html = page(body="<h1>A field note</h1><p>Text.</p>")
+    url = "https://web.archive.org/web/20080731095558/http://www.example.de/2008/07/29/note/"
+    assert extract(html, url).published.value == dt.date(2008, 7, 29)
+
+
 def test_language_hints():
     head = (
         '<meta http-equiv="content-language" content="es-MX">'

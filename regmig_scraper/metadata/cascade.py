@@ -106,6 +106,7 @@ def extract_metadata(
     results.
     """
     result = PageMetadata(url=url)
+    url = original_url(url)
     root = parse_html(html_source)
     if root is None:
         _published_from_url(result, url, today)
@@ -118,11 +119,14 @@ def extract_metadata(
 
     _language(result, root, meta, ld)
     site_names = _site_names(result, meta, ld, url)
+    host_labels = frozenset(
+        _squash(label) for label in (urlsplit(url).hostname or "").split(".") if label
+    )
     _title(result, root, meta, ld, h1, site_names)
     day_first = _day_first(result)
     _published(result, root, meta, ld, h1, url, today, day_first)
     _modified(result, root, meta, ld, h1, today, day_first)
-    _authors(result, root, meta, ld, h1, site_names)
+    _authors(result, root, meta, ld, h1, site_names, host_labels)
     _description(result, meta, ld)
     _canonical(result, links, meta, url)
     _pdf_urls(result, root, meta, h1, url)
@@ -138,6 +142,16 @@ def _title_hints(root, meta, ld: JsonLdData | None) -> tuple[str, ...]:
     if title is not None:
         hints.append("".join(title.itertext()))
     return tuple(" ".join(h.split()).casefold() for h in hints if h)
+
+
+# A web archive's copy of a page: /web/<timestamp>/<original URL>.
+ARCHIVED_COPY = re.compile(r"^https?://web\.archive\.org/web/[0-9a-z_]+/(https?://.+)$")
+
+
+def original_url(url: str) -> str:
+    """The URL of the page itself when ``url`` is a web archive's copy of it."""
+    match = ARCHIVED_COPY.match(url)
+    return match.group(1) if match else url
 
 
 # --- language -------------------------------------------------------------------------------
@@ -183,10 +197,18 @@ def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> 
     folded = {fold(n.lstrip("@")) for n in names if n.strip()}
     folded |= {_squash(n) for n in folded}
     folded |= {_squash(LEADING_ARTICLE.sub("", n)) for n in folded}
-    if host:
+    if host and not host.endswith(BLOG_PLATFORMS):
+        # on a blog platform the subdomain is the blogger's handle, not a site to keep out
         folded.add(host)
         folded |= {_squash(label) for label in host.split(".") if len(label) > 3}
     return frozenset(folded)
+
+
+# Hosts whose subdomains are people's blogs (creeny.wordpress.com is Creeny's).
+BLOG_PLATFORMS = (
+    ".wordpress.com", ".blogspot.com", ".blogspot.de", ".tumblr.com", ".substack.com",
+    ".typepad.com", ".livejournal.com", ".over-blog.com", ".blogger.com", ".medium.com",
+)  # fmt: skip
 
 
 def _squash(text: str) -> str:
@@ -452,7 +474,7 @@ AUTHOR_META_ORDER = (
 )
 
 
-def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
+def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]) -> None:
     def accept(
         raws: list[str],
         source: str,
@@ -522,9 +544,6 @@ def _authors(result, root, meta, ld, h1, site_names: frozenset[str]) -> None:
         if accept([raw], rule, split=True, strict=rule == "byline_text"):
             return
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
-    host_labels = frozenset(
-        _squash(label) for label in (urlsplit(result.url).hostname or "").split(".") if label
-    )
     if site_person and not any(is_site_name(p, host_labels) for p in people):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
 
