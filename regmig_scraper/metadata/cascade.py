@@ -5,25 +5,38 @@ that answers; ``provenance[field]`` records that source. The order, written down
 here:
 
 title
-    1. the ``<h1>`` headline when a metadata title agrees with it (equal, or the metadata title
-       holds it: "Headline | Site"), rule ``h1``;
+    The headline is the h1/h2/h3 that agrees with og:title/<title> (equal, the longer side of
+    "Headline | Site", after a kicker's colon, or most of it), else the first visible <h1>
+    that does not name the site, else an ``entry-title``-like heading; kickers and
+    screen-reader text inside it are left out.
+    1. that headline when a metadata title agrees with it, or when it is the page's only
+       <h1> (``h1``);
     2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), ``citation_title``,
        ``DC.title``, ``og:title``, ``twitter:title`` ... (the meta key), each without a
-       " | Site Name" suffix (``og:site_name``, JSON-LD ``WebSite``/``publisher``, or the part
-       that is not the ``<h1>``);
-    3. the ``<h1>`` alone; 4. ``<title>`` without its site suffix (``title_tag``).
+       " | Site Name" part (``og:site_name``, JSON-LD ``WebSite``/``publisher``, the host, or
+       the part that is not the headline);
+    3. the headline alone; 4. ``<title>`` without its site part (``title_tag``).
 published (never a modification date, a copyright year, a comment's or a teaser's date)
+    Metadata:
     1. JSON-LD ``datePublished`` / ``dateCreated`` / ``uploadDate`` / ``startDate`` of the main
-       item (``jsonld``);
+       item (``jsonld``; not the ``WebPage`` node's: Yoast dates every page);
     2. meta tags in ``meta_tags.PUBLISHED_KEYS`` order: ``citation_publication_date``,
        ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
-       ``sailthru.date``... (the key);
-    3. JSON-LD ``datePublished`` of the ``WebPage`` node (``jsonld_webpage``);
+       ``sailthru.date``... (the key), then any key named like a publication date;
+    3. microdata ``itemprop=datePublished`` outside sidebars (``microdata_datePublished``).
+    Visible (dates that name a day):
     4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
        ``<article>`` (``itemprop_datePublished``, ``time_element``);
-    5. a date line near the ``<h1>`` ("Published April 4, 2021", "4. Mai 2023"; ``date_line``);
-    6. a date in the URL path (``url``).
-    Nothing else: a page with none of these gets None.
+    5. a date line near the headline ("Published April 4, 2021", "4. Mai 2023", a date that
+       opens the first paragraph; ``date_line``);
+    6. an element whose class says date/meta/byline (``date_element``), a date after a
+       publication label ("Veröffentlicht am"; ``labelled_date``), a date in the headline or
+       <title> (``headline``, ``title_tag``) -- only read when the metadata is silent.
+    URL: 7. a date in the path (``url``).
+    The metadata date wins, except that a visible date from 4-5 wins over it, and any visible
+    date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
+    a URL day beats a visible date one or two days away. A Recipe/Product/HowTo/Course's
+    JSON-LD date needs a visible date. Nothing else: a page with none of these gets None.
 modified
     JSON-LD ``dateModified``, then ``article:modified_time`` and friends, then an "Updated"
     ``<time>`` near the headline.
