@@ -527,6 +527,20 @@ def test_blog_h1_naming_the_site_is_not_the_title():
     assert extract(html).title == "Interning of small integers"
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Four Years Left » Blog Archive » Interning of small integers",
+         "Interning of small integers"),
+        ("Example Club - The club sets its course for the future - News",
+         "The club sets its course for the future"),
+        ("Why visas matter | Example Daily", "Why visas matter"),
+    ],
+)  # fmt: skip
+def test_title_tag_parts(title, expected):
+    assert extract(page(head=f"<title>{title}</title>", body="<p>Text.</p>")).title == expected
+
+
 def test_kicker_inside_the_headline_is_left_out():
     html = page(
         head="<title>Hockey semi-final on Tuesday | Example Sports</title>",

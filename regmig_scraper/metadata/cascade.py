@@ -100,6 +100,8 @@ from regmig_scraper.metadata.model import PageMetadata
 
 # Separators between a headline and the site's name in a title.
 TITLE_SEPARATOR = re.compile(r"\s+[|–—·•»:/-]\s+|\s+::\s+|\s*\|\s*")
+# A title cut into this many parts by separators names its headline as the longest part.
+MANY_PARTS = 3
 # The shortest headline kept after cutting a site suffix (shorter: keep the whole title).
 MIN_TITLE_CHARS = 8
 # A language tag: "en", "en-US", "de_DE", "pt-br".
@@ -245,6 +247,12 @@ def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> 
             fold(p) == s or (len(s) > 3 and fold(p).replace(" ", "") in s) for s in site_names
         )
     ]
+    if len(kept) == len(parts) and len(parts) >= MANY_PARTS:
+        # "Blog » Archive » Headline", "Club - Headline - Section": the headline is the
+        # longest part
+        longest = max((p.strip() for p in parts), key=len)
+        if len(longest) >= MIN_TITLE_CHARS:
+            return longest
     if len(kept) == len(parts) or not kept:
         if len(parts) >= 2 and TITLE_SEPARATOR.search(title):
             # no site name known: a trailing short part after " | " is the site
