@@ -18,7 +18,10 @@ from lxml import etree
 from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
 from regmig_scraper.metadata.document import Element
 
-SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
+# Elements whose text readers do not read as text (ruby annotations: the reading of a kanji).
+SKIPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "select", "option", "rt", "rp"}
+)
 # Elements whose content is never the page's own metadata (an ``<aside>`` inside an
 # ``<article>`` is the article's own meta box, and is read).
 EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
