@@ -675,3 +675,16 @@ def test_realpages_on_a_tiny_corpus(tmp_path, capsys):
     blog = next(r for r in rows if r["url"].startswith("https://fieldblog"))
     assert blog["ours"]["authors"] == ["Jane Doe"]
     assert blog["gold"]["author"] == "Jane Doe"
+
+
+def test_the_package_imports_no_scrapy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import regmig_scraper.metadata as m; "
+        "m.extract_metadata('<h1>x y</h1>', 'https://example.org/'); "
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('scrapy', 'twisted')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
