@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
 from regmig_scraper.metadata import extract_metadata
-from regmig_scraper.metadata.bylines import clean_name, split_byline
+from regmig_scraper.metadata.bylines import clean_name, reads_as_byline, split_byline
 from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
 
 TODAY = dt.date(2026, 12, 1)
@@ -165,6 +165,8 @@ BYLINES = [
     ("Donnerstag, 4. November 2021", []),
     ("Landesanstalt für Wald und Forstwirtschaft", []),
     ("ERBOL", []),
+    ("von Musterfirma eG", []),
+    ("selbst ist der Mann", []),
     ("Walter von Aachen", ["Walter von Aachen"]),
 ]
 
@@ -172,6 +174,20 @@ BYLINES = [
 @pytest.mark.parametrize(("raw", "names"), BYLINES)
 def test_split_byline(raw, names):
     assert split_byline(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Von Anna Muster und Max Beispiel", True),
+        ("Autorin: Uta Muster, Projektleiterin der Stiftung in Tunis.", True),
+        ("By Jane Doe | April 4, 2021", True),
+        ("von Musk mit viel Geld aus Aktienverkäufen übernommen", False),
+        ("Die Preise von Strom und Gas steigen", False),
+    ],
+)
+def test_reads_as_byline(line, expected):
+    assert reads_as_byline(line) is expected
 
 
 def test_split_byline_drops_the_sites_own_name():

@@ -91,6 +91,7 @@ GENERIC_AUTHORS = frozenset(
 ORGANISATION_WORDS = frozenset(
     {
         "gmbh", "ag", "e.v.", "ev", "kg", "co.", "inc", "inc.", "ltd", "ltd.", "llc", "corp",
+        "eg", "ug", "ohg", "gbr", "kgaa", "sarl", "sas", "bv", "nv",
         "s.a.", "sa", "sl", "srl", "spa", "plc", "verlag", "magazin", "magazine", "zeitung",
         "redaktion", "redaktionsteam", "redacción", "rédaction", "redazione", "media", "news",
         "press", "presse", "agency", "agentur", "institut", "institute", "university",
@@ -171,9 +172,13 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     if len(words) > 1 and any(c.isdigit() for c in text):  # "Dezember 10"; "r23" may pass
         return None
     letters = sum(c.isalpha() for c in text)
-    # initials or an agency code ("mf", "EFE", "dpa"), not a short first name ("Kay")
-    if letters <= 2 or (letters == 3 and (text.isupper() or text.islower())):
+    # initials or an agency code ("mf", "EFE", "dpa", "AgE"), not a short first name ("Kay")
+    if letters <= 2 or (letters == 3 and not SHORT_NAME.match(text)):
         return None
+    first = text.split()[0]
+    mixed = any(w[:1].isupper() for w in text.split()[1:])
+    if mixed and first.islower() and first not in NAME_PARTICLES:
+        return None  # "selbst ist der Mann": a title, not a name
     if not any(c.isalpha() for c in text) or text[-1] in "!?":
         return None
     return text
@@ -202,7 +207,7 @@ NOT_NAME_WORDS = frozenset(
         "freitag", "samstag", "sonntag", "monday", "tuesday", "wednesday", "thursday",
         "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
-        "domingo",
+        "domingo", "фото",
     }
 )  # fmt: skip
 
@@ -222,6 +227,34 @@ def first_last(value: str) -> str:
     return f"{first.strip()} {last.strip()}"
 
 
+# A three-letter first name: "Kay", "Ela".
+SHORT_NAME = re.compile(r"^[A-ZÄÖÜÉ][a-zäöüéè]{2}$")
+# Lowercase words that belong to names ("Walter von Aachen", "Jose de la Cruz").
+NAME_PARTICLES = frozenset(
+    {"von", "van", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le", "y", "e",
+     "bin", "al", "zu", "dos", "das", "ter", "ten", "vom", "zum", "zur", "mac", "st."}
+)  # fmt: skip
+
+
+def reads_as_byline(raw: str) -> bool:
+    """True when a "By ..." line holds names only: after the label and a trailing date, every
+    word is capitalized, a name particle, a conjunction or punctuation ("Von A und B"), so
+    "von Musk mit viel Geld aus ..." is a sentence, not a byline."""
+    text = _strip_label(" ".join(raw.split()))
+    lead = BYLINE_LEAD.match(text)
+    if lead:
+        text = text[lead.end() :]
+    text = NEXT_LABEL.split(TRAILING_NOISE.sub("", text), maxsplit=1)[0]
+    text = PARENTHESIS.sub("", ET_AL.sub("", text))
+    # each person's first part (a role or an affiliation after a comma may be lowercase)
+    names = [LIST_SEPARATOR.split(group)[0] for group in CONJUNCTION.split(text)]
+    for word in re.findall(r"[^\W\d_][\w'’.-]*", " ".join(names)):
+        if word[0].isupper() or word in NAME_PARTICLES:
+            continue
+        return False
+    return True
+
+
 def looks_like_name(name: str) -> bool:
     """A display name as bylines print it: one to four words, each capitalized (particles
     such as "von", "de", "van" aside), letters only, not shouted in capitals."""
@@ -230,10 +263,8 @@ def looks_like_name(name: str) -> bool:
         return False
     if len(name) > 4 and name.isupper():
         return False
-    particles = {"von", "van", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le",
-                 "y", "e", "bin", "al", "zu", "dos", "das", "ter", "ten"}  # fmt: skip
     for word in words:
-        if word.casefold() in particles:
+        if word.casefold() in NAME_PARTICLES:
             continue
         if not word[0].isupper() or not all(c.isalpha() or c in ".'’" for c in word):
             return False

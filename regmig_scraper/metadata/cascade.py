@@ -71,6 +71,7 @@ from regmig_scraper.metadata.bylines import (
     fold,
     is_site_name,
     looks_like_name,
+    reads_as_byline,
     split_byline,
 )
 from regmig_scraper.metadata.dates import (
@@ -560,7 +561,7 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
         # as names
-        if rule == "byline_text" and len(raw) > MAX_TEXT_BYLINE_CHARS:
+        if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
             continue
         if accept([raw], rule, split=True, strict=rule == "byline_text"):
             return
