@@ -488,6 +488,14 @@ def test_a_recipes_database_date_is_not_a_publication_date():
     assert extract(shown).published.value == dt.date(2020, 7, 14)
 
 
+def test_a_reviews_microdata_date_is_not_the_pages():
+    body = (
+        "<h1>Small animal hutch</h1><div itemprop='review' itemscope>"
+        "<meta itemprop='datePublished' content='2020-06-08'><p>Great hutch.</p></div>"
+    )
+    assert extract(page(body=body)).published is None
+
+
 def test_url_date_is_the_last_resort():
     html = page(body="<h1>A field note</h1><p>Text.</p>")
     meta_ = extract(html, "https://blog.example.net/2019/08/02/a-field-note/")

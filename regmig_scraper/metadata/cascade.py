@@ -334,7 +334,12 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
     # the most and only matter when the metadata is silent)
     visible = _published_visible(root, h1, today, day_first, at_headline=metadata is not None)
     in_url = date_from_url(url, today=today)
-    if ld and CATALOGUE_TYPES.intersection(ld.types[:1]) and visible is None:
+    og_type = (meta.get("og:type") or [""])[0].lower()
+    catalogue = bool(ld and CATALOGUE_TYPES.intersection(ld.types[:1])) or og_type in (
+        "product",
+        "og:product",
+    )
+    if catalogue and visible is None:
         # a recipe's or a product's datePublished is its database entry, not a date the page
         # shows its readers: without a visible date the page is undated
         metadata = None
@@ -359,6 +364,17 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
 
 # Microdata publication dates anywhere in the body.
 MICRODATA_PUBLISHED = etree.XPath("//body//*[@itemprop='datePublished']")
+
+
+def _in_review(element) -> bool:
+    """True inside a microdata review, comment or answer: its date is the reader's."""
+    for ancestor in element.iterancestors():
+        kind = f"{ancestor.get('itemprop') or ''} {ancestor.get('itemtype') or ''}".lower()
+        if any(word in kind for word in ("review", "comment", "answer")):
+            return True
+    return False
+
+
 # JSON-LD types of catalogue entries rather than publications.
 CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
@@ -389,7 +405,7 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
         if key not in meta_tags.PUBLISHED_KEYS and meta_tags.PUBLISHED_KEY_NAME.search(key):
             candidates.append((values[0], key))
     for element in MICRODATA_PUBLISHED(root):
-        if not is_excluded(element):
+        if not is_excluded(element) and not _in_review(element):
             raw = element.get("content") or element.get("datetime") or text_of(element)
             candidates.append((raw, "microdata_datePublished"))
             break
