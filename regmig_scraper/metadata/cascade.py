@@ -91,6 +91,7 @@ from regmig_scraper.metadata.markup import (
     find_headline,
     headline_region,
     headline_text,
+    in_review,
     is_excluded,
     labelled_dates,
     mark_headline,
@@ -366,15 +367,6 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
 MICRODATA_PUBLISHED = etree.XPath("//body//*[@itemprop='datePublished']")
 
 
-def _in_review(element) -> bool:
-    """True inside a microdata review, comment or answer: its date is the reader's."""
-    for ancestor in element.iterancestors():
-        kind = f"{ancestor.get('itemprop') or ''} {ancestor.get('itemtype') or ''}".lower()
-        if any(word in kind for word in ("review", "comment", "answer")):
-            return True
-    return False
-
-
 # JSON-LD types of catalogue entries rather than publications.
 CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
@@ -405,7 +397,7 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
         if key not in meta_tags.PUBLISHED_KEYS and meta_tags.PUBLISHED_KEY_NAME.search(key):
             candidates.append((values[0], key))
     for element in MICRODATA_PUBLISHED(root):
-        if not is_excluded(element) and not _in_review(element):
+        if not is_excluded(element) and not in_review(element):
             raw = element.get("content") or element.get("datetime") or text_of(element)
             candidates.append((raw, "microdata_datePublished"))
             break

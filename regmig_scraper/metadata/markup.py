@@ -429,7 +429,7 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
             raw = element.get("title") or text_of(element)
         else:
             continue
-        if not raw or is_excluded(element):
+        if not raw or is_excluded(element) or (prop and in_review(element)):
             continue
         classes = element.get("class") or ""
         label = " ".join(v for v in (_label_before(element), text_of(element)) if v)
@@ -454,6 +454,15 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
             source = "itemprop_datePublished" if prop == "datepublished" else "time_element"
             published = DateValue(value.value, value.precision, raw, source)
     return published, modified
+
+
+def in_review(element: Element) -> bool:
+    """True inside a microdata review, comment or answer: its date is the reader's."""
+    for ancestor in element.iterancestors():
+        kind = f"{ancestor.get('itemprop') or ''} {ancestor.get('itemtype') or ''}".lower()
+        if any(word in kind for word in ("review", "comment", "answer")):
+            return True
+    return False
 
 
 def _label_before(element: Element) -> str:
