@@ -14,6 +14,7 @@ JSON-LD Person). Pure functions.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -121,8 +122,11 @@ def _folded_set(words: frozenset[str]) -> frozenset[str]:
     return words | {fold(w) for w in words}
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Casefolded, accent-stripped, whitespace-normalized: how names are compared."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 

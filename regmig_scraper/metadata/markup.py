@@ -713,9 +713,8 @@ BY_WORD = re.compile(
 
 
 # Words one of which a byline's opening holds (a cheap test before BY_WORD).
-BY_HINTS = ("by", "von", "par", "por", "door", "przez", "di ", "text", "aut")
+BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |text|aut", re.IGNORECASE)
 
 
 def _starts_by(text: str) -> bool:
-    head = text[:60].lower()
-    return any(h in head for h in BY_HINTS) and bool(BY_WORD.match(text))
+    return bool(BY_HINTS.search(text, 0, 60)) and bool(BY_WORD.match(text))
