@@ -2,7 +2,10 @@
 
 Parsed with the standard ``json`` module, not extruct: extruct parses the whole page again
 with its own tree and reads microdata and RDFa too; we need a handful of keys of the JSON-LD
-blocks only (see the commit that added this module for the measurement).
+blocks only. Measured on 400 pages of the development set (extruct 0.18.0): ``read_jsonld``
+takes 0.18 ms a page on the tree the cascade parses anyway, extruct 1.6 ms a page for JSON-LD
+alone (its own parse) and about 400 ms a page with its default syntaxes; JSON-LD was found on
+165 pages here and 162 there (the repairs below).
 
 What is read: every node of every block (lists, ``@graph``, nested ``mainEntity``), an index of
 the nodes by ``@id`` so that ``"author": {"@id": "#/schema/person/1"}`` resolves as Yoast writes
