@@ -337,15 +337,18 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
     else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
     None when there is none."""
-    headings = [
-        h for h in root.iter("h1", "h2", "h3") if not _is_site_heading(h) and len(text_of(h)) >= 2
-    ]
+    texts = {}
+    for heading in root.iter("h1", "h2", "h3"):
+        text = text_of(heading, limit=400)
+        if len(text) >= 2 and not _is_site_heading(heading):
+            texts[heading] = text
+    headings = list(texts)
     if title_hints:
         # a heading the page's title names is the page's own, whatever its container's class
         # says (Blogger puts every post in a "widget")
         for level in ("h1", "h2", "h3"):
             for heading in headings:
-                if heading.tag == level and any(agrees(text_of(heading), t) for t in title_hints):
+                if heading.tag == level and any(agrees(texts[heading], t) for t in title_hints):
                     return heading
     headings = [h for h in headings if not is_excluded(h)]
     candidates = [h for h in headings if h.tag == "h1"]
