@@ -59,11 +59,17 @@ DROP_PREFIXES = (
     "regmig/listing/pager_capped",  # pager links past REGMIG_MAX_PAGER_PAGE
     LIMIT_REACHED,  # listing links past REGMIG_MAX_LISTING_PAGES
     "regmig/dataset/dropped/",
+    "regmig/pages/dropped/",  # requests Scrapy's duplicate filter dropped
+    "regmig/listing/dropped/",
+    "regmig/pages/canonical_ignored/",  # canonical links on another site
     "item_dropped_reasons_count/",
 )
+# Documents that stopped before their end (read, but fields or rows may be missing).
+TRUNCATED_PREFIXES = ("regmig/listing/truncated", "regmig/pages/truncated")
 ERROR_PREFIXES = (
     "regmig/listing/failed/",
     "regmig/pages/failed/",
+    *TRUNCATED_PREFIXES,
     "spider_exceptions/",
     "downloader/exception_type_count/",
     "retry/max_reached",
@@ -73,6 +79,7 @@ ERROR_PREFIXES = (
 FAILURE_PREFIXES = (
     "regmig/listing/failed/",
     "regmig/pages/failed/",
+    *TRUNCATED_PREFIXES,
     "spider_exceptions/",
 )
 
