@@ -19,8 +19,9 @@ code  meaning
 What counts as a failed page: a listing or publication page that could not be used in the
 end (``regmig/listing/failed/<reason>``, ``regmig/pages/failed/<reason>``: HTTP errors after
 retries, timeouts, resets, size limits, robots.txt, redirect loops, offsite redirects, pages
-that are not HTML or not a publication), and errors raised by the spider
-(``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
+that are not HTML or not a publication, links over ``URLLENGTH_LIMIT``), documents read but cut
+short (``regmig/pages/truncated``, ``regmig/listing/truncated``), and errors raised by the
+spider (``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
 failure: it is only counted (``retry/count``, ``downloader/exception_type_count/*``) and
 reported among the errors.
 

@@ -844,6 +844,13 @@ FAILED_STATS = {"regmig/listing/pages": 3, "regmig/pages/failed/http_404": 1}
          EXIT_OK),
         ({"regmig/listing/pages": 3, "spider_exceptions/ValueError": 1,
           "spider_exceptions/count": 1}, 5, "finished", True, EXIT_PARTIAL),
+        # requests Scrapy would drop by itself, and documents cut short, fail a strict run
+        ({"regmig/listing/pages": 3, "regmig/pages/failed/url_too_long": 1}, 5, "finished",
+         True, EXIT_PARTIAL),
+        ({"regmig/listing/pages": 3, "regmig/listing/truncated": 1}, 5, "finished", True,
+         EXIT_PARTIAL),
+        ({"regmig/listing/pages": 3, "regmig/pages/dropped/duplicate": 1}, 5, "finished", True,
+         EXIT_OK),  # a duplicate's page was requested under its other URL
         # retried and then fetched: not a failure, even when strict
         ({"regmig/listing/pages": 3, "retry/count": 4,
           "downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError": 2},
@@ -1069,6 +1076,24 @@ def test_date_element_gives_its_first_line(html_date: str, raw: str) -> None:
     url = "https://www.migrationpolicy.org/research/x"
     record = MpiDrupalSite().extract_publication(HtmlResponse(url, body=body, encoding="utf-8"))
     assert record["date_raw"] == raw
+
+
+@pytest.mark.parametrize(
+    ("text", "truncated"),
+    [
+        ("<!DOCTYPE html><html><body><p>whole</p></body></html>", False),
+        ("<html><body><p>whole</p></body></html>\n<!-- served by x -->\n", False),
+        ("<HTML><BODY>upper case</BODY></HTML >", False),
+        ("<html><body><p>cut in the mid", True),
+        ("<html><body>" + "<p>long</p>" * 2000, True),  # no </html> near the end
+        ("<p>a fragment, never a document</p>", False),
+        ("", False),
+    ],
+)
+def test_looks_truncated(text: str, truncated: bool) -> None:
+    from regmig_scraper.sites.markup import looks_truncated
+
+    assert looks_truncated(text) is truncated
 
 
 def test_default_bounds_are_safe() -> None:

@@ -23,7 +23,12 @@ Stats (anything with Scrapy's ``StatsCollector`` methods, see ``journal.Stats``)
 ``regmig/dataset/dropped/not_publication``, ``regmig/dataset/page_missing``,
 ``regmig/dataset/translation_pairs``, ``regmig/dataset/commit_failed``,
 ``regmig/quality/failed/<column>``, ``regmig/resume/segments``, ``regmig/resume/interrupted``,
-``regmig/resume/journal_truncated``.
+``regmig/resume/journal_truncated``, ``regmig/dataset/open_failed`` (the output could not be
+written at the start: the exit is recorded then, nothing is staged),
+``regmig/dataset/clock_skew`` (this run started before the last recorded one),
+``regmig/dataset/foreign_files_moved`` (Parquet files regmig did not write, moved out of
+``publications/``), ``regmig/dataset/canonical_conflicts`` (a page whose canonical names
+another publication keeps its own row, see ``merge.split_canonical_conflicts``).
 
 No settings and no Scrapy import: the caller (``pipelines.dataset.DatasetPipeline``) reads the
 settings and hands over what they say.
