@@ -14,6 +14,7 @@ self-contained HTML page). ``regmig serve DIR`` serves a static mirror on 127.0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import sys
@@ -204,21 +205,33 @@ def run_crawl(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"regmig: error: {problem}", file=sys.stderr)
         return EXIT_USAGE if output.exists() and not output.is_dir() else EXIT_FAILED
+    # The lock is taken before the crawl starts and held until it ends: a second run started
+    # at the same moment is refused here (exit 4), never half-way through its crawl.
+    held = contextlib.ExitStack()
     try:
-        with DatasetStore(output).lock():
-            pass
+        held.enter_context(DatasetStore(output).lock())
     except DatasetLockedError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as error:
+        from regmig_scraper.dataset.run import describe_write_error
+
+        print(
+            f"regmig: error: cannot write to the output directory {output}: "
+            f"{describe_write_error(error)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
     started = time.monotonic()
-    shorten(settings)
-    process = CrawlerProcess(settings)
-    shorten(settings)  # Scrapy's logging set-up resets the levels
-    crawler = process.create_crawler(ProgramSpider)
-    kwargs = {"start_urls": args.start_url} if args.start_url else {}
-    process.crawl(crawler, **kwargs)
-    process.start()
+    with held:
+        shorten(settings)
+        process = CrawlerProcess(settings)
+        shorten(settings)  # Scrapy's logging set-up resets the levels
+        crawler = process.create_crawler(ProgramSpider)
+        kwargs = {"start_urls": args.start_url} if args.start_url else {}
+        process.crawl(crawler, **kwargs)
+        process.start()
 
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     status, why = recorded_exit(stats)  # decided once, by the dataset step (status.py)

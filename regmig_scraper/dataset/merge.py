@@ -29,8 +29,9 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from regmig_scraper.normalize.urls import normalize_url, publication_id, url_key
+from regmig_scraper.normalize.urls import normalize_url, publication_id, rebase, url_key
 from regmig_scraper.record import SOURCE_PAGE
 
 Record = Mapping[str, Any]
@@ -199,3 +200,65 @@ def link_translations(keys: list[TranslationKey]) -> int:
             if other_url in by_url:
                 pairs.add(tuple(sorted((key.url, other_url))))
     return len(pairs)
+
+
+# --- a canonical link that names another publication ----------------------------------------
+
+
+def _own_url(page: Record) -> str:
+    """The address a page was fetched at (after redirects), on its canonical's host."""
+    parts = urlsplit(page["url"])
+    return normalize_url(
+        rebase(page.get("request_url") or page["url"], f"{parts.scheme}://{parts.netloc}")
+    )
+
+
+def _title_key(record: Record) -> str:
+    return " ".join(str(record.get("title") or "").split()).casefold()
+
+
+def split_canonical_conflicts(
+    records: Sequence[Record], on_conflict: Callable[[str, str], None] | None = None
+) -> list[list[Record]]:
+    """One publication's sightings, split where a page's canonical link names another page
+    that the crawl fetched as a different publication.
+
+    Rule: when a group holds the page fetched at its canonical address (the owner) and another
+    page whose canonical names that address but whose title differs, the canonical link is
+    not followed: that page (a claimant) keeps its own address and its own row, with the
+    teasers that linked to it. Pages with the owner's title (aliases, query strings,
+    redirects) stay merged. ``on_conflict(claimant_url, canonical_url)`` is called for each
+    split. Returns the groups to merge, the owner's first.
+    """
+    pages = [r for r in records if r.get("source") == SOURCE_PAGE]
+    if len(pages) < 2:
+        return [list(records)]
+    owners = [p for p in pages if url_key(_own_url(p)) == url_key(p["url"])]
+    if not owners:
+        return [list(records)]
+    owner_title = _title_key(owners[0])
+    claimants = [
+        p for p in pages
+        if not any(p is o for o in owners) and _title_key(p) and _title_key(p) != owner_title
+    ]  # fmt: skip
+    if not claimants:
+        return [list(records)]
+    claimed = {id(p) for p in claimants}
+    rest = [r for r in records if id(r) not in claimed]
+    groups: list[list[Record]] = []
+    for page in claimants:
+        canonical = page["url"]
+        own = _own_url(page)
+        keys = {url_key(own), url_key(page.get("request_url") or own)}
+        keys |= {url_key(u) for u in page.get("alternate_urls") or []}
+        keys.discard(url_key(canonical))
+        teasers = [r for r in rest if r.get("source") != SOURCE_PAGE and url_key(r["url"]) in keys]
+        taken = {id(t) for t in teasers}
+        rest = [r for r in rest if id(r) not in taken]
+        alternates = [
+            u for u in page.get("alternate_urls") or [] if url_key(u) != url_key(canonical)
+        ]
+        groups.append([{**page, "url": own, "alternate_urls": alternates}, *teasers])
+        if on_conflict is not None:
+            on_conflict(own, canonical)
+    return [rest, *groups]

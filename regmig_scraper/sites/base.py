@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 PAGER: Literal["pager"] = "pager"
 TAB: Literal["tab"] = "tab"
 
+# Request meta keys the spider and the site modules share.
+# The URL of the teaser that led to a publication's page, on the site's own host (a mirror's
+# links are moved back): the page's canonical link is read against it.
+META_TEASER_URL = "regmig_teaser_url"
+# Set by a site module on a publication's response when it ignored the page's canonical link
+# (its value says why, e.g. "offsite"); the spider counts it.
+META_CANONICAL_IGNORED = "regmig_canonical_ignored"
+
 
 @dataclass(frozen=True, slots=True)
 class ListingLink:
