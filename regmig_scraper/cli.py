@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="fetch only what changed since the last run (HTTP cache in OUTPUT/.httpcache)",
     )
     crawl.add_argument(
+        "--full",
+        action="store_true",
+        help="with --incremental: walk every listing page this time (REGMIG_FULL_WALK)",
+    )
+    crawl.add_argument(
         "--resume",
         action="store_true",
         help="keep the crawl's state in OUTPUT/.job so that an interrupted run continues "
@@ -117,6 +122,8 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set(name, value, priority="cmdline")
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
+    if getattr(args, "full", False):
+        settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
@@ -192,12 +199,27 @@ def print_summary(
             f"{stats.get('regmig/incremental/refetched', 0)} refetched (changed), "
             f"{stats.get('regmig/incremental/new', 0)} new"
         )
+        lines.append(requests_line(stats))
     if stats.get("regmig/resume/interrupted"):
         lines.append(f"  resume: state kept in {output / JOB_DIR_NAME}; run again with --resume")
     elif int(stats.get("regmig/resume/segments", 0)) > 1:
         lines.append(f"  resumed: this crawl took {stats['regmig/resume/segments']} runs")
     lines.append(f"  time: {seconds:.1f} s")
     print("\n".join(lines), file=sys.stderr)
+
+
+def requests_line(stats: dict[str, Any]) -> str:
+    """What an incremental run asked the site for, and what it did not have to."""
+    from regmig_scraper.spiders.program import NOT_WALKED
+
+    cached = int(stats.get("regmig/incremental/skipped", 0))
+    not_walked = int(stats.get(NOT_WALKED, 0))
+    walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
+    return (
+        f"  requests: {stats.get('regmig/incremental/requests', 0)} made, "
+        f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
+        f"pages not walked: {walk})"
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:

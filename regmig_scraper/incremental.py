@@ -41,14 +41,15 @@ import hashlib
 import json
 import logging
 import time
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES
@@ -67,12 +68,16 @@ logger = logging.getLogger(__name__)
 
 CACHE_DIR_NAME = ".httpcache"  # under REGMIG_OUTPUT
 SIGNATURES_FILE = "teasers.json"  # in the cache directory
+WALKS_FILE = "walks.json"  # in the cache directory: partial walks since the last full one
+PARTIAL_WALKS = "partial_walks_since_full"
 
 # Request meta keys. The spider marks a publication request with its teaser's link.
 META_TEASER_LINK = "teaser_link"
 META_KIND = "regmig_page_kind"  # KIND_PUBLICATION, or absent (always revalidated)
 META_LISTING_CHANGED = "regmig_listing_changed"  # its teaser differs from the last run's
 KIND_PUBLICATION = "publication"
+# A listing page the run does not walk: read from its cached copy, never asked for.
+META_CACHE_ONLY = "regmig_cache_only"
 
 # Teaser fields that make its signature: what a listing shows of a publication.
 SIGNATURE_FIELDS = ("title", "date_raw", "content_type_label", "authors_raw")
@@ -89,6 +94,11 @@ REFETCHED = "refetched"
 NEW = "new"
 STALE_ON_ERROR = "stale_on_error"
 LISTING_CHANGED = "listing_changed"
+RECHECKED = "rechecked"  # asked again: a later teaser of it changed
+FULL_WALK = "full_walk"  # this run walked every listing page (a bool stat)
+REQUESTS = "requests"  # requests that went to the site (not answered from the cache)
+NOT_WALKED_UNCACHED = "not walked and not cached"  # IgnoreRequest's message
+LISTING_FROM_CACHE = "listing_from_cache"  # listing pages not walked, read from the cache
 
 SCRAPY_CACHE_MIDDLEWARE = "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"
 CACHE_MIDDLEWARE_ORDER = 900  # where DOWNLOADER_MIDDLEWARES_BASE puts Scrapy's own
@@ -170,10 +180,24 @@ class IncrementalCacheMiddleware(HttpCacheMiddleware):
     def process_request(
         self, request: Request, spider: Spider | None = None
     ) -> Request | Response | None:
+        if request.meta.get(META_CACHE_ONLY):
+            return self._cached_only(request)
         result = super().process_request(request)
         if isinstance(result, Response):
             self._count(SKIPPED)
+        elif result is None:
+            self._count(REQUESTS)  # goes to the site (retries included)
         return result
+
+    def _cached_only(self, request: Request) -> Response:
+        """The cached copy of a listing page the run does not walk; IgnoreRequest when there
+        is none (nothing is asked of the site)."""
+        cached = self.storage.retrieve_response(self.crawler.spider, request)
+        if cached is None:
+            raise IgnoreRequest(f"{NOT_WALKED_UNCACHED}: {request.url}")
+        cached.flags.append("cached")
+        self._count(LISTING_FROM_CACHE)
+        return cached
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -224,41 +248,167 @@ def save_signatures(path: Path, signatures: Mapping[str, Iterable[str]]) -> None
     atomic.write_text(path, json.dumps(data, separators=(",", ":")))
 
 
-class TeaserSignatureMiddleware(BaseSpiderMiddleware):
-    """Spider middleware: flag publication requests whose listing teaser changed."""
+def full_walk_due(*, forced: bool, every: int, partial_walks: int, has_memory: bool) -> bool:
+    """Whether this incremental run walks every listing page.
 
-    def __init__(self, crawler: Crawler, path: Path) -> None:
+    ``partial_walks``: runs that stopped at the known since the last full walk. The first run
+    (no teaser memory) walks everything; so does every ``every``-th run (0: never on a
+    schedule) and a run asked to (``--full``).
+    """
+    if forced or not has_memory:
+        return True
+    return every > 0 and partial_walks + 1 >= every
+
+
+def load_walk_state(path: Path) -> int:
+    """Partial walks since the last full walk, as saved (0 when missing or unreadable)."""
+    try:
+        return max(0, int(json.loads(path.read_text(encoding="utf-8"))[PARTIAL_WALKS]))
+    except FileNotFoundError:
+        return 0
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        logger.warning("Ignoring unreadable walk state %s (%s)", path, error)
+        return 0
+
+
+class TeaserMemory:
+    """What the last runs' listings showed, and whether this run walks every listing page.
+
+    One per crawler (``teaser_memory``), shared by the spider (which stops walking a pager
+    where its pages show only what is known) and ``TeaserSignatureMiddleware`` (which flags
+    publications whose teaser changed, and saves what this run saw).
+    """
+
+    def __init__(self, directory: Path, *, forced_full: bool, full_every: int) -> None:
+        self.signatures_path = directory / SIGNATURES_FILE
+        self.state_path = directory / WALKS_FILE
+        self.previous = load_signatures(self.signatures_path)
+        self.partial_walks = load_walk_state(self.state_path)
+        self.full_walk = full_walk_due(
+            forced=forced_full,
+            every=full_every,
+            partial_walks=self.partial_walks,
+            has_memory=bool(self.previous),
+        )
+
+    def is_known(self, teaser: Mapping[str, Any]) -> bool:
+        """Whether an earlier run's listings showed this teaser as it is now (a bare
+        sighting, ``repeat``, was read already in this run: nothing new either)."""
+        if teaser.get("repeat"):
+            return True
+        key = url_key(teaser["request_url"])
+        return teaser_signature(teaser) in self.previous.get(key, frozenset())
+
+    def save(self, seen: Mapping[str, Iterable[str]]) -> None:
+        """Keep what this run saw (over the last runs') and count the walk."""
+        merged: dict[str, Iterable[str]] = dict(self.previous)
+        for key, signatures in seen.items():
+            # A full walk saw every teaser: what it saw replaces what the last runs did. A
+            # partial walk saw some: the teasers of the pages it left are still there.
+            merged[key] = set(signatures) if self.full_walk else {*merged.get(key, ()), *signatures}
+        save_signatures(self.signatures_path, merged)
+        partial = 0 if self.full_walk else self.partial_walks + 1
+        atomic.write_text(self.state_path, json.dumps({PARTIAL_WALKS: partial}))
+
+
+_MEMORIES: weakref.WeakKeyDictionary[Crawler, TeaserMemory] = weakref.WeakKeyDictionary()
+
+
+def teaser_memory(crawler: Crawler) -> TeaserMemory | None:
+    """The crawler's ``TeaserMemory`` (loaded once); None when the run is not incremental."""
+    settings = crawler.settings
+    if not settings.getbool("REGMIG_INCREMENTAL"):
+        return None
+    memory = _MEMORIES.get(crawler)
+    if memory is None:
+        memory = TeaserMemory(
+            cache_dir(settings),
+            forced_full=settings.getbool("REGMIG_FULL_WALK"),
+            full_every=settings.getint("REGMIG_FULL_EVERY"),
+        )
+        _MEMORIES[crawler] = memory
+    return memory
+
+
+class TeaserSignatureMiddleware(BaseSpiderMiddleware):
+    """Spider middleware: flag publication requests whose listing teaser changed.
+
+    A publication is requested on its first teaser; when a later teaser of it (another
+    block, a later pager page) shows a change after its request went out unflagged, it is
+    requested once more, flagged (``regmig/incremental/rechecked``).
+    """
+
+    def __init__(self, crawler: Crawler, memory: TeaserMemory) -> None:
         super().__init__(crawler)
-        self.path = path
-        self.previous: dict[str, frozenset[str]] = {}
+        self.memory = memory
+        self.path = memory.signatures_path
         self.seen: defaultdict[str, set[str]] = defaultdict(set)
         self.changed: dict[str, bool] = {}
         self.flagged: set[str] = set()
+        # Publication requests that went out unflagged, by key: asked again if a later
+        # teaser of theirs changed.
+        self.unflagged: dict[str, Request] = {}
+
+    @property
+    def previous(self) -> dict[str, frozenset[str]]:
+        return self.memory.previous
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TeaserSignatureMiddleware:
-        if not crawler.settings.getbool("REGMIG_INCREMENTAL"):
+        memory = teaser_memory(crawler)
+        if memory is None:
             raise NotConfigured("REGMIG_INCREMENTAL is off")
-        middleware = cls(crawler, cache_dir(crawler.settings) / SIGNATURES_FILE)
+        middleware = cls(crawler, memory)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
-        self.previous = load_signatures(self.path)
         logger.info(
-            "Incremental crawl: %s publications known from earlier listings", len(self.previous)
+            "Incremental crawl: %s publications known from earlier listings; %s",
+            len(self.previous),
+            "walking every listing page"
+            if self.memory.full_walk
+            else "stopping each pager where it shows nothing new",
         )
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"regmig/incremental/{FULL_WALK}", self.memory.full_walk)
 
     def spider_closed(self, spider: Spider) -> None:
-        merged: dict[str, Iterable[str]] = dict(self.previous)
-        merged.update(self.seen)  # what this run saw replaces what the last one did
         try:
-            save_signatures(self.path, merged)
+            self.memory.save(self.seen)
         except OSError as error:
             logger.warning("Could not save teaser signatures to %s (%s)", self.path, error)
 
+    def process_spider_output(
+        self, response: Response | None, result: Iterable[Any], spider: Spider | None = None
+    ) -> Iterable[Any]:
+        for output in result:
+            yield from self._processed(output, response)
+
+    async def process_spider_output_async(
+        self, response: Response | None, result: Any, spider: Spider | None = None
+    ) -> Any:
+        async for output in result:
+            for processed in self._processed(output, response):
+                yield processed
+
+    def _processed(self, output: Any, response: Response | None) -> Iterator[Any]:
+        if isinstance(output, Request):
+            yield self.get_processed_request(output, response)
+            return
+        recheck = self._teaser_seen(output)
+        yield output
+        if recheck is not None:
+            yield recheck
+
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        self._teaser_seen(item)
+        return item
+
+    def _teaser_seen(self, item: Any) -> Request | None:
+        """Remember a teaser's signature; a request to ask its publication again when the
+        teaser changed after the publication was requested unflagged."""
         try:
             is_teaser = (
                 item.get("source") == SOURCE_LISTING
@@ -266,25 +416,38 @@ class TeaserSignatureMiddleware(BaseSpiderMiddleware):
                 and not item.get("repeat")  # a bare sighting shows nothing to compare
             )
         except AttributeError:  # not a mapping: not ours
-            return item
-        if is_teaser:
-            key = url_key(item["request_url"])
-            signature = teaser_signature(item)
-            self.seen[key].add(signature)
-            changed = signature not in self.previous.get(key, frozenset())
-            self.changed[key] = self.changed.get(key, False) or changed
-        return item
+            return None
+        if not is_teaser:
+            return None
+        key = url_key(item["request_url"])
+        signature = teaser_signature(item)
+        self.seen[key].add(signature)
+        changed = signature not in self.previous.get(key, frozenset())
+        self.changed[key] = self.changed.get(key, False) or changed
+        if changed and key in self.unflagged:
+            request = self.unflagged.pop(key)
+            self._count_flagged(key)
+            self.crawler.stats.inc_value(f"regmig/incremental/{RECHECKED}")
+            meta = {**request.meta, META_LISTING_CHANGED: True}
+            return request.replace(dont_filter=True, meta=meta)
+        return None
+
+    def _count_flagged(self, key: str) -> None:
+        if key not in self.flagged:  # a publication, not each of its teasers
+            self.flagged.add(key)
+            self.crawler.stats.inc_value(f"regmig/incremental/{LISTING_CHANGED}")
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request:
         link = request.meta.get(META_TEASER_LINK)
         if link:
             request.meta[META_KIND] = KIND_PUBLICATION
             key = url_key(link)
-            if self.changed.get(key, True):
+            if request.meta.get(META_LISTING_CHANGED) or self.changed.get(key, True):
                 request.meta[META_LISTING_CHANGED] = True
-                if key not in self.flagged:  # a publication, not each of its teasers
-                    self.flagged.add(key)
-                    self.crawler.stats.inc_value(f"regmig/incremental/{LISTING_CHANGED}")
+                self.unflagged.pop(key, None)
+                self._count_flagged(key)
+            elif key not in self.flagged:
+                self.unflagged[key] = request
         return request
 
 

@@ -50,12 +50,25 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from regmig_scraper.incremental import (
+    META_CACHE_ONLY,
+    TeaserMemory,
+    teaser_memory,
+)
 from regmig_scraper.normalize.urls import normalize_url
-from regmig_scraper.sites.base import ListingPage, SiteExtractor, choose_site, unknown_site
+from regmig_scraper.sites.base import (
+    PAGER,
+    ListingLink,
+    ListingPage,
+    SiteExtractor,
+    choose_site,
+    unknown_site,
+)
 from regmig_scraper.sites.encoding import repair_encoding
 from regmig_scraper.sites.registry import load_sites
 from regmig_scraper.status import LIMIT_REACHED
@@ -63,6 +76,8 @@ from regmig_scraper.status import LIMIT_REACHED
 logger = logging.getLogger(__name__)
 
 PUBLICATION_PRIORITY = 10
+# Pager pages an incremental run did not request: their block showed nothing new before.
+NOT_WALKED = "regmig/listing/not_walked"
 DEFAULT_START_URL = "https://www.migrationpolicy.org/programs/regional-migration"
 
 
@@ -152,6 +167,11 @@ class ProgramSpider(scrapy.Spider):
         # few dozen bytes each), not with its listing pages.
         self._publications_requested: set[str] = set()
         self._teasers_seen: set[int] = set()
+        # Incremental runs: what earlier runs' listings showed. Unless this run walks
+        # everything, a pager is followed only while its pages show something new.
+        self.memory: TeaserMemory | None = None
+        self._not_walked: set[str] = set()  # pager pages left because nothing new led there
+        self._not_walked_site: dict[str, str] = {}  # their site's name
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
@@ -160,6 +180,9 @@ class ProgramSpider(scrapy.Spider):
         spider.choose_sites(load_sites(settings), **_site_choice(settings))
         spider.max_pager_page = settings.getint("REGMIG_MAX_PAGER_PAGE")
         spider.max_listing_pages = settings.getint("REGMIG_MAX_LISTING_PAGES")
+        spider.memory = teaser_memory(crawler)
+        if spider.memory is not None:
+            crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -197,10 +220,25 @@ class ProgramSpider(scrapy.Spider):
             self._listing_requested.add(start)
             yield self._listing_request(start, program.site)
 
-    def _listing_request(self, url: str, site: str) -> scrapy.Request:
+    def _listing_request(self, url: str, site: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=self.parse_listing, errback=self.listing_failed, meta={META_SITE: site}
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            meta={META_SITE: site, **meta},
         )
+
+    def spider_idle(self, spider: Any = None) -> None:
+        """Incremental runs: once the walk is over, read the pager pages it did not walk from
+        their cached copies (no request), so the run sees every teaser a full walk would
+        have, as the site last showed it; their own deeper pages follow the same way."""
+        pending = sorted(self._not_walked - self._listing_requested)
+        if not pending or self.crawler.engine is None:
+            return
+        for url, site in ((url, self._not_walked_site[url]) for url in pending):
+            self._listing_requested.add(url)
+            self.crawler.engine.crawl(self._listing_request(url, site, **{META_CACHE_ONLY: True}))
+        raise DontCloseSpider
 
     def _site_of(self, response: Response) -> SiteExtractor:
         """The extractor of the site the response's request was made for (a request saved
@@ -238,13 +276,49 @@ class ProgramSpider(scrapy.Spider):
         page = site.extract_listing(response, seen=self._seen_before)
         for reason, count in sorted(page.skipped.items()):
             self._inc(f"regmig/listing/skipped/{reason}", count)
+        fresh = self._fresh_blocks(page)  # before the teasers go out (and are remembered)
         yield from self._follow_teasers(page, site)
         if page.is_continuation and all(t.get("repeat") for t in page.teasers):
             # A pager page past the first that shows nothing new: the pager ran out (or
             # loops, or generates pages without end). Its links lead nowhere new.
             self._inc("regmig/listing/exhausted")
             return
-        yield from self._follow_listing_links(page, site)
+        yield from self._follow_listing_links(page, site, fresh)
+
+    def _fresh_blocks(self, page: ListingPage) -> set[str | None] | None:
+        """The blocks of ``page`` that show a teaser earlier runs' listings did not (None
+        when every pager is walked: not incremental, or a full walk). ``None`` in the set:
+        the page shows something new somewhere."""
+        if self.memory is None or self.memory.full_walk:
+            return None
+        fresh: set[str | None] = set()
+        for teaser in page.teasers:
+            if not self.memory.is_known(teaser):
+                fresh.update((teaser.get("block"), None))
+        return fresh
+
+    def _walked_pager_links(
+        self, page: ListingPage, fresh: set[str | None] | None
+    ) -> set[str] | None:
+        """The pager links of ``page`` an incremental run follows (None: every link).
+
+        Listings are newest first, so what lies deeper than a page that shows nothing new
+        is known too: a block's pager is walked one page at a time, to the next page (its
+        shallowest link not requested yet) only from a page where that block showed
+        something new. Tabs and first pages are always followed.
+        """
+        if fresh is None:
+            return None
+        shallowest: dict[str | None, ListingLink] = {}
+        for link in page.links:
+            if link.kind != PAGER or link.depth == 0 or link.url in self._listing_requested:
+                continue
+            if link.block not in fresh:
+                continue
+            best = shallowest.get(link.block)
+            if best is None or link.depth < best.depth:
+                shallowest[link.block] = link
+        return {link.url for link in shallowest.values()}
 
     def _follow_teasers(self, page: ListingPage, site: SiteExtractor) -> Iterator[Any]:
         """Each teaser's record, and a request for its publication's page (once per page)."""
@@ -271,15 +345,31 @@ class ProgramSpider(scrapy.Spider):
             )
 
     def _follow_listing_links(
-        self, page: ListingPage, site: SiteExtractor
+        self, page: ListingPage, site: SiteExtractor, fresh: set[str | None] | None = None
     ) -> Iterator[scrapy.Request]:
-        """Requests for the program's pager and tab pages the site found, within bounds."""
+        """Requests for the program's pager and tab pages the site found, within bounds;
+        in an incremental run, only those ``_walked_pager_links`` allows."""
+        walked = self._walked_pager_links(page, fresh)
         for link in page.links:
             if link.depth > self.max_pager_page:
                 self._inc("regmig/listing/pager_capped")
                 continue
             if link.url in self._listing_requested:
                 continue  # already requested (Scrapy's duplicate filter would drop it too)
+            if (
+                walked is not None
+                and link.kind == PAGER
+                and link.depth > 0
+                and (link.url not in walked)
+            ):
+                if link.url not in self._not_walked:
+                    self._not_walked.add(link.url)
+                    self._not_walked_site[link.url] = site.name
+                    self._inc(NOT_WALKED)
+                continue
+            if link.url in self._not_walked:  # another page showed something new after all
+                self._not_walked.discard(link.url)
+                self._inc(NOT_WALKED, -1)
             if len(self._listing_requested) >= self.max_listing_pages:
                 self._listing_limit_reached()
                 continue
@@ -313,6 +403,12 @@ class ProgramSpider(scrapy.Spider):
         yield record
 
     def listing_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get(META_CACHE_ONLY):
+            # A page not walked that the cache does not hold either: nothing failed.
+            self._inc("regmig/listing/not_walked_uncached")
+            logger.debug("%s", failure.value)
+            return
         self._inc(f"regmig/listing/failed/{_failure_reason(failure)}")
         logger.warning("Listing page failed: %s (%s)", _failure_url(failure), failure.value)
 

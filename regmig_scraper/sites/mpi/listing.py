@@ -214,6 +214,7 @@ def _listing_links(
     found: dict[str, ListingLink] = {}
     for pager in scope.css("ul.pager, ul.quicktabs-tabs"):
         kind = TAB if "quicktabs-tabs" in css_classes(pager) else PAGER
+        block = _block_name(pager.root) if kind == PAGER else None
         hrefs = absolute(response.url, pager.css("a::attr(href)").getall())
         element = pager_element(hrefs, current_vector)
         for url in hrefs:
@@ -225,7 +226,7 @@ def _listing_links(
                 vector = tuple(isolate(vector, element))
             listing = normalize_listing_url(on_site, page_vector=vector)
             if listing not in found:
-                found[listing] = ListingLink(listing, kind, max(vector, default=0))
+                found[listing] = ListingLink(listing, kind, max(vector, default=0), block)
     return list(found.values())
 
 
