@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES
@@ -97,7 +97,7 @@ LISTING_CHANGED = "listing_changed"
 RECHECKED = "rechecked"  # asked again: a later teaser of it changed
 FULL_WALK = "full_walk"  # this run walked every listing page (a bool stat)
 REQUESTS = "requests"  # requests that went to the site (not answered from the cache)
-NOT_WALKED_UNCACHED = "not walked and not cached"  # IgnoreRequest's message
+UNCACHED = "regmig_uncached"  # the flag of the answer for a page not walked nor cached
 LISTING_FROM_CACHE = "listing_from_cache"  # listing pages not walked, read from the cache
 
 SCRAPY_CACHE_MIDDLEWARE = "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"
@@ -194,7 +194,9 @@ class IncrementalCacheMiddleware(HttpCacheMiddleware):
         is none (nothing is asked of the site)."""
         cached = self.storage.retrieve_response(self.crawler.spider, request)
         if cached is None:
-            raise IgnoreRequest(f"{NOT_WALKED_UNCACHED}: {request.url}")
+            # Nothing to read and nothing to ask: an empty answer the spider recognizes (an
+            # exception here would count as a download error).
+            return Response(request.url, status=204, request=request, flags=["cached", UNCACHED])
         cached.flags.append("cached")
         self._count(LISTING_FROM_CACHE)
         return cached

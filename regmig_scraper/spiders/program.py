@@ -57,6 +57,7 @@ from twisted.python.failure import Failure
 
 from regmig_scraper.incremental import (
     META_CACHE_ONLY,
+    UNCACHED,
     TeaserMemory,
     teaser_memory,
 )
@@ -267,6 +268,10 @@ class ProgramSpider(scrapy.Spider):
         return False
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        if UNCACHED in response.flags:
+            # A page not walked that the cache does not hold either: nothing to read.
+            self._inc("regmig/listing/not_walked_uncached")
+            return
         if not isinstance(response, TextResponse):
             self._inc("regmig/listing/failed/not_html")
             return
@@ -403,12 +408,6 @@ class ProgramSpider(scrapy.Spider):
         yield record
 
     def listing_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        if request is not None and request.meta.get(META_CACHE_ONLY):
-            # A page not walked that the cache does not hold either: nothing failed.
-            self._inc("regmig/listing/not_walked_uncached")
-            logger.debug("%s", failure.value)
-            return
         self._inc(f"regmig/listing/failed/{_failure_reason(failure)}")
         logger.warning("Listing page failed: %s (%s)", _failure_url(failure), failure.value)
 
