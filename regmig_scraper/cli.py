@@ -216,7 +216,7 @@ def requests_line(stats: dict[str, Any]) -> str:
     not_walked = int(stats.get(NOT_WALKED, 0))
     walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
     return (
-        f"  requests: {stats.get('regmig/incremental/requests', 0)} made, "
+        f"  requests: {stats.get('regmig/requests/sent', 0)} made, "
         f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
         f"pages not walked: {walk})"
     )

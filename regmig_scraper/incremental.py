@@ -96,7 +96,7 @@ STALE_ON_ERROR = "stale_on_error"
 LISTING_CHANGED = "listing_changed"
 RECHECKED = "rechecked"  # asked again: a later teaser of it changed
 FULL_WALK = "full_walk"  # this run walked every listing page (a bool stat)
-REQUESTS = "requests"  # requests that went to the site (not answered from the cache)
+REQUESTS_SENT = "regmig/requests/sent"  # went to the site (not answered from the cache)
 UNCACHED = "regmig_uncached"  # the flag of the answer for a page not walked nor cached
 LISTING_FROM_CACHE = "listing_from_cache"  # listing pages not walked, read from the cache
 
@@ -186,7 +186,7 @@ class IncrementalCacheMiddleware(HttpCacheMiddleware):
         if isinstance(result, Response):
             self._count(SKIPPED)
         elif result is None:
-            self._count(REQUESTS)  # goes to the site (retries included)
+            self.stats.inc_value(REQUESTS_SENT)  # goes to the site (retries included)
         return result
 
     def _cached_only(self, request: Request) -> Response:
