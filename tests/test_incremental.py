@@ -416,9 +416,11 @@ class Site:
         self.output = root.parent / "output"
 
     def crawl(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        """An incremental run that walks every listing page (``--full``): what it costs to
+        stop at the known is tests/test_nightly.py's business."""
         self.log.clear()
         result = regmig(
-            "crawl", "--incremental", "--start-url", self.base + PROGRAM_PATH,
+            "crawl", "--incremental", "--full", "--start-url", self.base + PROGRAM_PATH,
             "--output", str(self.output), "-s", "REGMIG_POLITE=false", *extra,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr[-3000:]
