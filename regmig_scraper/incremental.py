@@ -37,6 +37,7 @@ Stats: ``regmig/incremental/skipped`` (served from the cache, no request),
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -70,12 +71,16 @@ CACHE_DIR_NAME = ".httpcache"  # under REGMIG_OUTPUT
 SIGNATURES_FILE = "teasers.json"  # in the cache directory
 WALKS_FILE = "walks.json"  # in the cache directory: partial walks since the last full one
 PARTIAL_WALKS = "partial_walks_since_full"
+LAST_RUN = "last_run_started_at"  # feeds and sitemaps: what is dated after it changed
 
 # Request meta keys. The spider marks a publication request with its teaser's link.
 META_TEASER_LINK = "teaser_link"
 META_KIND = "regmig_page_kind"  # KIND_PUBLICATION, or absent (always revalidated)
 META_LISTING_CHANGED = "regmig_listing_changed"  # its teaser differs from the last run's
 KIND_PUBLICATION = "publication"
+# A page the site need not be asked about twice in a run (robots.txt, read again for its
+# sitemaps): when it answered already, the cached copy.
+META_ONCE_PER_RUN = "regmig_once_per_run"
 # A listing page the run does not walk: read from its cached copy, never asked for.
 META_CACHE_ONLY = "regmig_cache_only"
 
@@ -98,6 +103,7 @@ RECHECKED = "rechecked"  # asked again: a later teaser of it changed
 FULL_WALK = "full_walk"  # this run walked every listing page (a bool stat)
 REQUESTS_SENT = "regmig/requests/sent"  # went to the site (not answered from the cache)
 UNCACHED = "regmig_uncached"  # the flag of the answer for a page not walked nor cached
+REUSED = "reused"  # asked once in this run already: the cached answer again
 LISTING_FROM_CACHE = "listing_from_cache"  # listing pages not walked, read from the cache
 
 SCRAPY_CACHE_MIDDLEWARE = "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"
@@ -172,7 +178,14 @@ class IncrementalPolicy(RFC2616Policy):
 
 
 class IncrementalCacheMiddleware(HttpCacheMiddleware):
-    """Scrapy's ``HttpCacheMiddleware`` that also counts what each request cost."""
+    """Scrapy's ``HttpCacheMiddleware`` that also counts what each request cost, reads the
+    listing pages a run does not walk from the cache (``META_CACHE_ONLY``) and asks the site
+    about a ``META_ONCE_PER_RUN`` URL once per run (robots.txt, read again for its sitemaps).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answered: set[str] = set()  # URLs the site answered (200 or 304) in this run
 
     def _count(self, outcome: str) -> None:
         self.stats.inc_value(f"regmig/incremental/{outcome}")
@@ -182,6 +195,12 @@ class IncrementalCacheMiddleware(HttpCacheMiddleware):
     ) -> Request | Response | None:
         if request.meta.get(META_CACHE_ONLY):
             return self._cached_only(request)
+        if request.meta.get(META_ONCE_PER_RUN) and request.url in self.answered:
+            cached = self.storage.retrieve_response(self.crawler.spider, request)
+            if cached is not None:  # the site answered it in this run already
+                cached.flags.append("cached")
+                self._count(REUSED)
+                return cached
         result = super().process_request(request)
         if isinstance(result, Response):
             self._count(SKIPPED)
@@ -211,6 +230,8 @@ class IncrementalCacheMiddleware(HttpCacheMiddleware):
         )
         cached = request.meta.get("cached_response")
         result = super().process_response(request, response)
+        if not passes_through and response.status in (*CACHEABLE_STATUSES, 304):
+            self.answered.add(request.url)
         if not passes_through:
             if cached is None:
                 self._count(NEW)
@@ -262,15 +283,22 @@ def full_walk_due(*, forced: bool, every: int, partial_walks: int, has_memory: b
     return every > 0 and partial_walks + 1 >= every
 
 
-def load_walk_state(path: Path) -> int:
-    """Partial walks since the last full walk, as saved (0 when missing or unreadable)."""
+def load_walk_state(path: Path) -> tuple[int, dt.datetime | None]:
+    """Partial walks since the last full walk and when the last run started, as saved
+    ((0, None) when missing or unreadable)."""
     try:
-        return max(0, int(json.loads(path.read_text(encoding="utf-8"))[PARTIAL_WALKS]))
+        state = json.loads(path.read_text(encoding="utf-8"))
+        partial = max(0, int(state[PARTIAL_WALKS]))
+        started = state.get(LAST_RUN)
+        last_run = dt.datetime.fromisoformat(started) if started else None
+        if last_run is not None and last_run.tzinfo is None:
+            last_run = last_run.replace(tzinfo=dt.UTC)
+        return partial, last_run
     except FileNotFoundError:
-        return 0
-    except (OSError, ValueError, TypeError, KeyError) as error:
+        return 0, None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
         logger.warning("Ignoring unreadable walk state %s (%s)", path, error)
-        return 0
+        return 0, None
 
 
 class TeaserMemory:
@@ -285,7 +313,8 @@ class TeaserMemory:
         self.signatures_path = directory / SIGNATURES_FILE
         self.state_path = directory / WALKS_FILE
         self.previous = load_signatures(self.signatures_path)
-        self.partial_walks = load_walk_state(self.state_path)
+        self.partial_walks, self.last_run = load_walk_state(self.state_path)
+        self.started = dt.datetime.now(dt.UTC)
         self.full_walk = full_walk_due(
             forced=forced_full,
             every=full_every,
@@ -310,7 +339,8 @@ class TeaserMemory:
             merged[key] = set(signatures) if self.full_walk else {*merged.get(key, ()), *signatures}
         save_signatures(self.signatures_path, merged)
         partial = 0 if self.full_walk else self.partial_walks + 1
-        atomic.write_text(self.state_path, json.dumps({PARTIAL_WALKS: partial}))
+        state = {PARTIAL_WALKS: partial, LAST_RUN: self.started.isoformat()}
+        atomic.write_text(self.state_path, json.dumps(state))
 
 
 _MEMORIES: weakref.WeakKeyDictionary[Crawler, TeaserMemory] = weakref.WeakKeyDictionary()

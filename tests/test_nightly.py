@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,90 @@ def test_full_walk_every_nth_run(tmp_path: Path) -> None:
             walks.append(collections.Counter(e.path.startswith(PROGRAM_PATH) for e in log)[True])
     # the first run (nothing known), then two partial walks, then the third run: full
     assert walks == [11, 6, 6, 11]
+
+
+def _feed(base: str, paths: list[str]) -> str:
+    items = "".join(
+        f"<item><title>{p}</title><link>{base}{p}</link>"
+        "<pubDate>Wed, 18 May 2022 16:15:34 -0400</pubDate></item>"
+        for p in paths
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
+
+
+def _sitemap(base: str, lastmod: dict[str, str]) -> str:
+    urls = "".join(
+        f"<url><loc>{base}{path}</loc><lastmod>{date}</lastmod></url>"
+        for path, date in lastmod.items()
+    )
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_feeds_and_sitemaps_find_what_the_walk_does_not_reach(tmp_path: Path) -> None:
+    """A publication only the feed shows, and a deep page changed without a new date that only
+    the sitemap's lastmod tells: both asked for; nothing else; one request per feed/sitemap."""
+    import datetime as dt
+
+    root = tmp_path / "site"
+    shutil.copytree(SITE_ROOT, root)
+    program = root / "programs" / "regional-migration" / "index.html"
+    program.write_bytes(
+        program.read_bytes().replace(
+            b"</head>",
+            b'<link rel="alternate" type="application/rss+xml" href="/rss/program.xml"></head>',
+            1,
+        )
+    )
+    deep = "/multimedia/promising-strategies-reintegration-migrants-returning-mexico-and-"
+    deep += "central-america"  # only a deep pager page of the multimedia tab shows it
+    feed_only = "/research/feed-only-brief"
+    log: list[ServedRequest] = []
+    output = tmp_path / "out"
+    with serving(root, log=log) as base:
+        (root / "rss").mkdir()
+        (root / "rss" / "program.xml").write_text(_feed(base, []), encoding="utf-8")
+        robots = root / "robots.txt"
+        robots.write_text(
+            robots.read_text(encoding="utf-8") + f"\nSitemap: {base}/sitemap.xml\n",
+            encoding="utf-8",
+        )
+        (root / "sitemap.xml").write_text(_sitemap(base, {deep: "2021-01-01"}), encoding="utf-8")
+        _crawl(base, output)
+
+        log.clear()
+        _crawl(base, output)
+        quiet = collections.Counter(e.path.split("?")[0] for e in log)
+        assert quiet == {
+            PROGRAM_PATH: 6,
+            "/robots.txt": 1,
+            "/rss/program.xml": 1,
+            "/sitemap.xml": 1,
+        }
+
+        page = root / deep.strip("/") / "index.html"
+        html = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"(<h1[^>]*>)", r"\1Corrected: ", html, count=1), encoding="utf-8")
+        tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date().isoformat()
+        (root / "sitemap.xml").write_text(_sitemap(base, {deep: tomorrow}), encoding="utf-8")
+        template = root / "research" / "biden-administration-immigration-plans-starting-gate"
+        (root / feed_only.strip("/")).mkdir(parents=True)
+        (root / feed_only.strip("/") / "index.html").write_text(
+            (template / "index.html")
+            .read_text(encoding="utf-8")
+            .replace("/research/biden-administration-immigration-plans-starting-gate", feed_only)
+            .replace("Starting Gate", "Feed-Only Brief"),
+            encoding="utf-8",
+        )
+        (root / "rss" / "program.xml").write_text(_feed(base, [feed_only]), encoding="utf-8")
+        log.clear()
+        result = _crawl(base, output)
+    fetched = {(e.path, e.status) for e in log if _is_publication(e) and "." not in e.path}
+    assert fetched == {(deep, 200), (feed_only, 200)}, result[-600:]
+    frame = pd.read_parquet(output / "publications").set_index("url")
+    assert any(url.endswith(feed_only) for url in frame.index)
+    assert any(title.startswith("Corrected: ") for title in frame["title"].dropna())

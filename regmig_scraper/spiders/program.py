@@ -72,6 +72,7 @@ from regmig_scraper.sites.base import (
 )
 from regmig_scraper.sites.encoding import repair_encoding
 from regmig_scraper.sites.registry import load_sites
+from regmig_scraper.spiders.accelerators import FeedsAndSitemaps
 from regmig_scraper.status import LIMIT_REACHED
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ DEFAULT_START_URL = "https://www.migrationpolicy.org/programs/regional-migration
 
 # Request meta key: the name of the site a request's page belongs to.
 META_SITE = "regmig_site"
+META_START = "regmig_start"  # a program's first page (its start URL)
 # Start URLs given as one string (``-a start_urls=...``): separated by whitespace, or by a
 # comma before the next URL (Drupal's pager values hold commas: ``page=0,0,2``).
 START_URL_SEPARATOR = re.compile(r"\s+|,\s*(?=https?://)", re.IGNORECASE)
@@ -141,7 +143,7 @@ def site_name_for(
     return name
 
 
-class ProgramSpider(scrapy.Spider):
+class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
     name = "program"
 
     def __init__(
@@ -219,7 +221,7 @@ class ProgramSpider(scrapy.Spider):
             if start in self._listing_requested:
                 continue
             self._listing_requested.add(start)
-            yield self._listing_request(start, program.site)
+            yield self._listing_request(start, program.site, **{META_START: True})
 
     def _listing_request(self, url: str, site: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
@@ -289,6 +291,9 @@ class ProgramSpider(scrapy.Spider):
             self._inc("regmig/listing/exhausted")
             return
         yield from self._follow_listing_links(page, site, fresh)
+        if response.meta.get(META_START):
+            # incremental runs: the program's feeds and its site's sitemaps, one request each
+            yield from self._accelerators(response, page.program, {META_SITE: site.name})
 
     def _fresh_blocks(self, page: ListingPage) -> set[str | None] | None:
         """The blocks of ``page`` that show a teaser earlier runs' listings did not (None
