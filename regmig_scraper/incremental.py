@@ -23,16 +23,31 @@ row, whose title and date come from the page) makes "unchanged" exact.
 
 A skipped page is still parsed from its cached copy, so the dataset is complete either way.
 
+The teaser memory (``TeaserMemory``, one per crawler, shared with the spider) also decides how
+far a run walks: unless the run is a full walk (``full_walk_due``: the first run, every
+``REGMIG_FULL_EVERY``-th, or ``REGMIG_FULL_WALK``), the spider follows a block's pager only
+from a page where the block shows a teaser the memory does not hold, and reads the pages it
+leaves from the cache (``META_CACHE_ONLY``: the cached copy, or an empty answer flagged
+``UNCACHED``; never a request). A partial walk adds to the memory what it saw (the pages it
+left keep their teasers); a full walk replaces it. ``OUTPUT/.httpcache/walks.json`` counts the
+partial walks since the last full one and keeps when the last run started (feeds and sitemaps
+date changes against it). A later teaser of a publication that changed after its request went
+out unflagged (another block, a later page) asks the page again (``rechecked``).
+
 Settings (defaults in ``regmig_scraper.settings``): ``REGMIG_INCREMENTAL``,
-``REGMIG_REFETCH_AGE`` (seconds; 0 revalidates every page), ``REGMIG_OUTPUT`` (the cache lives
-in ``OUTPUT/.httpcache``); Scrapy's ``HTTPCACHE_*`` settings are set by the add-on.
+``REGMIG_REFETCH_AGE`` (seconds; 0 revalidates every page), ``REGMIG_FULL_EVERY``,
+``REGMIG_FULL_WALK``, ``REGMIG_OUTPUT`` (the cache lives in ``OUTPUT/.httpcache``); Scrapy's
+``HTTPCACHE_*`` settings are set by the add-on.
 
 Stats: ``regmig/incremental/skipped`` (served from the cache, no request),
 ``regmig/incremental/revalidated`` (conditional request answered 304),
 ``regmig/incremental/refetched`` (was cached, the server sent a new copy),
 ``regmig/incremental/new`` (not in the cache yet), ``regmig/incremental/stale_on_error``
 (the server failed; the cached copy was used), ``regmig/incremental/listing_changed``
-(publications whose teaser changed, or was not seen before).
+(publications whose teaser changed, or was not seen before), ``regmig/incremental/rechecked``,
+``regmig/incremental/listing_from_cache`` (listing pages not walked, read from the cache),
+``regmig/incremental/reused`` (robots.txt read again), ``regmig/incremental/full_walk``
+(a bool), ``regmig/requests/sent`` (requests that went to the site).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ field                          precedence
 ============================  ==============================================================
 url                            the page's canonical link; else the teaser's link
 title, authors, body, PDFs     the page; else the first teaser that has one
-content_type(_label)           the first teaser's label (the program's own vocabulary); else
-                               the page's
+content_type(_label)           the first teaser's label (the program's own vocabulary), in
+                               ``_teaser_order``; else the page's
 published, date_precision      the most precise date among all sightings (day > month >
                                year), the page first on ties
 summary                        the page's description; else the first teaser's

@@ -33,6 +33,9 @@ Stats: ``regmig/listing/pages``, ``regmig/listing/teasers``,
 ``regmig/listing/exhausted`` (pager pages with nothing new), ``regmig/listing/pager_capped``
 (links past the pager cap), ``regmig/listing/limit_reached`` (links past
 ``REGMIG_MAX_LISTING_PAGES``),
+``regmig/listing/not_walked`` (incremental runs: pager pages not asked for, their block
+showed nothing new; read from the cache, see ``regmig_scraper.incremental``),
+``regmig/listing/not_walked_uncached``,
 ``regmig/listing/failed/<reason>``, ``regmig/pages/fetched``,
 ``regmig/pages/failed/<reason>``, ``regmig/pages/redirect_refetched``,
 ``regmig/encoding/repaired/<reason>``.
