@@ -117,9 +117,12 @@ def test_full_walk_every_nth_run(tmp_path: Path) -> None:
 
 
 def _feed(base: str, paths: list[str]) -> str:
+    """An RSS feed of ``paths``, each dated now (after the last run started)."""
+    from email.utils import formatdate
+
     items = "".join(
         f"<item><title>{p}</title><link>{base}{p}</link>"
-        "<pubDate>Wed, 18 May 2022 16:15:34 -0400</pubDate></item>"
+        f"<pubDate>{formatdate(usegmt=True)}</pubDate></item>"
         for p in paths
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
@@ -136,11 +139,30 @@ def _sitemap(base: str, lastmod: dict[str, str]) -> str:
     )
 
 
+def _insert_row(listing: Path, block: str, template: str, slug: str) -> None:
+    """A row for ``slug`` second in ``block`` on ``listing`` (not on top: an item the
+    listing orders by an older date), cloned from ``template``'s row."""
+    from lxml import html
+
+    tree = html.fromstring(listing.read_bytes())
+    view_id, display = block.split("/")
+    (view,) = tree.xpath(
+        f"//div[contains(@class, 'view-id-{view_id}') and "
+        f"contains(@class, 'view-display-id-{display}')]"
+    )
+    rows = view.xpath(".//div[contains(@class, 'views-row')]")
+    template_row = next(r for r in rows if template in html.tostring(r, encoding="unicode"))
+    text = html.tostring(template_row, encoding="unicode").replace(template, slug)
+    rows[0].addnext(html.fragment_fromstring(text))
+    listing.write_bytes(html.tostring(tree, encoding="utf-8", doctype="<!DOCTYPE html>"))
+
+
 @pytest.mark.slow
 @pytest.mark.server
 def test_feeds_and_sitemaps_find_what_the_walk_does_not_reach(tmp_path: Path) -> None:
-    """A publication only the feed shows, and a deep page changed without a new date that only
-    the sitemap's lastmod tells: both asked for; nothing else; one request per feed/sitemap."""
+    """A new publication that only a deep pager page shows, named by the feed, and a deep page
+    changed without a new teaser that only the sitemap's lastmod tells: both asked for, no
+    other publication page; a feed and a sitemap cost one request each."""
     import datetime as dt
 
     root = tmp_path / "site"
@@ -155,7 +177,9 @@ def test_feeds_and_sitemaps_find_what_the_walk_does_not_reach(tmp_path: Path) ->
     )
     deep = "/multimedia/promising-strategies-reintegration-migrants-returning-mexico-and-"
     deep += "central-america"  # only a deep pager page of the multimedia tab shows it
-    feed_only = "/research/feed-only-brief"
+    deep_listing = root / "programs" / "regional-migration"
+    deep_listing /= "index~page=0,0,0,1&qt-regional_study_group_tabs=2.html"
+    new = "/multimedia/a-new-video-dated-earlier"
     log: list[ServedRequest] = []
     output = tmp_path / "out"
     with serving(root, log=log) as base:
@@ -184,20 +208,18 @@ def test_feeds_and_sitemaps_find_what_the_walk_does_not_reach(tmp_path: Path) ->
         page.write_text(re.sub(r"(<h1[^>]*>)", r"\1Corrected: ", html, count=1), encoding="utf-8")
         tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date().isoformat()
         (root / "sitemap.xml").write_text(_sitemap(base, {deep: tomorrow}), encoding="utf-8")
-        template = root / "research" / "biden-administration-immigration-plans-starting-gate"
-        (root / feed_only.strip("/")).mkdir(parents=True)
-        (root / feed_only.strip("/") / "index.html").write_text(
-            (template / "index.html")
-            .read_text(encoding="utf-8")
-            .replace("/research/biden-administration-immigration-plans-starting-gate", feed_only)
-            .replace("Starting Gate", "Feed-Only Brief"),
+        shutil.copytree(page.parent, root / new.strip("/"))
+        new_page = root / new.strip("/") / "index.html"
+        new_page.write_text(
+            new_page.read_text(encoding="utf-8").replace(deep, new).replace("Corrected: ", "New: "),
             encoding="utf-8",
         )
-        (root / "rss" / "program.xml").write_text(_feed(base, [feed_only]), encoding="utf-8")
+        _insert_row(deep_listing, "program_multimedia/block_4", deep, new)
+        (root / "rss" / "program.xml").write_text(_feed(base, [new]), encoding="utf-8")
         log.clear()
         result = _crawl(base, output)
     fetched = {(e.path, e.status) for e in log if _is_publication(e) and "." not in e.path}
-    assert fetched == {(deep, 200), (feed_only, 200)}, result[-600:]
+    assert fetched == {(deep, 200), (new, 200)}, result[-600:]
     frame = pd.read_parquet(output / "publications").set_index("url")
-    assert any(url.endswith(feed_only) for url in frame.index)
+    assert any(url.endswith(new) for url in frame.index)
     assert any(title.startswith("Corrected: ") for title in frame["title"].dropna())

@@ -4,9 +4,12 @@
 once each:
 
 - the RSS/Atom feeds the page names (``<link rel="alternate">``): an entry the teaser memory
-  does not know is a publication of the program the walk may not reach (the walk stops where
-  a pager shows nothing new): its page is requested; a known entry dated after the last run
-  started is asked again (revalidated), its teaser may say nothing of the change;
+  does not know, dated after the last run started, is a publication the walk should meet (it
+  stops where a pager shows nothing new): if the walk ends without meeting it, the pager pages
+  it left are asked for from the site instead of read from the cache (the spider's
+  ``spider_idle``). It is never requested on the feed's word alone: a page's feeds may be the
+  whole site's. A known entry dated after the last run started is asked again (revalidated):
+  its teaser may say nothing of the change;
 - the XML sitemaps the site's robots.txt names (the robots.txt Scrapy fetched already: the
   HTTP cache answers it, no second request), and the child sitemaps of a sitemap index (at
   most ``MAX_CHILD_SITEMAPS``): a publication the memory knows whose ``lastmod`` is after the
@@ -18,7 +21,8 @@ fails is counted (``regmig/feeds/failed/<reason>``), never a failure of the run.
 ``regmig_scraper.feeds`` (pure functions).
 
 Stats: ``regmig/feeds/requested``, ``regmig/feeds/entries``, ``regmig/feeds/new``,
-``regmig/feeds/changed``, ``regmig/sitemaps/requested``, ``regmig/sitemaps/entries``,
+``regmig/feeds/changed``, ``regmig/feeds/walked_on`` (pages asked for from the site because a
+feed's new entry was not met), ``regmig/sitemaps/requested``, ``regmig/sitemaps/entries``,
 ``regmig/sitemaps/changed``, ``regmig/sitemaps/not_listed``, ``regmig/sitemaps/capped``,
 ``regmig/feeds/failed/<reason>``.
 """
@@ -58,6 +62,9 @@ class FeedsAndSitemaps:
 
     memory: TeaserMemory | None
     _publications_requested: set[str]
+    # Keys of publications a feed dates after the last run that no listing showed before:
+    # when the walk has not met them by its end, it walks the pages it left from the site.
+    expected_from_feeds: set[str]
 
     # provided by the spider
     def _inc(self, key: str, count: int = 1) -> None: ...
@@ -128,14 +135,17 @@ class FeedsAndSitemaps:
         for entry in entries:
             if not self._is_allowed_host(entry.url):
                 continue
-            if url_key(entry.url) not in self.memory.previous:
-                outcome = "new"  # the program's, and no listing showed it to the last runs
+            key = url_key(entry.url)
+            if key not in self.memory.previous:
+                # No listing showed it to the last runs. It may be the program's, deeper than
+                # the walk goes, or another program's (a site-wide feed): the walk looks for
+                # it (``expected_from_feeds``), never the feed alone.
+                if self.memory.last_run is None or entry.url in changed:
+                    self._inc("regmig/feeds/new")
+                    self.expected_from_feeds.add(key)
             elif entry.url in changed:
-                outcome = "changed"
-            else:
-                continue
-            self._inc(f"regmig/feeds/{outcome}")
-            yield self._recheck(entry.url, program, response.meta)
+                self._inc("regmig/feeds/changed")
+                yield self._recheck(entry.url, program, response.meta)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

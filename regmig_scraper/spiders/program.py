@@ -64,7 +64,7 @@ from regmig_scraper.incremental import (
     TeaserMemory,
     teaser_memory,
 )
-from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper.normalize.urls import normalize_url, url_key
 from regmig_scraper.sites.base import (
     PAGER,
     ListingLink,
@@ -178,6 +178,8 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         self.memory: TeaserMemory | None = None
         self._not_walked: set[str] = set()  # pager pages left because nothing new led there
         self._not_walked_site: dict[str, str] = {}  # their site's name
+        self.expected_from_feeds: set[str] = set()  # see spiders.accelerators
+        self._teaser_keys: set[str] = set()  # publications the listings showed (incremental)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
@@ -241,9 +243,20 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         pending = sorted(self._not_walked - self._listing_requested)
         if not pending or self.crawler.engine is None:
             return
-        for url, site in ((url, self._not_walked_site[url]) for url in pending):
+        # A feed named a new publication the walk has not met: walk on from the site.
+        from_site = bool(self.expected_from_feeds - self._teaser_keys)
+        for url in pending:
+            if len(self._listing_requested) >= self.max_listing_pages:
+                self._listing_limit_reached()
+                break
             self._listing_requested.add(url)
-            self.crawler.engine.crawl(self._listing_request(url, site, **{META_CACHE_ONLY: True}))
+            meta = {} if from_site else {META_CACHE_ONLY: True}
+            if from_site:
+                self._not_walked.discard(url)
+                self._inc(NOT_WALKED, -1)
+                self._inc("regmig/feeds/walked_on")
+            request = self._listing_request(url, self._not_walked_site[url], **meta)
+            self.crawler.engine.crawl(request)
         raise DontCloseSpider
 
     def _site_of(self, response: Response) -> SiteExtractor:
@@ -338,6 +351,8 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         for teaser in page.teasers:
             self._inc("regmig/listing/teasers")
             teaser["site"] = site.name
+            if self.memory is not None:
+                self._teaser_keys.add(url_key(teaser["request_url"]))
             yield teaser
             request_url = normalize_url(teaser["request_url"])
             if request_url in self._publications_requested:
