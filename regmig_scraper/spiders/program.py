@@ -65,6 +65,7 @@ from regmig_scraper.incremental import (
     teaser_memory,
 )
 from regmig_scraper.normalize.urls import normalize_url, url_key
+from regmig_scraper.shutdown import SHUTDOWN_MESSAGE
 from regmig_scraper.sites.base import (
     PAGER,
     ListingLink,
@@ -431,10 +432,14 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         yield record
 
     def listing_failed(self, failure: Failure) -> None:
+        if _failure_reason(failure) == SHUTDOWN:
+            return  # dropped by a Ctrl-C (regmig_scraper.shutdown): not the page's failure
         self._inc(f"regmig/listing/failed/{_failure_reason(failure)}")
         logger.warning("Listing page failed: %s (%s)", _failure_url(failure), failure.value)
 
     def publication_failed(self, failure: Failure) -> None:
+        if _failure_reason(failure) == SHUTDOWN:
+            return  # dropped by a Ctrl-C (regmig_scraper.shutdown): not the page's failure
         self._inc(f"regmig/pages/failed/{_failure_reason(failure)}")
         logger.warning("Publication page failed: %s (%s)", _failure_url(failure), failure.value)
 
@@ -491,6 +496,7 @@ def _failure_url(failure: Failure) -> str:
 
 # Reasons read from the message of an ``IgnoreRequest`` (Scrapy's middlewares all raise
 # that one class), first match wins.
+SHUTDOWN = "shutdown"  # a request the first Ctrl-C dropped from the downloader's queues
 IGNORED_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"robots\.txt", re.IGNORECASE), "robots_txt"),
     (re.compile(r"offsite", re.IGNORECASE), "offsite_redirect"),
@@ -498,6 +504,7 @@ IGNORED_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     # HttpCompressionMiddleware: a gzip/deflate/brotli body over DOWNLOAD_MAXSIZE unpacked
     (re.compile(r"DOWNLOAD_MAXSIZE|max size", re.IGNORECASE), "too_large"),
     (re.compile(r"not in cache", re.IGNORECASE), "not_in_snapshot"),
+    (re.compile(re.escape(SHUTDOWN_MESSAGE)), SHUTDOWN),
 )
 
 
