@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="fetch only what changed since the last run (HTTP cache in OUTPUT/.httpcache)",
     )
     crawl.add_argument(
+        "--full",
+        action="store_true",
+        help="with --incremental: walk every listing page this time (REGMIG_FULL_WALK)",
+    )
+    crawl.add_argument(
         "--resume",
         action="store_true",
         help="keep the crawl's state in OUTPUT/.job so that an interrupted run continues "
@@ -134,6 +139,8 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         raise ValueError("; ".join(problems))
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
+    if getattr(args, "full", False):
+        settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
@@ -275,6 +282,7 @@ def print_summary(
             f"{stats.get('regmig/incremental/refetched', 0)} refetched (changed), "
             f"{stats.get('regmig/incremental/new', 0)} new"
         )
+        lines.append(requests_line(stats))
     if stats.get("regmig/resume/interrupted"):
         lines.append(f"  resume: state kept in {output / JOB_DIR_NAME}; run again with --resume")
     elif int(stats.get("regmig/resume/segments", 0)) > 1:
@@ -285,6 +293,20 @@ def print_summary(
     verdict = "ok" if status == 0 else "FAILED" if status == EXIT_FAILED else "partial"
     lines.append(f"regmig: {verdict} (exit {status}): {why}")
     print("\n".join(lines), file=sys.stderr)
+
+
+def requests_line(stats: dict[str, Any]) -> str:
+    """What an incremental run asked the site for, and what it did not have to."""
+    from regmig_scraper.spiders.program import NOT_WALKED
+
+    cached = int(stats.get("regmig/incremental/skipped", 0))
+    not_walked = int(stats.get(NOT_WALKED, 0))
+    walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
+    return (
+        f"  requests: {stats.get('regmig/requests/sent', 0)} made, "
+        f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
+        f"pages not walked: {walk})"
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:

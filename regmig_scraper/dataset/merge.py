@@ -8,8 +8,8 @@ field                          precedence
 ============================  ==============================================================
 url                            the page's canonical link; else the teaser's link
 title, authors, body, PDFs     the page; else the first teaser that has one
-content_type(_label)           the first teaser's label (the program's own vocabulary); else
-                               the page's
+content_type(_label)           the first teaser's label (the program's own vocabulary), in
+                               ``_teaser_order``; else the page's
 published, date_precision      the most precise date among all sightings (day > month >
                                year), the page first on ties
 summary                        the page's description; else the first teaser's
@@ -17,7 +17,10 @@ language                       the page's (it has the most text); else detected 
                                teaser's title and summary
 ============================  ==============================================================
 
-"First teaser" is in the order the staging store gives: by listing URL, block, position.
+"First teaser" is in a fixed order, ``_teaser_order``: by block, position, listing URL. Not
+the order of arrival, nor of listing URLs: a publication moves between pager pages as newer
+ones push it down, and an incremental run walks fewer pages, yet a row must not depend on
+which pages a run walked. A page seen twice in a run counts once, its last copy.
 Pure functions, no Scrapy import.
 """
 
@@ -58,6 +61,28 @@ def _best_date(records: Sequence[Record]) -> Record | None:
     return best
 
 
+def _teaser_order(record: Record) -> tuple[str, int, str]:
+    """A fixed order of teasers that does not depend on which pager pages a run walked: by
+    block, then position, then listing URL (a publication moves between pager pages as
+    newer ones push it down, but a block shows it with the same fields on every page)."""
+    position = record.get("position")
+    return (
+        record.get("block") or "",
+        position if isinstance(position, int) else sys.maxsize,
+        record.get("listing_url") or "",
+    )
+
+
+def _last_copy_of_each_page(pages: list[Record]) -> list[Record]:
+    """One sighting per page URL, the last one: a page asked again in one run (a later
+    teaser of it changed) arrives after its cached copy."""
+    last: dict[str, Record] = {}
+    for page in pages:
+        last.pop(page.get("url") or "", None)
+        last[page.get("url") or ""] = page
+    return list(last.values())
+
+
 def merge_sightings(
     records: Sequence[Record],
     *,
@@ -67,8 +92,8 @@ def merge_sightings(
 ) -> dict[str, Any] | None:
     """One publication row from its sightings; None when its page says it is no publication
     (``is_publication`` asks the page's site: people, topic and program pages are not)."""
-    pages = [r for r in records if r.get("source") == SOURCE_PAGE]
-    teasers = [r for r in records if r.get("source") != SOURCE_PAGE]
+    pages = _last_copy_of_each_page([r for r in records if r.get("source") == SOURCE_PAGE])
+    teasers = sorted((r for r in records if r.get("source") != SOURCE_PAGE), key=_teaser_order)
     if pages and not any(is_publication(p) for p in pages):
         return None
     pages = [p for p in pages if is_publication(p)] or pages
@@ -145,6 +170,13 @@ class TranslationKey:
     language: str | None
     translation_urls: tuple[str, ...]
     signature: bytes | None
+
+
+# The columns ``translation_key`` reads.
+TRANSLATION_COLUMNS = (
+    "url", "language", "translation_urls", "published", "date_precision", "content_type",
+    "authors",
+)  # fmt: skip
 
 
 def translation_key(row: Mapping[str, Any]) -> TranslationKey:

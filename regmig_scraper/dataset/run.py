@@ -55,6 +55,7 @@ from regmig_scraper.dataset.journal import (
     restore_stats,
 )
 from regmig_scraper.dataset.merge import (
+    TRANSLATION_COLUMNS,
     TranslationKey,
     link_translations,
     merge_sightings,
@@ -294,7 +295,9 @@ class RunWriter:
         if self.job is not None:
             self._stage_journal()
         translations, count, fill = self._survey()
-        pairs = link_translations(translations)
+        kept = self._kept_translation_keys({key.url for key in translations})
+        pairs = link_translations(translations + kept)
+        del kept  # linked through, never rewritten: only this run's rows are merged
         stats.set_value("regmig/dataset/translation_pairs", pairs)
         stats.set_value("regmig/dataset/publications", count)
         if reason in (None, "finished"):  # a crawl cut short is not judged by its fill rates
@@ -415,6 +418,13 @@ class RunWriter:
                 order.clear()
         self.staging.set_group_order(order)
         return projection, len(projection), fill
+
+    def _kept_translation_keys(self, seen: set[str]) -> list[TranslationKey]:
+        """Translation keys of the stored rows this run did not see (an incremental run
+        walks fewer listing pages): kept in the dataset, they still pair with this run's
+        rows, so a row's links do not depend on which pages the run walked."""
+        table = self.store.read_publications().select(list(TRANSLATION_COLUMNS))
+        return [translation_key(row) for row in table.to_pylist() if row["url"] not in seen]
 
     def _rows(self, translations: Mapping[str, list[str]]) -> Iterator[dict[str, Any]]:
         """Second pass: full rows in id order with their linked translations, streamed."""

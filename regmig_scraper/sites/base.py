@@ -39,12 +39,16 @@ class ListingLink:
 
     ``kind`` says what the link is (a pager's next/previous page, or a tab of the program
     page); ``depth`` is its page number in its pager (0 for a first page or a tab), which
-    the spider compares with ``REGMIG_MAX_PAGER_PAGE``.
+    the spider compares with ``REGMIG_MAX_PAGER_PAGE``. ``block`` names the block whose
+    pager the link moves, as the teasers name theirs (``record["block"]``): an incremental
+    run follows it only when that block showed something new on the page (None: the site
+    cannot tell, so every teaser of the page counts).
     """
 
     url: str
     kind: Literal["pager", "tab"] = PAGER
     depth: int = 0
+    block: str | None = None
 
 
 @dataclass

@@ -38,6 +38,9 @@ Stats: ``regmig/listing/pages``, ``regmig/listing/teasers``,
 ``regmig/listing/exhausted`` (pager pages with nothing new), ``regmig/listing/pager_capped``
 (links past the pager cap), ``regmig/listing/limit_reached`` (links past
 ``REGMIG_MAX_LISTING_PAGES``),
+``regmig/listing/not_walked`` (incremental runs: pager pages not asked for, their block
+showed nothing new; read from the cache, see ``regmig_scraper.incremental``),
+``regmig/listing/not_walked_uncached``,
 ``regmig/listing/failed/<reason>``, ``regmig/pages/fetched``,
 ``regmig/pages/failed/<reason>`` (also ``url_too_long``: a URL over Scrapy's
 ``URLLENGTH_LIMIT``, which Scrapy would drop without a word), ``regmig/pages/redirect_refetched``,
@@ -59,16 +62,25 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from regmig_scraper import http_limits
-from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper.incremental import (
+    META_CACHE_ONLY,
+    UNCACHED,
+    TeaserMemory,
+    teaser_memory,
+)
+from regmig_scraper.normalize.urls import normalize_url, url_key
 from regmig_scraper.shutdown import SHUTDOWN_MESSAGE
 from regmig_scraper.sites.base import (
     META_CANONICAL_IGNORED,
     META_TEASER_URL,
+    PAGER,
+    ListingLink,
     ListingPage,
     SiteExtractor,
     choose_site,
@@ -77,11 +89,14 @@ from regmig_scraper.sites.base import (
 from regmig_scraper.sites.encoding import repair_encoding
 from regmig_scraper.sites.markup import looks_truncated
 from regmig_scraper.sites.registry import load_sites
+from regmig_scraper.spiders.accelerators import FeedsAndSitemaps
 from regmig_scraper.status import LIMIT_REACHED
 
 logger = logging.getLogger(__name__)
 
 PUBLICATION_PRIORITY = 10
+# Pager pages an incremental run did not request: their block showed nothing new before.
+NOT_WALKED = "regmig/listing/not_walked"
 DEFAULT_START_URL = "https://www.migrationpolicy.org/programs/regional-migration"
 
 
@@ -147,7 +162,7 @@ def site_name_for(
     return name
 
 
-class ProgramSpider(scrapy.Spider):
+class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
     name = "program"
 
     def __init__(
@@ -175,6 +190,13 @@ class ProgramSpider(scrapy.Spider):
         # few dozen bytes each), not with its listing pages.
         self._publications_requested: set[str] = set()
         self._teasers_seen: set[int] = set()
+        # Incremental runs: what earlier runs' listings showed. Unless this run walks
+        # everything, a pager is followed only while its pages show something new.
+        self.memory: TeaserMemory | None = None
+        self._not_walked: set[str] = set()  # pager pages left because nothing new led there
+        self._not_walked_site: dict[str, str] = {}  # their site's name
+        self.expected_from_feeds: set[str] = set()  # see spiders.accelerators
+        self._teaser_keys: set[str] = set()  # publications the listings showed (incremental)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
@@ -185,6 +207,9 @@ class ProgramSpider(scrapy.Spider):
         spider.max_listing_pages = settings.getint("REGMIG_MAX_LISTING_PAGES")
         spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         http_limits.install()  # a response header too long fails as header_too_large
+        spider.memory = teaser_memory(crawler)
+        if spider.memory is not None:
+            crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -220,15 +245,18 @@ class ProgramSpider(scrapy.Spider):
             if start in self._listing_requested:
                 continue
             self._listing_requested.add(start)
-            request = self._listing_request(start, program.site)
+            request = self._listing_request(start, program.site, **{META_START: True})
             # A start URL that redirects (no ``www``, a program page that moved) is followed
             # wherever it leads; its other requests keep to the allowed hosts.
-            request.meta.update({META_START: True, "allow_offsite": True})
+            request.meta["allow_offsite"] = True
             yield request
 
-    def _listing_request(self, url: str, site: str) -> scrapy.Request:
+    def _listing_request(self, url: str, site: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=self.parse_listing, errback=self.listing_failed, meta={META_SITE: site}
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            meta={META_SITE: site, **meta},
         )
 
     def _url_too_long(self, url: str, prefix: str) -> bool:
@@ -262,6 +290,29 @@ class ProgramSpider(scrapy.Spider):
         if host and not self._is_allowed_host(request.url):
             logger.info("Start URL moved to host %s: it joins the allowed domains", host)
             self.allowed_domains.append(host)
+
+    def spider_idle(self, spider: Any = None) -> None:
+        """Incremental runs: once the walk is over, read the pager pages it did not walk from
+        their cached copies (no request), so the run sees every teaser a full walk would
+        have, as the site last showed it; their own deeper pages follow the same way."""
+        pending = sorted(self._not_walked - self._listing_requested)
+        if not pending or self.crawler.engine is None:
+            return
+        # A feed named a new publication the walk has not met: walk on from the site.
+        from_site = bool(self.expected_from_feeds - self._teaser_keys)
+        for url in pending:
+            if len(self._listing_requested) >= self.max_listing_pages:
+                self._listing_limit_reached()
+                break
+            self._listing_requested.add(url)
+            meta = {} if from_site else {META_CACHE_ONLY: True}
+            if from_site:
+                self._not_walked.discard(url)
+                self._inc(NOT_WALKED, -1)
+                self._inc("regmig/feeds/walked_on")
+            request = self._listing_request(url, self._not_walked_site[url], **meta)
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def _site_of(self, response: Response) -> SiteExtractor:
         """The extractor of the site the response's request was made for (a request saved
@@ -297,6 +348,10 @@ class ProgramSpider(scrapy.Spider):
         return False
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        if UNCACHED in response.flags:
+            # A page not walked that the cache does not hold either: nothing to read.
+            self._inc("regmig/listing/not_walked_uncached")
+            return
         if not isinstance(response, TextResponse):
             self._inc("regmig/listing/failed/not_html")
             return
@@ -308,19 +363,60 @@ class ProgramSpider(scrapy.Spider):
         page = site.extract_listing(response, seen=self._seen_before)
         for reason, count in sorted(page.skipped.items()):
             self._inc(f"regmig/listing/skipped/{reason}", count)
+        fresh = self._fresh_blocks(page)  # before the teasers go out (and are remembered)
         yield from self._follow_teasers(page, site)
         if page.is_continuation and all(t.get("repeat") for t in page.teasers):
             # A pager page past the first that shows nothing new: the pager ran out (or
             # loops, or generates pages without end). Its links lead nowhere new.
             self._inc("regmig/listing/exhausted")
             return
-        yield from self._follow_listing_links(page, site)
+        yield from self._follow_listing_links(page, site, fresh)
+        if response.meta.get(META_START):
+            # incremental runs: the program's feeds and its site's sitemaps, one request each
+            yield from self._accelerators(response, page.program, {META_SITE: site.name})
+
+    def _fresh_blocks(self, page: ListingPage) -> set[str | None] | None:
+        """The blocks of ``page`` that show a teaser earlier runs' listings did not (None
+        when every pager is walked: not incremental, or a full walk). ``None`` in the set:
+        the page shows something new somewhere."""
+        if self.memory is None or self.memory.full_walk:
+            return None
+        fresh: set[str | None] = set()
+        for teaser in page.teasers:
+            if not self.memory.is_known(teaser):
+                fresh.update((teaser.get("block"), None))
+        return fresh
+
+    def _walked_pager_links(
+        self, page: ListingPage, fresh: set[str | None] | None
+    ) -> set[str] | None:
+        """The pager links of ``page`` an incremental run follows (None: every link).
+
+        Listings are newest first, so what lies deeper than a page that shows nothing new
+        is known too: a block's pager is walked one page at a time, to the next page (its
+        shallowest link not requested yet) only from a page where that block showed
+        something new. Tabs and first pages are always followed.
+        """
+        if fresh is None:
+            return None
+        shallowest: dict[str | None, ListingLink] = {}
+        for link in page.links:
+            if link.kind != PAGER or link.depth == 0 or link.url in self._listing_requested:
+                continue
+            if link.block not in fresh:
+                continue
+            best = shallowest.get(link.block)
+            if best is None or link.depth < best.depth:
+                shallowest[link.block] = link
+        return {link.url for link in shallowest.values()}
 
     def _follow_teasers(self, page: ListingPage, site: SiteExtractor) -> Iterator[Any]:
         """Each teaser's record, and a request for its publication's page (once per page)."""
         for teaser in page.teasers:
             self._inc("regmig/listing/teasers")
             teaser["site"] = site.name
+            if self.memory is not None:
+                self._teaser_keys.add(url_key(teaser["request_url"]))
             yield teaser
             request_url = normalize_url(teaser["request_url"])
             if request_url in self._publications_requested:
@@ -344,15 +440,31 @@ class ProgramSpider(scrapy.Spider):
             )
 
     def _follow_listing_links(
-        self, page: ListingPage, site: SiteExtractor
+        self, page: ListingPage, site: SiteExtractor, fresh: set[str | None] | None = None
     ) -> Iterator[scrapy.Request]:
-        """Requests for the program's pager and tab pages the site found, within bounds."""
+        """Requests for the program's pager and tab pages the site found, within bounds;
+        in an incremental run, only those ``_walked_pager_links`` allows."""
+        walked = self._walked_pager_links(page, fresh)
         for link in page.links:
             if link.depth > self.max_pager_page:
                 self._inc("regmig/listing/pager_capped")
                 continue
             if link.url in self._listing_requested:
                 continue  # already requested (Scrapy's duplicate filter would drop it too)
+            if (
+                walked is not None
+                and link.kind == PAGER
+                and link.depth > 0
+                and (link.url not in walked)
+            ):
+                if link.url not in self._not_walked:
+                    self._not_walked.add(link.url)
+                    self._not_walked_site[link.url] = site.name
+                    self._inc(NOT_WALKED)
+                continue
+            if link.url in self._not_walked:  # another page showed something new after all
+                self._not_walked.discard(link.url)
+                self._inc(NOT_WALKED, -1)
             if len(self._listing_requested) >= self.max_listing_pages:
                 self._listing_limit_reached()
                 continue

@@ -216,6 +216,7 @@ def _listing_links(
     base = base_url(response)
     for pager in scope.css("ul.pager, ul.quicktabs-tabs"):
         kind = TAB if "quicktabs-tabs" in css_classes(pager) else PAGER
+        block = _block_name(pager.root) if kind == PAGER else None
         hrefs = absolute(base, pager.css("a::attr(href)").getall())
         element = pager_element(hrefs, current_vector)
         for url in hrefs:
@@ -227,7 +228,7 @@ def _listing_links(
                 vector = tuple(isolate(vector, element))
             listing = normalize_listing_url(on_site, page_vector=vector)
             if listing not in found:
-                found[listing] = ListingLink(listing, kind, max(vector, default=0))
+                found[listing] = ListingLink(listing, kind, max(vector, default=0), block)
     return list(found.values())
 
 
