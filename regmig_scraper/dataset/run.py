@@ -423,7 +423,8 @@ class RunWriter:
         """Translation keys of the stored rows this run did not see (an incremental run
         walks fewer listing pages): kept in the dataset, they still pair with this run's
         rows, so a row's links do not depend on which pages the run walked."""
-        table = self.store.read_publications().select(list(TRANSLATION_COLUMNS))
+        # the store's own rows: a foreign file beside them is moved away at the commit
+        table = self.store.read_own_publications(list(TRANSLATION_COLUMNS))
         return [translation_key(row) for row in table.to_pylist() if row["url"] not in seen]
 
     def _rows(self, translations: Mapping[str, list[str]]) -> Iterator[dict[str, Any]]:

@@ -626,6 +626,16 @@ class DatasetStore:
             PUBLICATIONS_UPGRADES,
         )
 
+    def read_own_publications(self, columns: list[str] | None = None) -> pa.Table:
+        """The publications the store itself wrote (``PUBLICATIONS_FILE`` only, not a foreign
+        file beside it), upgraded, optionally only ``columns``; an empty table if none."""
+        table = _read_files(
+            [path for path in [self.publications_dir / PUBLICATIONS_FILE] if path.is_file()],
+            PUBLICATIONS_SCHEMA,
+            PUBLICATIONS_UPGRADES,
+        )
+        return table.select(columns) if columns is not None else table
+
     def read_runs(self) -> pa.Table:
         """One row per run, ordered by started_at then crawl_id; empty table if none."""
         table = _read_files(visible_parquet_files(self.runs_dir), RUNS_SCHEMA, RUNS_UPGRADES)
