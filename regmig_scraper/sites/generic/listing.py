@@ -1,0 +1,358 @@
+"""Listing pages of any site: the blocks of repeated teasers, the pager, the other language.
+
+No selector of any theme. A *teaser* is an element that links to exactly one publication
+page of the site (its image and its title may both link to it) and shows it with a heading
+or a long enough link text. A *block* is a parent whose children of one tag are teasers of
+at least ``MIN_BLOCK_ROWS`` distinct publications: a list of cards, ``<li>`` items,
+``<article>`` elements, Views rows, table rows. What is not the program's own listing is left
+out by structure: elements inside page chrome (``nav``, ``header``, ``footer``, ``aside``,
+forms, ARIA landmarks other than ``main``, sidebars and widgets), and blocks headed
+"Related", "Most read", "Popular"... (``SIDEBAR_HEADING``). Links to people, taxonomies,
+feeds, registration pages and files are never publications (``links.is_publication_path``).
+
+Pager links are the links to the same listing with another page number, in every form
+(``links.pager_position``), wherever they sit (the head's ``<link rel="next">``, a pager
+``<nav>``, "Next »", "Siguiente", "Load more", numbers that skip); a page past the first is a
+continuation. The program's other-language versions (``hreflang`` alternates, a language
+switcher's ``a[hreflang]``) are tabs of the program, read on its first page.
+
+A site profile (``profile.SiteProfile``) may name the listing's CSS selector and the paths
+publications live under, for sites where discovery needs help.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from scrapy.http import TextResponse
+
+from regmig_scraper.normalize.content_types import map_content_type
+from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper.record import SOURCE_LISTING, new_record
+from regmig_scraper.sites.base import PAGER, TAB, ListingLink, ListingPage
+from regmig_scraper.sites.generic.links import (
+    SiteHosts,
+    is_publication_path,
+    pager_position,
+    site_hosts,
+)
+from regmig_scraper.sites.generic.profile import SiteProfile
+from regmig_scraper.sites.markup import element_text, join_url, link_href, meta_content
+
+Mapper = Callable[[str | None], tuple[str | None, bool]]
+BLOCK = "listing"  # one block per program: a publication any of its pages showed is a repeat
+MIN_BLOCK_ROWS = 2
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements that are page chrome wherever they sit.
+CHROME_TAGS = frozenset(
+    {"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template"}
+)
+CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+# Class or id words of chrome, shared by most themes (a whole word of a class, or its part
+# between hyphens/underscores).
+CHROME_WORDS = frozenset(
+    {
+        "sidebar", "widget", "widgets", "menu", "breadcrumb", "breadcrumbs", "related",
+        "share", "sharing", "sharedaddy", "social", "cookie", "newsletter", "comments",
+        "comment", "tagcloud", "footer", "navbar", "popular", "trending", "masthead",
+    }
+)  # fmt: skip
+# Headings of blocks that are not the program's listing.
+SIDEBAR_HEADING = re.compile(
+    r"^\s*(related|most (read|popular|viewed|shared)|popular|trending|you may also like|"
+    r"read next|more from|recommended|see also|also of interest|relacionad[oa]s?|"
+    r"lo m[aá]s (le[ií]do|visto)|m[aá]s le[ií]d[oa]s|populares|te puede interesar|"
+    r"recomendad[oa]s|ver tambi[eé]n)\b",
+    re.IGNORECASE,
+)
+# Teaser text that names the publication's type is short.
+MAX_LABEL_CHARS = 40
+# A link whose text is a title has a few words.
+MIN_TITLE_WORDS = 3
+CLASS_WORD = re.compile(r"[a-z]+")
+
+
+def _words(element: Any) -> set[str]:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return set(CLASS_WORD.findall(names))
+
+
+def is_chrome(element: Any) -> bool:
+    """Whether one element is page chrome by its tag, role or class words."""
+    if element.tag in CHROME_TAGS:
+        return True
+    if (element.get("role") or "").lower() in CHROME_ROLES:
+        return True
+    return bool(_words(element) & CHROME_WORDS)
+
+
+def _heading_of(element: Any) -> str | None:
+    """The text of the heading that introduces ``element``: its own first heading child,
+    else the nearest heading among its previous siblings."""
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in HEADINGS:
+            return element_text(child).strip()
+    for sibling in element.itersiblings(preceding=True):
+        if isinstance(sibling.tag, str) and sibling.tag in HEADINGS:
+            return element_text(sibling).strip()
+    return None
+
+
+def in_sidebar(element: Any, root: Any) -> bool:
+    """Whether ``element`` sits in chrome or in a block headed like a sidebar."""
+    node = element
+    while node is not None and node is not root:
+        if is_chrome(node):
+            return True
+        heading = _heading_of(node)
+        if heading and SIDEBAR_HEADING.match(heading):
+            return True
+        node = node.getparent()
+    return False
+
+
+class ListingReader:
+    """One listing page read: its hosts, and which of its links are publications."""
+
+    def __init__(self, response: TextResponse, profile: SiteProfile, real_origin: str | None):
+        self.response = response
+        self.profile = profile
+        canonical = link_href(response.selector, "canonical") or meta_content(
+            response.selector, "og:url"
+        )
+        canonical = join_url(response.url, canonical)
+        if canonical is None and real_origin is not None:
+            canonical = real_origin
+        self.hosts: SiteHosts = site_hosts(response.url, canonical)
+        self.root = response.selector.root
+
+    def publication(self, href: str | None) -> str | None:
+        """The URL to request for a link to a publication of this site, else None."""
+        url = join_url(self.response.url, href)
+        if url is None:
+            return None
+        on_site = self.hosts.on_site(url)
+        if on_site is None or not is_publication_path(on_site):
+            return None
+        if self.profile.paths and not self.profile.allows(on_site):
+            return None
+        if pager_position(on_site)[0] == pager_position(self.response.url)[0]:
+            return None  # the listing itself
+        return on_site
+
+    def links_of(self, element: Any) -> dict[str, list[Any]]:
+        """Publication URL -> the anchors in ``element`` that link to it."""
+        found: dict[str, list[Any]] = {}
+        for anchor in element.iter("a"):
+            url = self.publication(anchor.get("href"))
+            if url is not None:
+                found.setdefault(url, []).append(anchor)
+        return found
+
+
+def _teaser_title(anchors: list[Any]) -> str | None:
+    """The heading around one of the anchors, else the longest anchor text."""
+    for anchor in anchors:
+        for ancestor in (anchor, *anchor.iterancestors()):
+            if ancestor.tag in HEADINGS:
+                return element_text(ancestor).strip() or None
+            if ancestor.tag in ("li", "article", "tr", "td"):
+                break
+        for child in anchor.iter(*HEADINGS):
+            return element_text(child).strip() or None
+    texts = [element_text(anchor).strip() for anchor in anchors]
+    return max(texts, key=len, default="") or None
+
+
+def _is_teaser(anchors: list[Any]) -> bool:
+    title = _teaser_title(anchors)
+    if not title:
+        return False
+    has_heading = any(
+        a.tag in HEADINGS for anchor in anchors for a in (*anchor.iterancestors(), *anchor.iter())
+    )
+    return has_heading or len(title.split()) >= MIN_TITLE_WORDS
+
+
+def find_teasers(reader: ListingReader) -> list[tuple[Any, str, list[Any]]]:
+    """``(element, url, anchors)`` of every teaser in the page's listing blocks, in document
+    order; the profile's listing selector, when it names one, says where they are."""
+    if reader.profile.listing_selector:
+        scopes = [s.root for s in reader.response.css(reader.profile.listing_selector)]
+        rows = []
+        for scope in scopes:
+            links = reader.links_of(scope)
+            if len(links) == 1:
+                url, anchors = next(iter(links.items()))
+                rows.append((scope, url, anchors))
+            else:
+                rows.extend(_block_rows(reader, scope, require_block=False))
+        return rows
+    return _block_rows(reader, reader.root, require_block=True)
+
+
+def _block_rows(
+    reader: ListingReader, root: Any, *, require_block: bool
+) -> list[tuple[Any, str, list[Any]]]:
+    rows: list[tuple[Any, str, list[Any]]] = []
+    claimed: set[int] = set()  # ids of elements inside a block already taken
+    for parent in root.iter():
+        if not isinstance(parent.tag, str) or id(parent) in claimed:
+            continue
+        groups: dict[str, list[tuple[Any, str, list[Any]]]] = {}
+        for child in parent:
+            if not isinstance(child.tag, str) or child.tag in CHROME_TAGS:
+                continue
+            links = reader.links_of(child)
+            if len(links) != 1:
+                continue
+            url, anchors = next(iter(links.items()))
+            if _is_teaser(anchors):
+                groups.setdefault(child.tag, []).append((child, url, anchors))
+        for group in groups.values():
+            if require_block and len({url for _, url, _ in group}) < MIN_BLOCK_ROWS:
+                continue
+            if in_sidebar(parent, reader.root.getroottree().getroot()):
+                continue
+            rows.extend(group)
+            for element, _, _ in group:
+                claimed.update(id(e) for e in element.iter())
+    order = {id(e): i for i, e in enumerate(root.iter())}
+    return sorted(rows, key=lambda row: order[id(row[0])])
+
+
+def _type_label(element: Any, title_anchors: list[Any], mapper: Mapper) -> str | None:
+    """The first short text of the teaser that names a type the vocabulary knows (a
+    category link, a kicker, a label)."""
+    skip = {id(a) for a in title_anchors}
+    for node in element.iter():
+        if not isinstance(node.tag, str) or id(node) in skip or node.tag in HEADINGS:
+            continue
+        if len(node) and node.tag != "a":
+            continue  # a leaf's text, or a link's
+        text = element_text(node).strip()
+        if text and len(text) <= MAX_LABEL_CHARS:
+            code, known = mapper(text)
+            if known and code is not None:
+                return text
+    return None
+
+
+def _date_text(element: Any) -> str | None:
+    for time in element.iter("time"):
+        text = element_text(time).strip() or (time.get("datetime") or "").strip()
+        if text:
+            return text
+    return None
+
+
+def _summary(element: Any, title: str | None) -> str | None:
+    texts = [element_text(p).strip() for p in element.iter("p")]
+    texts = [t for t in texts if t and t != title and len(t.split()) > MIN_TITLE_WORDS]
+    return max(texts, key=len, default=None)
+
+
+def extract_listing(
+    response: TextResponse,
+    seen: Callable[[str, str | None], bool] | None,
+    *,
+    profile: SiteProfile,
+    mapper: Mapper = map_content_type,
+    real_origin: str | None = None,
+) -> ListingPage:
+    """Teasers of the page's listing blocks, its pager links and its other languages."""
+    reader = ListingReader(response, profile, real_origin)
+    program = _program_title(response)
+    page = ListingPage(program=program)
+    base, depth = pager_position(response.url)
+    page.is_continuation = depth > 0
+    for position, (element, request_url, anchors) in enumerate(find_teasers(reader)):
+        url = reader.hosts.named(request_url)
+        sighting = {
+            "source": SOURCE_LISTING,
+            "url": url,
+            "request_url": request_url,
+            "listing_url": response.url,
+            "block": BLOCK,
+            "position": position,
+        }
+        if seen is not None and seen(url, BLOCK):
+            page.teasers.append(new_record(**sighting, repeat=True))
+            continue
+        title = _teaser_title(anchors)
+        page.teasers.append(
+            new_record(
+                **sighting,
+                program=program,
+                title=title,
+                date_raw=_date_text(element),
+                content_type_label=_type_label(element, anchors, mapper),
+                summary=_summary(element, title),
+            )
+        )
+    page.links = list(_pager_links(reader, base, depth))
+    if not page.is_continuation:
+        page.links += [link for link in _language_links(reader) if link not in page.links]
+    return page
+
+
+def _program_title(response: TextResponse) -> str | None:
+    for h1 in response.selector.root.iter("h1"):
+        text = element_text(h1).strip()
+        if text:
+            return text
+    title = response.selector.xpath("//head/title/text()").get()
+    return re.split(r"\s+[|–—-]\s+", title.strip())[0] if title and title.strip() else None
+
+
+def _hrefs(reader: ListingReader) -> Iterator[str]:
+    selector = reader.response.selector
+    yield from selector.xpath("//head/link[@rel='next' or @rel='prev']/@href").getall()
+    yield from selector.xpath("//body//a/@href").getall()
+
+
+def _pager_links(reader: ListingReader, base: str, depth: int) -> Iterator[ListingLink]:
+    """Links to the same listing with another page number (any pager form)."""
+    found: set[str] = set()
+    for href in _hrefs(reader):
+        url = join_url(reader.response.url, href)
+        on_site = reader.hosts.on_site(url) if url else None
+        if on_site is None:
+            continue
+        link_base, link_depth = pager_position(on_site)
+        if link_base != base or link_depth == depth:
+            continue
+        listing = listing_url(on_site)
+        if listing not in found:
+            found.add(listing)
+            yield ListingLink(listing, PAGER, link_depth)
+
+
+def _language_links(reader: ListingReader) -> Iterator[ListingLink]:
+    """The program page in its other languages: hreflang alternates and switcher links."""
+    selector = reader.response.selector
+    hrefs = [
+        link.attrib.get("href")
+        for link in selector.xpath("//head/link[@rel='alternate'][@hreflang]")
+        if (link.attrib.get("hreflang") or "").lower() != "x-default"
+    ]
+    hrefs += selector.xpath("//body//a[@hreflang]/@href").getall()
+    own = listing_url(reader.response.url)
+    for href in hrefs:
+        url = join_url(reader.response.url, href)
+        on_site = reader.hosts.on_site(url) if url else None
+        if on_site is None or len([s for s in on_site.split("/")[3:] if s]) < 2:
+            continue  # another host, or a language's home page
+        listing = listing_url(on_site)
+        if listing != own:
+            yield ListingLink(listing, TAB, 0)
+
+
+def listing_url(url: str) -> str:
+    """The request URL of a listing page: normalized, a first page without its number."""
+    base, depth = pager_position(url)
+    if depth == 0:
+        return base
+    return normalize_url(url)
