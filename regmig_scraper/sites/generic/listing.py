@@ -351,8 +351,9 @@ def _language_links(reader: ListingReader) -> Iterator[ListingLink]:
 
 
 def listing_url(url: str) -> str:
-    """The request URL of a listing page: normalized, a first page without its number."""
+    """The request URL of a listing page: normalized, a first page without its number
+    (Drupal's page vector keeps its commas: ``?page=0,1``)."""
     base, depth = pager_position(url)
     if depth == 0:
         return base
-    return normalize_url(url)
+    return normalize_url(url).replace("%2C", ",")
