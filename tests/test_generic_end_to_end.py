@@ -147,3 +147,14 @@ def test_both_samples_in_one_run(
     assert sorted(frame["url"]) == sorted(want)
     programs = frame.set_index("url")["program"]
     assert programs[expected["publications"][0]["canonical_url"]] != programs[want[0]]
+
+
+def test_an_unreadable_profile_is_a_usage_error(tmp_path: Path) -> None:
+    profile = tmp_path / "site.toml"
+    profile.write_text('date_order = "XYZ"\n', encoding="utf-8")
+    result = run_regmig(
+        "crawl", "--start-url", "http://127.0.0.1:9/topics/a/", "--profile", str(profile),
+        "--output", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "date_order must be one of MDY, DMY, YMD" in result.stderr

@@ -137,6 +137,22 @@ def test_a_sidebar_list_is_no_listing() -> None:
     assert [t["url"].rsplit("/", 1)[1] for t in listing.teasers] == ["a", "b"]
 
 
+@pytest.mark.parametrize(
+    ("wrapper", "rows"),
+    [
+        ('<div class="container has-sidebar">{}</div>', 2),
+        ('<div class="content-area">{}</div>', 2),
+        ('<div class="widget-area">{}</div>', 0),
+        ('<div id="sidebar-primary">{}</div>', 0),
+        ('<div class="site-footer">{}</div>', 0),
+        ('<div role="complementary">{}</div>', 0),
+    ],
+)
+def test_chrome_is_told_by_its_tag_role_or_class_words(wrapper: str, rows: int) -> None:
+    listing = read(page(wrapper.format(cards("a", "b"))))
+    assert len(listing.teasers) == rows
+
+
 def test_teasers_linking_to_people_taxonomies_and_files_are_not_rows() -> None:
     people = "".join(
         f'<li><a href="{REAL}/author/p{i}/">Person number {i} of the institute</a></li>'

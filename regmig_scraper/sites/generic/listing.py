@@ -71,12 +71,20 @@ SIDEBAR_HEADING = re.compile(
 MAX_LABEL_CHARS = 40
 # A link whose text is a title has a few words.
 MIN_TITLE_WORDS = 3
-CLASS_WORD = re.compile(r"[a-z]+")
+CLASS_PART = re.compile(r"[-_]+")
+# Class prefixes of a state, not of a part of the page ("has-sidebar" on a page's wrapper).
+STATE_PREFIXES = ("has-", "has_", "with-", "no-", "is-", "show-", "hide-")
+# Where the walk up from a block stops: the page's own containers are never chrome.
+PAGE_ROOTS = frozenset({"html", "body", "main"})
 
 
-def _words(element: Any) -> set[str]:
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return set(CLASS_WORD.findall(names))
+def _chrome_class(token: str) -> bool:
+    """Whether one class or id token names chrome: the word itself, or the word with a
+    prefix or suffix ("site-footer", "widget-area"), but not a state ("has-sidebar")."""
+    if token.startswith(STATE_PREFIXES):
+        return False
+    parts = CLASS_PART.split(token)
+    return parts[0] in CHROME_WORDS or parts[-1] in CHROME_WORDS
 
 
 def is_chrome(element: Any) -> bool:
@@ -85,7 +93,8 @@ def is_chrome(element: Any) -> bool:
         return True
     if (element.get("role") or "").lower() in CHROME_ROLES:
         return True
-    return bool(_words(element) & CHROME_WORDS)
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+    return any(_chrome_class(token) for token in names)
 
 
 def _heading_of(element: Any) -> str | None:
@@ -103,7 +112,7 @@ def _heading_of(element: Any) -> str | None:
 def in_sidebar(element: Any, root: Any) -> bool:
     """Whether ``element`` sits in chrome or in a block headed like a sidebar."""
     node = element
-    while node is not None and node is not root:
+    while node is not None and node is not root and node.tag not in PAGE_ROOTS:
         if is_chrome(node):
             return True
         heading = _heading_of(node)
