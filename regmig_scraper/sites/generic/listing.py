@@ -202,22 +202,52 @@ def find_teasers(reader: ListingReader) -> list[tuple[Any, str, list[Any]]]:
     return _block_rows(reader, reader.root, require_block=True)
 
 
+MANY = object()  # an element linking to several publications
+
+
+def _link_summary(reader: ListingReader, elements: list[Any]) -> dict[int, Any]:
+    """id of each of ``elements`` (a tree in document order) that links to publications ->
+    ``(url, anchors)`` when it links to one, ``MANY`` when to several. One pass, children
+    before their parents. (lxml makes a new proxy object, with a new id, for an element no
+    Python reference holds: the caller keeps ``elements`` alive while it uses the ids.)"""
+    summary: dict[int, Any] = {}
+    for element in reversed(elements):
+        if not isinstance(element.tag, str):
+            continue
+        found: Any = None
+        if element.tag == "a":
+            url = reader.publication(element.get("href"))
+            if url is not None:
+                found = (url, [element])
+        for child in element:
+            below = summary.get(id(child))
+            if below is None:
+                continue
+            if below is MANY or (found is not None and found[0] != below[0]):
+                found = MANY
+                break
+            found = below if found is None else (found[0], found[1] + below[1])
+        if found is not None:
+            summary[id(element)] = found
+    return summary
+
+
 def _block_rows(
     reader: ListingReader, root: Any, *, require_block: bool
 ) -> list[tuple[Any, str, list[Any]]]:
     rows: list[tuple[Any, str, list[Any]]] = []
     claimed: set[int] = set()  # ids of elements inside a block already taken
-    for parent in root.iter():
-        if not isinstance(parent.tag, str) or id(parent) in claimed:
+    elements = list(root.iter())  # alive while ids of its elements are used
+    summary = _link_summary(reader, elements)
+    for parent in elements:
+        if not isinstance(parent.tag, str) or id(parent) in claimed or id(parent) not in summary:
             continue
         groups: dict[str, list[tuple[Any, str, list[Any]]]] = {}
         for child in parent:
-            if not isinstance(child.tag, str) or child.tag in CHROME_TAGS:
+            links = summary.get(id(child))
+            if links is None or links is MANY or child.tag in CHROME_TAGS:
                 continue
-            links = reader.links_of(child)
-            if len(links) != 1:
-                continue
-            url, anchors = next(iter(links.items()))
+            url, anchors = links
             if _is_teaser(anchors):
                 groups.setdefault(child.tag, []).append((child, url, anchors))
         for group in groups.values():
@@ -228,7 +258,7 @@ def _block_rows(
             rows.extend(group)
             for element, _, _ in group:
                 claimed.update(id(e) for e in element.iter())
-    order = {id(e): i for i, e in enumerate(root.iter())}
+    order = {id(e): i for i, e in enumerate(elements)}
     return sorted(rows, key=lambda row: order[id(row[0])])
 
 
