@@ -137,6 +137,27 @@ def test_a_sidebar_list_is_no_listing() -> None:
     assert [t["url"].rsplit("/", 1)[1] for t in listing.teasers] == ["a", "b"]
 
 
+def test_a_title_above_a_read_more_link() -> None:
+    rows = "".join(
+        f'<div class="item"><h3>The title of report {s}</h3><p>What it finds.</p>'
+        f'<a href="/research/{s}">Read more</a></div>'
+        for s in "ab"
+    )
+    listing = read(page(f"<section>{rows}</section>"))
+    assert [t["title"] for t in listing.teasers] == [
+        "The title of report a",
+        "The title of report b",
+    ]
+
+
+def test_switcher_links_home_are_not_the_program_in_another_language() -> None:
+    switcher = (
+        '<a hreflang="es" href="/es/">Español</a><a hreflang="fr" href="/fr/topics/x/">FR</a>'
+    )
+    listing = read(page(f"<div>{cards('a', 'b')}</div><div>{switcher}</div>"))
+    assert [link.url for link in listing.links] == [f"{CRAWL}/fr/topics/x"]
+
+
 @pytest.mark.parametrize(
     ("wrapper", "rows"),
     [
@@ -238,6 +259,19 @@ def test_a_wordpress_post_on_a_mirror() -> None:
     assert record["html_lang"] == "en-US"
     assert record["body_text"] and "Share this" not in record["body_text"]
     assert CRAWL + path.rstrip("/") in record["alternate_urls"]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("<p>" + "word " * 200 + "</p>", "unknown"),  # long text, no type, no date
+        ("<p>Page not found.</p>", None),
+    ],
+)
+def test_untyped_pages(body: str, kind: str | None) -> None:
+    html = f"<html><head><title>A page</title></head><body><h1>A page</h1>{body}</body></html>"
+    record = GenericSite().extract_publication(response(REAL + "/research/x", html))
+    assert record["page_kind"] == kind
 
 
 def test_archive_and_profile_pages_are_no_publications() -> None:

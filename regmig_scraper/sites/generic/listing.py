@@ -33,9 +33,11 @@ from regmig_scraper.normalize.urls import normalize_url
 from regmig_scraper.record import SOURCE_LISTING, new_record
 from regmig_scraper.sites.base import PAGER, TAB, ListingLink, ListingPage
 from regmig_scraper.sites.generic.links import (
+    LANGUAGE_SEGMENT,
     SiteHosts,
     is_publication_path,
     pager_position,
+    path_segments,
     site_hosts,
 )
 from regmig_scraper.sites.generic.profile import SiteProfile
@@ -161,27 +163,31 @@ class ListingReader:
         return found
 
 
-def _teaser_title(anchors: list[Any]) -> str | None:
-    """The heading around one of the anchors, else the longest anchor text."""
+def _teaser_title(anchors: list[Any], element: Any = None) -> str | None:
+    """The heading around or inside one of the anchors, else the teaser's own heading (a
+    title above a "Read more" link), else the longest anchor text."""
     for anchor in anchors:
         for ancestor in (anchor, *anchor.iterancestors()):
             if ancestor.tag in HEADINGS:
                 return element_text(ancestor).strip() or None
-            if ancestor.tag in ("li", "article", "tr", "td"):
+            if ancestor is element or ancestor.tag in ("li", "article", "tr", "td"):
                 break
         for child in anchor.iter(*HEADINGS):
             return element_text(child).strip() or None
+    if element is not None:
+        for heading in element.iter(*HEADINGS):
+            text = element_text(heading).strip()
+            if text:
+                return text
     texts = [element_text(anchor).strip() for anchor in anchors]
     return max(texts, key=len, default="") or None
 
 
-def _is_teaser(anchors: list[Any]) -> bool:
-    title = _teaser_title(anchors)
+def _is_teaser(anchors: list[Any], element: Any) -> bool:
+    title = _teaser_title(anchors, element)
     if not title:
         return False
-    has_heading = any(
-        a.tag in HEADINGS for anchor in anchors for a in (*anchor.iterancestors(), *anchor.iter())
-    )
+    has_heading = next(element.iter(*HEADINGS), None) is not None
     return has_heading or len(title.split()) >= MIN_TITLE_WORDS
 
 
@@ -248,7 +254,7 @@ def _block_rows(
             if links is None or links is MANY or child.tag in CHROME_TAGS:
                 continue
             url, anchors = links
-            if _is_teaser(anchors):
+            if _is_teaser(anchors, child):
                 groups.setdefault(child.tag, []).append((child, url, anchors))
         for group in groups.values():
             if require_block and len({url for _, url, _ in group}) < MIN_BLOCK_ROWS:
@@ -320,7 +326,7 @@ def extract_listing(
         if seen is not None and seen(url, BLOCK):
             page.teasers.append(new_record(**sighting, repeat=True))
             continue
-        title = _teaser_title(anchors)
+        title = _teaser_title(anchors, element)
         page.teasers.append(
             new_record(
                 **sighting,
@@ -370,20 +376,27 @@ def _pager_links(reader: ListingReader, base: str, depth: int) -> Iterator[Listi
 
 
 def _language_links(reader: ListingReader) -> Iterator[ListingLink]:
-    """The program page in its other languages: hreflang alternates and switcher links."""
+    """The program page in its other languages: its hreflang alternates (a CMS names only
+    real translations there), and language-switcher links that lead deeper than a
+    language's home page (a switcher on a page without a translation links home)."""
     selector = reader.response.selector
-    hrefs = [
+    alternates = [
         link.attrib.get("href")
         for link in selector.xpath("//head/link[@rel='alternate'][@hreflang]")
         if (link.attrib.get("hreflang") or "").lower() != "x-default"
     ]
-    hrefs += selector.xpath("//body//a[@hreflang]/@href").getall()
+    switcher = selector.xpath("//body//a[@hreflang]/@href").getall()
     own = listing_url(reader.response.url)
-    for href in hrefs:
+    for href, alternate in [*((h, True) for h in alternates), *((h, False) for h in switcher)]:
         url = join_url(reader.response.url, href)
         on_site = reader.hosts.on_site(url) if url else None
-        if on_site is None or len([s for s in on_site.split("/")[3:] if s]) < 2:
-            continue  # another host, or a language's home page
+        if on_site is None:
+            continue
+        segments = path_segments(on_site)
+        if segments and LANGUAGE_SEGMENT.match(segments[0]):
+            segments = segments[1:]
+        if len(segments) < (1 if alternate else 2):
+            continue  # a language's home page
         listing = listing_url(on_site)
         if listing != own:
             yield ListingLink(listing, TAB, 0)

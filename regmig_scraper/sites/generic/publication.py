@@ -10,8 +10,8 @@ its JSON-LD/OpenGraph type, a section of its URL (``/reports/``, ``/commentary/`
 
 ``page_kind`` says what the page is: a JSON-LD/OpenGraph type for a publication
 (``article``, ``event``, ``report``...), ``page`` for a path that is never a publication,
-``collection`` for archives and profiles; None for a page that reads as nothing (an error
-page served as 200).
+``collection`` for archives and profiles, ``unknown`` for an untyped page with a title and a
+date or a long main text; None for a page that reads as nothing (an error page served as 200).
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ TRANSLATION_LINK_TEXT = re.compile(
     re.IGNORECASE,
 )
 MIN_PARAGRAPH_WORDS = 4
+# Main text long enough for an untyped, undated page to read as a publication.
+MIN_ARTICLE_WORDS = 150
 
 
 def _type_name(page_type: str) -> str:
@@ -79,7 +81,7 @@ def _type_name(page_type: str) -> str:
     return page_type.rpartition(":")[2].lower()
 
 
-def page_kind(metadata: PageMetadata, url: str) -> str | None:
+def page_kind(metadata: PageMetadata, url: str, body_text: str | None = None) -> str | None:
     """What the page is (see the module docstring)."""
     if not is_publication_path(url):
         return "page"
@@ -89,8 +91,10 @@ def page_kind(metadata: PageMetadata, url: str) -> str | None:
         return publication[0]
     if any(n in NOT_PUBLICATION_TYPES for n in names):
         return "collection"
-    if metadata.title and metadata.published is not None:
-        return "unknown"  # no type named, but dated and titled: reads like a publication
+    if metadata.title and (
+        metadata.published is not None or len((body_text or "").split()) >= MIN_ARTICLE_WORDS
+    ):
+        return "unknown"  # no type named, but titled and dated or long: reads like one
     return None
 
 
@@ -151,7 +155,7 @@ def page_record(
         url=url,
         request_url=request_url,
         alternate_urls=sorted(alternates - {url}),
-        page_kind=page_kind(metadata, url),
+        page_kind=page_kind(metadata, url, body_text),
         program=program,
         title=metadata.title,
         content_type_label=label,
