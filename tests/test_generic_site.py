@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from regmig_scraper.normalize.urls import normalize_url
 from regmig_scraper.sites.generic import GenericSite
 from regmig_scraper.sites.generic.links import (
     is_dated_path,
@@ -43,6 +44,8 @@ def saved(path: str, base: str = CRAWL) -> HtmlResponse:
         ("https://x.org/es/2023/11/que-funciona/", True),
         ("https://x.org/research/a-report", True),
         ("https://x.org/node/123", True),
+        ("https://x.org/?p=123", True),
+        ("https://x.org/?s=asylum", False),
         ("https://x.org/author/jane-doe/", False),
         ("https://x.org/category/reports/", False),
         ("https://x.org/es/category/informes/", False),
@@ -272,6 +275,16 @@ def test_untyped_pages(body: str, kind: str | None) -> None:
     html = f"<html><head><title>A page</title></head><body><h1>A page</h1>{body}</body></html>"
     record = GenericSite().extract_publication(response(REAL + "/research/x", html))
     assert record["page_kind"] == kind
+
+
+@pytest.mark.parametrize("alias", ["/?p=446", "/node/446", "/2024/08/x/?utm_source=feed"])
+def test_a_page_reached_through_an_alias_names_it(alias: str) -> None:
+    path = "/2024/08/consular-protection-in-mexico-options-for-regional-cooperation/"
+    body = (WORDPRESS / path.strip("/") / "index.html").read_bytes()
+    record = GenericSite().extract_publication(response(CRAWL + alias, body))
+    assert record["url"] == "https://www.hemisphericmobility.org" + path.rstrip("/")
+    named = "https://www.hemisphericmobility.org" + alias.partition("?utm")[0].rstrip("/")
+    assert normalize_url(named) in record["alternate_urls"]
 
 
 def test_archive_and_profile_pages_are_no_publications() -> None:

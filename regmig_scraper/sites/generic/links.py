@@ -47,6 +47,9 @@ FILE_EXTENSION = re.compile(
 # A language prefix of a multilingual site ("/es/", "/pt-br/").
 LANGUAGE_SEGMENT = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?$", re.IGNORECASE)
 
+# WordPress's shortlink of a post (``/?p=123``): the post itself.
+SHORTLINK = re.compile(r"(?:^|&)p=\d+(?:&|$)")
+
 # A dated path (``/2023/11/slug/``): how blogs and WordPress name their posts.
 DATED_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/\d{1,2})?/[^/]+")
 
@@ -107,7 +110,7 @@ def is_publication_path(url: str) -> bool:
     if segments and LANGUAGE_SEGMENT.match(segments[0]):
         segments = segments[1:]
     if not segments:
-        return False
+        return bool(SHORTLINK.search(urlsplit(url).query))
     if any(s in NOT_PUBLICATION_SEGMENTS for s in segments):
         return False
     if pager_position(url)[1] > 0:
