@@ -60,6 +60,9 @@ PAGED_PATH = re.compile(r"^(?P<base>.*?)/page/(?P<page>\d{1,6})/?$", re.IGNORECA
 ZERO_BASED_PAGE_PARAMS = ("page",)  # Drupal: ?page=1 is the second page; ?page=0,1 too
 ONE_BASED_PAGE_PARAMS = ("paged", "pg", "pagina", "p_page", "page_num", "pagenum")
 PAGE_PARAMS = (*ZERO_BASED_PAGE_PARAMS, *ONE_BASED_PAGE_PARAMS)
+# Query parameters that pick a tab of a listing page.
+TAB_PARAM_PREFIXES = ("qt-", "quicktabs")
+TAB_PARAMS = frozenset({"tab"})
 DRUPAL_PAGE_VECTOR = re.compile(r"^\d{1,6}(,\d{1,6})*$")
 
 
@@ -123,9 +126,15 @@ def is_dated_path(url: str) -> bool:
     return bool(DATED_PATH.search(urlsplit(url).path))
 
 
+def is_tab_param(name: str) -> bool:
+    """Whether a query parameter picks a tab of a listing page (Drupal's quicktabs
+    ``qt-<name>``, ``tab``)."""
+    return name.lower().startswith(TAB_PARAM_PREFIXES) or name.lower() in TAB_PARAMS
+
+
 def pager_position(url: str) -> tuple[str, int]:
-    """The listing ``url`` pages through (normalized, without its page number) and its
-    page's depth: 0 for a first page, 1 for the second..."""
+    """The listing ``url`` pages through (normalized, without its page number and tab) and
+    its page's depth: 0 for a first page, 1 for the second..."""
     parts = urlsplit(url)
     path, depth = parts.path, 0
     match = PAGED_PATH.match(path)
@@ -138,7 +147,27 @@ def pager_position(url: str) -> tuple[str, int]:
             depth = max(depth, *(int(v) for v in value.split(",")))
         elif lowered in ONE_BASED_PAGE_PARAMS and value.isdigit():
             depth = max(depth, int(value) - 1)
-        else:
+        elif not is_tab_param(name):
             query.append((name, value))
     base = urlunsplit((parts.scheme, parts.netloc, path, urlencode(sorted(query)), ""))
     return normalize_url(base), depth
+
+
+def tab_of(url: str) -> tuple[tuple[str, str], ...]:
+    """The tab parameters of ``url`` (empty: its listing's default tab)."""
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    return tuple(sorted((name, value) for name, value in query if is_tab_param(name)))
+
+
+def listing_request_url(url: str) -> str:
+    """The request URL of a listing page: normalized, a first page without its page
+    number (Drupal's page vector keeps its commas: ``?page=0,1``)."""
+    _, depth = pager_position(url)
+    parts = urlsplit(url)
+    path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
+    if depth == 0:
+        match = PAGED_PATH.match(path)
+        path = (match["base"] or "/") if match else path
+        query = [(n, v) for n, v in query if n.lower() not in PAGE_PARAMS]
+    plain = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return normalize_url(plain).replace("%2C", ",")

@@ -29,16 +29,17 @@ from typing import Any
 from scrapy.http import TextResponse
 
 from regmig_scraper.normalize.content_types import map_content_type
-from regmig_scraper.normalize.urls import normalize_url
 from regmig_scraper.record import SOURCE_LISTING, new_record
 from regmig_scraper.sites.base import PAGER, TAB, ListingLink, ListingPage
 from regmig_scraper.sites.generic.links import (
     LANGUAGE_SEGMENT,
     SiteHosts,
     is_publication_path,
+    listing_request_url,
     pager_position,
     path_segments,
     site_hosts,
+    tab_of,
 )
 from regmig_scraper.sites.generic.profile import SiteProfile
 from regmig_scraper.sites.markup import element_text, join_url, link_href, meta_content
@@ -46,6 +47,10 @@ from regmig_scraper.sites.markup import element_text, join_url, link_href, meta_
 Mapper = Callable[[str | None], tuple[str | None, bool]]
 BLOCK = "listing"  # one block per program: a publication any of its pages showed is a repeat
 MIN_BLOCK_ROWS = 2
+# A lone row joins the listing when it shares this much of a block's row classes.
+ALIKE_SHARE = 0.5
+# Class words of a row's place in its view, not of its kind.
+ROW_STATE = re.compile(r"(^|-)(first|last|odd|even|active)$")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements that are page chrome wherever they sit.
 CHROME_TAGS = frozenset(
@@ -184,9 +189,14 @@ def _teaser_title(anchors: list[Any], element: Any = None) -> str | None:
 
 
 def _is_teaser(anchors: list[Any], element: Any) -> bool:
+    """A link with a title (a heading, or a title-long link text); or a picture linking to
+    the publication beside a paragraph that describes it (its title is on its page)."""
     title = _teaser_title(anchors, element)
     if not title:
-        return False
+        pictured = any(next(anchor.iter("img"), None) is not None for anchor in anchors)
+        return pictured and any(
+            len(element_text(p).split()) > MIN_TITLE_WORDS for p in element.iter("p")
+        )
     has_heading = next(element.iter(*HEADINGS), None) is not None
     return has_heading or len(title.split()) >= MIN_TITLE_WORDS
 
@@ -238,13 +248,34 @@ def _link_summary(reader: ListingReader, elements: list[Any]) -> dict[int, Any]:
     return summary
 
 
+def _signature(element: Any) -> tuple[str, frozenset[str]]:
+    """An element's tag and the class words rows of one view share (no numbers, no
+    first/last/odd/even)."""
+    tokens = (element.get("class") or "").lower().split()
+    return element.tag, frozenset(
+        t for t in tokens if not any(c.isdigit() for c in t) and not ROW_STATE.search(t)
+    )
+
+
+def _alike(signature: tuple[str, frozenset[str]], block: tuple[str, frozenset[str]]) -> bool:
+    """Whether a lone row looks like the rows of a block (same tag, most class words)."""
+    if signature[0] != block[0] or not signature[1] or not block[1]:
+        return False
+    shared = len(signature[1] & block[1]) / len(signature[1] | block[1])
+    return shared >= ALIKE_SHARE
+
+
 def _block_rows(
     reader: ListingReader, root: Any, *, require_block: bool
 ) -> list[tuple[Any, str, list[Any]]]:
+    """Rows of the blocks under ``root``; with ``require_block``, a lone row counts only when
+    it looks like the rows of a block (a view's page or tab showing one row)."""
     rows: list[tuple[Any, str, list[Any]]] = []
+    lone: list[tuple[Any, str, list[Any]]] = []
     claimed: set[int] = set()  # ids of elements inside a block already taken
     elements = list(root.iter())  # alive while ids of its elements are used
     summary = _link_summary(reader, elements)
+    page_root = reader.root.getroottree().getroot()
     for parent in elements:
         if not isinstance(parent.tag, str) or id(parent) in claimed or id(parent) not in summary:
             continue
@@ -257,13 +288,19 @@ def _block_rows(
             if _is_teaser(anchors, child):
                 groups.setdefault(child.tag, []).append((child, url, anchors))
         for group in groups.values():
-            if require_block and len({url for _, url, _ in group}) < MIN_BLOCK_ROWS:
+            if in_sidebar(parent, page_root):
                 continue
-            if in_sidebar(parent, reader.root.getroottree().getroot()):
+            if require_block and len({url for _, url, _ in group}) < MIN_BLOCK_ROWS:
+                lone.extend(group)
                 continue
             rows.extend(group)
             for element, _, _ in group:
                 claimed.update(id(e) for e in element.iter())
+    blocks = {_signature(element) for element, _, _ in rows}
+    for row in lone:
+        if id(row[0]) not in claimed and any(_alike(_signature(row[0]), b) for b in blocks):
+            rows.append(row)
+            claimed.update(id(e) for e in row[0].iter())
     order = {id(e): i for i, e in enumerate(elements)}
     return sorted(rows, key=lambda row: order[id(row[0])])
 
@@ -359,7 +396,10 @@ def _hrefs(reader: ListingReader) -> Iterator[str]:
 
 
 def _pager_links(reader: ListingReader, base: str, depth: int) -> Iterator[ListingLink]:
-    """Links to the same listing with another page number (any pager form)."""
+    """Links to the same listing with another page number (any pager form) or another tab
+    (``?qt-<name>=N``, ``?tab=``)."""
+    own = listing_url(reader.response.url)
+    own_tab = tab_of(reader.response.url)
     found: set[str] = set()
     for href in _hrefs(reader):
         url = join_url(reader.response.url, href)
@@ -367,12 +407,13 @@ def _pager_links(reader: ListingReader, base: str, depth: int) -> Iterator[Listi
         if on_site is None:
             continue
         link_base, link_depth = pager_position(on_site)
-        if link_base != base or link_depth == depth:
+        if link_base != base:
             continue
         listing = listing_url(on_site)
-        if listing not in found:
+        if listing != own and listing not in found:
             found.add(listing)
-            yield ListingLink(listing, PAGER, link_depth)
+            kind = TAB if tab_of(on_site) != own_tab else PAGER
+            yield ListingLink(listing, kind, link_depth)
 
 
 def _language_links(reader: ListingReader) -> Iterator[ListingLink]:
@@ -403,9 +444,5 @@ def _language_links(reader: ListingReader) -> Iterator[ListingLink]:
 
 
 def listing_url(url: str) -> str:
-    """The request URL of a listing page: normalized, a first page without its number
-    (Drupal's page vector keeps its commas: ``?page=0,1``)."""
-    base, depth = pager_position(url)
-    if depth == 0:
-        return base
-    return normalize_url(url).replace("%2C", ",")
+    """The request URL of a listing page: normalized, a first page without its number."""
+    return listing_request_url(url)
