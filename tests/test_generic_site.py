@@ -298,7 +298,7 @@ def test_archive_and_profile_pages_are_no_publications() -> None:
     [
         (REAL + "/commentary/why-it-matters", "Commentary"),
         (REAL + "/events/a-dialogue", "Events"),
-        (REAL + "/research/reports/a-study", "Research"),  # the first section it knows
+        (REAL + "/research/reports/a-study", "Reports"),  # the first section it knows
         (REAL + "/2024/01/a-post", None),
     ],
 )

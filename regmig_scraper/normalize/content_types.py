@@ -108,13 +108,11 @@ VOCABULARY: Mapping[str, str] = {
     "Other": "other",
     "Otros": "other",
     # --- labels other think tanks use (English and Spanish); MPI's above are unchanged ---
-    "Research": "report",
     "Research Paper": "report",
     "Discussion Paper": "report",
     "Occasional Paper": "report",
     "Policy Paper": "report",
     "Documento de trabajo": "report",
-    "Investigación": "report",
     "Policy Memo": "policy_brief",
     "Memo": "policy_brief",
     "Nota de política": "policy_brief",
