@@ -368,3 +368,9 @@ def test_a_claimed_or_forced_start_page_is_not_chosen_again() -> None:
     spider = spider_for("https://www.migrationpolicy.org/programs/p")
     request = next(iter(spider.start_requests()))
     assert META_RECHOOSE not in request.meta and request.meta[META_SITE] == "mpi"
+
+
+def test_a_resumed_crawl_reads_pages_of_a_site_chosen_before_it_stopped() -> None:
+    spider = spider_for(CRAWL + "/programs/p")  # a fresh spider: only the fallback built
+    queued = response(CRAWL + "/programs/p?page=1", "<html></html>", {META_SITE: "mpi"})
+    assert isinstance(spider._site_of(queued), MpiDrupalSite)

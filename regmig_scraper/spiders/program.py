@@ -247,7 +247,9 @@ class ProgramSpider(scrapy.Spider):
         """The extractor of the site the response's request was made for (a request saved
         in a job directory before requests named their site: the first program's)."""
         name = response.meta.get(META_SITE) or self.programs[0].site
-        return self.sites[name]
+        # A resumed crawl's queue may name a site chosen again by a start page's canonical
+        # host in the interrupted run: built on first use.
+        return self.sites.get(name) or self._extractor(name)
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
