@@ -10,7 +10,8 @@
    wall time): (1) a bare Scrapy spider that follows the same links and extracts nothing
    (``benchmarks.bare_spider``, the framework's ceiling), (2) the full ``regmig crawl`` with
    ``-s REGMIG_POLITE=false``, (2b) that crawl again into the dataset it wrote (the nightly
-   case: the commit merges with an existing file), (3) the same crawl with ``--replay`` (no
+   case: the commit merges with an existing file), (2g) the same crawl read by the generic site
+   module (``-s REGMIG_SITE=generic``: no MPI selectors), (3) the same crawl with ``--replay`` (no
    HTTP), (4) trafilatura's
    ``bare_extraction(..., with_metadata=True)`` over the same publication pages
    (``benchmarks.trafilatura_bench``), compared with our dataset and the ground truth;
@@ -318,6 +319,30 @@ def run_http_crawls(
                 listing_pages=stats.get("regmig/listing/pages"),
                 publication_pages=stats.get("regmig/pages/fetched"),
                 **{key: record.get(key) for key in MERGE_OUTCOMES},
+            )
+
+        # (2g) the same crawl read by the generic site module: listings found by structure,
+        # publication pages read by the generic metadata extractor
+        if not args.skip_generic:
+            output = work / "out-generic"
+            shutil.rmtree(output, ignore_errors=True)
+            cmd = crawl_command(
+                start_url,
+                output,
+                ["-s", "REGMIG_POLITE=false", "-s", "REGMIG_SITE=generic", *settings],
+            )
+            before, load = cpu.seconds(), _loadavg()
+            m = _measure("generic", cmd, work, timeout)
+            stats = run_stats(read_run_record(output))
+            runs["generic"] = crawl_result(
+                m,
+                stats,
+                output,
+                load,
+                server_cpu=cpu.seconds() - before,
+                elapsed_time_s=stats.get("elapsed_time_seconds"),
+                listing_pages=stats.get("regmig/listing/pages"),
+                publication_pages=stats.get("regmig/pages/fetched"),
             )
 
         # the same crawl under cProfile, for the split of its CPU by stage
@@ -657,6 +682,7 @@ def render_table(result: dict[str, Any]) -> str:
         ("bare", "(1) bare Scrapy spider"),
         ("full", "(2) regmig crawl"),
         ("rerun", "(2b) same, again"),
+        ("generic", "(2g) REGMIG_SITE=generic"),
         ("replay", "(3) regmig crawl --replay"),
         ("trafilatura", "(4) trafilatura"),
     )
@@ -680,9 +706,10 @@ def render_table(result: dict[str, Any]) -> str:
         f"(2)/(1): CPU per page {_fmt(ratios.get('full_vs_bare_cpu_per_page'), 2)}x, "
         f"CPU {_fmt(ratios.get('full_vs_bare_cpu'), 2)}x, "
         f"pages/s {_fmt(ratios.get('full_vs_bare_pages_per_s'), 2)}x; "
-        f"(3)/(1) CPU per page {_fmt(ratios.get('replay_vs_bare_cpu_per_page'), 2)}x",
+        f"(3)/(1) CPU per page {_fmt(ratios.get('replay_vs_bare_cpu_per_page'), 2)}x; "
+        f"(2g)/(1) CPU per page {_fmt(ratios.get('generic_vs_bare_cpu_per_page'), 2)}x",
     ]
-    for key in ("full", "replay"):
+    for key in ("full", "generic", "replay"):
         data = result["dataset"].get(key)
         if not data:
             continue
@@ -805,6 +832,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="no second crawl into the dataset the full crawl wrote",
     )
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile'd crawl")
+    parser.add_argument(
+        "--skip-generic", action="store_true", help="no crawl with REGMIG_SITE=generic"
+    )
     parser.add_argument("--skip-stages", action="store_true")
     parser.add_argument("--skip-store", action="store_true")
     parser.add_argument("--merge-rows", type=int, default=TARGET_MERGE_ROWS)
@@ -907,7 +937,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         truth = json.loads(truth_path.read_text(encoding="utf-8"))["publications"]
         from benchmarks.compare import coverage, dataset_accuracy, read_dataset
 
-        for key in ("full", "replay"):
+        for key in ("full", "generic", "replay"):
             output = runs.get(key, {}).get("output")
             if output:
                 rows = read_dataset(Path(output) / "publications")
@@ -929,6 +959,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "full_vs_bare_pages_per_s": _ratio(full.get("pages_per_s"), bare.get("pages_per_s")),
             "replay_vs_bare_cpu_per_page": _ratio(
                 replay.get("cpu_s_per_1000_pages"), bare.get("cpu_s_per_1000_pages")
+            ),
+            "generic_vs_bare_cpu_per_page": _ratio(
+                runs.get("generic", {}).get("cpu_s_per_1000_pages"),
+                bare.get("cpu_s_per_1000_pages"),
             ),
             "replay_vs_full_cpu_per_page": _ratio(
                 replay.get("cpu_s_per_1000_pages"), full.get("cpu_s_per_1000_pages")

@@ -74,11 +74,18 @@ class CountingPipeline:
 
 
 def site_rules(settings: Any) -> dict[str, SiteRules]:
-    """Each registered site's additions to the normalizers (its class's ``rules``), by name.
+    """Each registered site's additions to the normalizers (its class's ``rules``, or what
+    its ``rules_for(settings)`` says when the settings shape them, as a site profile does), by
+    name.
 
     The sites are the ones the spider chooses from (``REGMIG_SITES`` over
     ``REGMIG_SITES_BASE``); a record names its site in ``record["site"]``.
     """
     from regmig_scraper.sites.registry import load_sites
 
-    return {name: getattr(site, "rules", NO_RULES) for name, site in load_sites(settings).items()}
+    return {
+        name: site.rules_for(settings)
+        if hasattr(site, "rules_for")
+        else getattr(site, "rules", NO_RULES)
+        for name, site in load_sites(settings).items()
+    }

@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="program page to crawl, repeatable: one site per host (default: the MPI program)",
     )
     crawl.add_argument("--output", default=None, help="output directory (default: output)")
+    crawl.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="TOML site profile helping the generic site module (REGMIG_PROFILE)",
+    )
     mode = crawl.add_mutually_exclusive_group()
     mode.add_argument("--replay", metavar="DIR", help="crawl a saved snapshot, no network")
     mode.add_argument("--record", metavar="DIR", help="save every fetched page into DIR")
@@ -110,6 +115,8 @@ def crawl_settings(args: argparse.Namespace) -> Any:
     settings = get_project_settings()
     if args.output:
         settings.set("REGMIG_OUTPUT", str(Path(args.output).resolve()), priority="cmdline")
+    if getattr(args, "profile", None):
+        settings.set("REGMIG_PROFILE", str(Path(args.profile).resolve()), priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
     snapshot = args.replay or args.record

@@ -61,12 +61,17 @@ LOG_LEVEL = "INFO"
 # Site modules by name (import paths of their classes); each class's ``hosts`` say which
 # start URLs it reads. REGMIG_SITES holds a project's additions (a None value removes a
 # built-in site) and is merged over REGMIG_SITES_BASE.
-REGMIG_SITES_BASE = {"mpi": "regmig_scraper.sites.mpi.MpiDrupalSite"}
+REGMIG_SITES_BASE = {
+    "mpi": "regmig_scraper.sites.mpi.MpiDrupalSite",
+    "generic": "regmig_scraper.sites.generic.GenericSite",
+}
 REGMIG_SITES: dict[str, str | None] = {}
 # A site name forced on every start URL; "" chooses by the start URL's host.
 REGMIG_SITE = ""
 # The site for a host no site module claims (a local mirror on 127.0.0.1, say).
-REGMIG_SITE_FALLBACK = "mpi"
+REGMIG_SITE_FALLBACK = "generic"
+# A TOML site profile helping the generic site module (--profile); empty: none.
+REGMIG_PROFILE = ""
 
 # --- normalization: each pipeline's switch and knobs (pipelines/*.py) ----------------
 REGMIG_TEXT_ENABLED = True

@@ -132,8 +132,10 @@ def test_harness_writes_json_with_the_expected_keys(tmp_path: Path) -> None:
     assert result["site"]["publications"] == N
     assert {"bare", "full", "replay", "trafilatura"} <= set(result["runs"])
     assert result["runs"]["trafilatura"]["status"] == "skipped"
-    for name in ("bare", "full", "rerun", "replay"):
+    for name in ("bare", "full", "rerun", "generic", "replay"):
         assert {"status", "pages", "wall_s", "cpu_s", "peak_rss_mb"} <= set(result["runs"][name])
+    assert "generic_vs_bare_cpu_per_page" in result["ratios"]
+    assert "generic" in result["dataset"]  # its rows against the truth
     # The second crawl of an unchanged site merges into the first one's dataset as no change.
     rerun = result["runs"]["rerun"]
     assert rerun["status"] == "ok"

@@ -86,6 +86,14 @@ KNOWN_CASES = [
     ("Something New, Reports", "report"),
     ("Reports (12)", "report"),
     ("Reports:", "report"),
+    # labels of other think tanks (the WordPress sample's among them)
+    ("Data Tool", "other"),
+    ("Mapa interactivo", "other"),
+    ("Informe de política", "policy_brief"),
+    ("Discussion Paper", "report"),
+    ("Entrevista", "article"),
+    ("Pódcast", "audio"),
+    ("Seminario web", "webinar"),
 ]
 
 
@@ -96,8 +104,6 @@ def test_map_known_labels(label: str, code: str) -> None:
 
 UNKNOWN_CASES = [
     "Multimedia",
-    "Data Tool",
-    "Mapa interactivo",
     "Something New",
     "Research & Policy, Data",
     "x" * 500,

@@ -9,6 +9,7 @@ from scrapy.settings import Settings
 
 from regmig_scraper import settings as project_settings
 from regmig_scraper.sites.base import ListingLink, ListingPage, choose_site, claimed_by
+from regmig_scraper.sites.generic import GenericSite
 from regmig_scraper.sites.mpi import MpiDrupalSite
 from regmig_scraper.sites.registry import load_sites
 from regmig_scraper.spiders.program import ProgramSpider, site_name_for, split_start_urls
@@ -96,10 +97,14 @@ def test_unknown_site_name_lists_the_known_ones(forced: str, fallback: str) -> N
 def test_project_sites_merge_over_the_built_in_ones() -> None:
     settings = Settings()
     settings.setmodule(project_settings)
-    assert load_sites(settings) == {"mpi": MpiDrupalSite}
+    assert load_sites(settings) == {"mpi": MpiDrupalSite, "generic": GenericSite}
     settings.set("REGMIG_SITES", '{"other": "tests.test_sites.OtherSite"}')  # as -s gives it
-    assert load_sites(settings) == {"mpi": MpiDrupalSite, "other": OtherSite}
-    settings.set("REGMIG_SITES", {"mpi": None})
+    assert load_sites(settings) == {
+        "mpi": MpiDrupalSite,
+        "generic": GenericSite,
+        "other": OtherSite,
+    }
+    settings.set("REGMIG_SITES", {"mpi": None, "generic": None})
     assert load_sites(settings) == {}
 
 
@@ -135,4 +140,4 @@ def test_unknown_forced_site_is_a_usage_error(tmp_path) -> None:
         "crawl", "--replay", str(SNAPSHOT), "--output", str(tmp_path), "-s", "REGMIG_SITE=nope"
     )
     assert result.returncode == 2
-    assert "unknown site 'nope': known sites are mpi" in result.stderr
+    assert "unknown site 'nope': known sites are generic, mpi" in result.stderr

@@ -2,7 +2,9 @@
 
 It only schedules. Each start URL gets its site extractor, chosen by its host among the
 classes ``REGMIG_SITES`` names over ``REGMIG_SITES_BASE`` (``REGMIG_SITE`` forces one for
-every start URL; a host no site claims gets ``REGMIG_SITE_FALLBACK``), and every request
+every start URL; a host no site claims gets ``REGMIG_SITE_FALLBACK``, unless its start page's
+canonical link names a host a site claims: a mirror is read by its site's module from its first
+page on, ``regmig/sites/rechosen/<site>``), and every request
 carries that site's name in ``meta["regmig_site"]``, so several programs on several sites
 are crawled in one run. The site reads the pages and says which listing links belong to the
 program, what each is (pager or tab, how deep) and whether a page continues a pager; the
@@ -105,6 +107,9 @@ META_SITE = "regmig_site"
 # Request meta key: the request is a start URL's (its redirects are followed to any host:
 # the page the start URL reached is the program, see ``_follow_moved_start``).
 META_START = "regmig_start"
+# Request meta key: a start page read by REGMIG_SITE_FALLBACK (its host is unclaimed): its
+# response's canonical host may name a site module, which then reads the program (a mirror).
+META_RECHOOSE = "regmig_rechoose"
 # Start URLs given as one string (``-a start_urls=...``): separated by whitespace, or by a
 # comma before the next URL (Drupal's pager values hold commas: ``page=0,0,2``).
 START_URL_SEPARATOR = re.compile(r"\s+|,\s*(?=https?://)", re.IGNORECASE)
@@ -116,6 +121,8 @@ class Program:
 
     start_url: str
     site: str  # a key of ProgramSpider.sites
+    # Chosen by REGMIG_SITE_FALLBACK: the start page's canonical host may choose again.
+    by_fallback: bool = False
 
 
 def split_start_urls(start_urls: str | Sequence[str] | None) -> list[str]:
@@ -180,6 +187,8 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         self.allowed_domains = list(dict.fromkeys(urlsplit(u).hostname for u in self.start_urls))
         self.programs: list[Program] = []
         self.sites: dict[str, SiteExtractor] = {}  # name -> extractor, for the programs'
+        self._site_classes: Mapping[str, type[SiteExtractor]] = {}
+        self._settings: BaseSettings | None = None
         self.max_pager_page = 0
         self.max_listing_pages = 0
         self.max_url_length = 0  # Scrapy's URLLENGTH_LIMIT (0: none)
@@ -202,7 +211,7 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.choose_sites(load_sites(settings), **_site_choice(settings))
+        spider.choose_sites(load_sites(settings), settings=settings, **_site_choice(settings))
         spider.max_pager_page = settings.getint("REGMIG_MAX_PAGER_PAGE")
         spider.max_listing_pages = settings.getint("REGMIG_MAX_LISTING_PAGES")
         spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
@@ -219,7 +228,7 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         """Raise ValueError for a start URL or a site setting the crawl could not use (the
         command line checks before anything runs)."""
         spider = cls(start_urls=start_urls)
-        spider.choose_sites(load_sites(settings), **_site_choice(settings))
+        spider.choose_sites(load_sites(settings), settings=settings, **_site_choice(settings))
 
     def choose_sites(
         self,
@@ -227,13 +236,41 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         *,
         forced: str | None,
         fallback: str | None,
+        settings: BaseSettings | None = None,
     ) -> None:
         """Give each start URL its site (one extractor per site, shared by its programs)."""
+        self._site_classes, self._settings = sites, settings
         for url in self.start_urls:
             name = site_name_for(url, sites, forced, fallback)
-            if name not in self.sites:
-                self.sites[name] = sites[name]()
-            self.programs.append(Program(url, name))
+            self._extractor(name)
+            unclaimed = not forced and choose_site(urlsplit(url).hostname or "", sites) is None
+            self.programs.append(Program(url, name, by_fallback=unclaimed))
+
+    def _extractor(self, name: str) -> SiteExtractor:
+        """The one extractor of site ``name`` (built from the settings if its class can)."""
+        if name not in self.sites:
+            site_class: Any = self._site_classes[name]
+            if self._settings is not None and hasattr(site_class, "from_settings"):
+                self.sites[name] = site_class.from_settings(self._settings)
+            else:
+                self.sites[name] = site_class()
+        return self.sites[name]
+
+    def _rechosen(self, response: TextResponse) -> SiteExtractor | None:
+        """For a start page read by the fallback: the site its canonical host names (a
+        mirror of a site a module claims), or None to keep the fallback."""
+        if not response.meta.get(META_RECHOOSE):
+            return None
+        canonical = response.xpath(
+            "//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"
+        ).get()
+        host = urlsplit(response.urljoin(canonical.strip())).hostname if canonical else None
+        name = choose_site(host, self._site_classes) if host else None
+        if name is None or name == response.meta.get(META_SITE):
+            return None
+        logger.info("%s names host %s: read by site %s", response.url, host, name)
+        self._inc(f"regmig/sites/rechosen/{name}")
+        return self._extractor(name)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests():
@@ -249,6 +286,8 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
             # A start URL that redirects (no ``www``, a program page that moved) is followed
             # wherever it leads; its other requests keep to the allowed hosts.
             request.meta["allow_offsite"] = True
+            if program.by_fallback:
+                request.meta[META_RECHOOSE] = True
             yield request
 
     def _listing_request(self, url: str, site: str, **meta: Any) -> scrapy.Request:
@@ -318,7 +357,9 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         """The extractor of the site the response's request was made for (a request saved
         in a job directory before requests named their site: the first program's)."""
         name = response.meta.get(META_SITE) or self.programs[0].site
-        return self.sites[name]
+        # A resumed crawl's queue may name a site chosen again by a start page's canonical
+        # host in the interrupted run: built on first use.
+        return self.sites.get(name) or self._extractor(name)
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
@@ -359,7 +400,7 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         self._inc("regmig/listing/pages")
         self._check_complete(response, "listing")
         self._follow_moved_start(response)
-        site = self._site_of(response)
+        site = self._rechosen(response) or self._site_of(response)
         page = site.extract_listing(response, seen=self._seen_before)
         for reason, count in sorted(page.skipped.items()):
             self._inc(f"regmig/listing/skipped/{reason}", count)
