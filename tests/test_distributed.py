@@ -245,3 +245,27 @@ def test_two_workers_keep_the_crawl_delay_together(
     gaps = [later - earlier for earlier, later in itertools.pairwise(pages)]
     assert min(gaps) >= 0.95, gaps
     assert len(pages) <= (pages[-1] - pages[0]) / 0.95 + 1
+
+
+def test_seeding_refuses_while_a_run_is_in_progress(redis: str, tmp_path: Path) -> None:
+    start = ("--start-url", "http://127.0.0.1:9/programs/regional-migration")
+    first = run_regmig("crawl", "--redis-url", redis, *start, "--output", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    second = run_regmig("crawl", "--redis-url", redis, *start, "--output", str(tmp_path))
+    assert second.returncode == 4
+    assert "a distributed run is in progress" in second.stderr
+
+
+def test_a_worker_with_nothing_seeded_ends_at_once(redis: str, tmp_path: Path) -> None:
+    result = run_regmig(
+        "worker", "--redis-url", redis, "--output", str(tmp_path),
+        "-s", "REGMIG_REDIS_IDLE_TIMEOUT=0.5",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "nothing to crawl" in result.stderr
+
+
+def test_merge_with_no_parts_is_a_no_op(tmp_path: Path) -> None:
+    result = run_regmig("merge", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "nothing to merge" in result.stderr

@@ -107,8 +107,12 @@ class PartWriter:
         self.job.save(stats=carried_stats(stats), heartbeat_at=time.time())
 
     def finish(self, stats: Mapping[str, Any], *, finished: bool) -> None:
+        """The worker stops: it finished its share (``finished``) or was stopped; either way
+        it writes no more (``closed``)."""
         self.job.close_journal()
-        self.job.save(stats=carried_stats(stats), finished=finished, heartbeat_at=time.time())
+        self.job.save(
+            stats=carried_stats(stats), finished=finished, closed=True, heartbeat_at=time.time()
+        )
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,9 @@ def merge_parts(
 ) -> list[MergeOutcome]:
     """Merge every crawl's parts into ``output``'s dataset, one ``runs/`` row per crawl.
 
-    Refuses (``DatasetLockedError``) while a part that did not finish was checkpointed less
-    than ``alive_within`` seconds ago: its worker may still be running.
+    Refuses (``DatasetLockedError``) while a part whose worker did not close it was
+    checkpointed less than ``alive_within`` seconds ago: its worker may still be running (the
+    last worker, which knows from Redis that every other one left or died, passes 0).
     """
     outcomes = []
     for crawl_dir in pending_crawls(output):
@@ -161,7 +166,7 @@ def merge_parts(
         now = time.time()
         for part in parts:
             age = now - float(part.state.get("heartbeat_at") or 0)
-            if not part.state.get("finished") and age < alive_within:
+            if not part.state.get("closed") and age < alive_within:
                 raise DatasetLockedError(
                     f"worker {part.state.get('worker')} of crawl {crawl_dir.name} may still be "
                     f"running (its part was updated {age:.0f} s ago); merge when the workers "

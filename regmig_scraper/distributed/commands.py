@@ -174,7 +174,7 @@ def _work(settings: Any, url: str) -> int:
         return EXIT_OK
     print(f"regmig: last worker of crawl {run.crawl_id}: merging", file=sys.stderr)
     try:
-        status = merge(settings, output)
+        status = merge(settings, output, alive_within=0.0)  # every other worker is gone
     finally:
         frontier.clear()  # the run is over: the next seeding starts afresh
     return status
@@ -195,8 +195,12 @@ def _run_over(frontier: Any, worker_timeout: float, poll: float = 0.5) -> bool:
         time.sleep(poll)
 
 
-def merge(settings: Any, output: Path) -> int:
-    """Merge every crawl's parts in ``output`` into its dataset; the exit status."""
+def merge(settings: Any, output: Path, alive_within: float | None = None) -> int:
+    """Merge every crawl's parts in ``output`` into its dataset; the exit status. Parts a
+    worker may still write (updated less than ``alive_within`` seconds ago, by default
+    ``REGMIG_REDIS_WORKER_TIMEOUT``) make it refuse."""
+    if alive_within is None:
+        alive_within = settings.getfloat("REGMIG_REDIS_WORKER_TIMEOUT")
     from pipelines.dataset import publication_judge
     from pipelines.language import LanguagePipeline
     from regmig_scraper.cli import print_summary
@@ -216,7 +220,7 @@ def merge(settings: Any, output: Path) -> int:
                 settings.getdict("REGMIG_MIN_FILL_RATES"), PUBLICATIONS_INPUT_SCHEMA.names
             ),
             strict=settings.getbool("REGMIG_STRICT"),
-            alive_within=settings.getfloat("REGMIG_REDIS_WORKER_TIMEOUT"),
+            alive_within=alive_within,
         )
     except DatasetLockedError as error:
         _error(str(error))
