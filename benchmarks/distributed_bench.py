@@ -5,7 +5,9 @@ response, so that the crawl waits on the network as real crawls do:
 - ``off``: ``REGMIG_POLITE=false``, one host, each worker at most ``--concurrency`` requests
   at a time (a worker's share of a real crawl's connections);
 - ``polite-1``: politeness on (the defaults: 1 s between requests to a host, AutoThrottle),
-  one host: the shared per-host limit holds every worker count to the rate of one;
+  one host whose robots.txt asks for ``Crawl-delay: --crawl-delay`` (1 s; the MPI site's 10 s
+  would make the run last half an hour): the shared per-host limit holds every worker count
+  to the rate of one;
 - ``polite-4``: the same over four copies of the site on four loopback hosts (127.0.0.1-4),
   one start URL each: hosts go in parallel.
 
@@ -73,11 +75,13 @@ def run(
     import redis as redis_client
 
     redis_client.Redis.from_url(redis).flushdb()
-    log: list[ServedRequest] = []
+    logs: list[list[ServedRequest]] = [[] for _ in sites]  # one per host
     with tempfile.TemporaryDirectory() as work, contextlib.ExitStack() as stack:
         output = Path(work) / "output"
         bases = [
-            stack.enter_context(serving(site, log=log, delay=args.latency, host=f"127.0.0.{i + 1}"))
+            stack.enter_context(
+                serving(site, log=logs[i], delay=args.latency, host=f"127.0.0.{i + 1}")
+            )
             for i, site in enumerate(sites)
         ]
         settings = ["-s", f"REGMIG_POLITE={str(polite).lower()}", "-s", "LOG_LEVEL=WARNING"]
@@ -114,9 +118,10 @@ def run(
         import pandas as pd
 
         publications = len(pd.read_parquet(output / "publications"))
-    pages = sorted(r.at for r in log if not r.path.endswith("/robots.txt"))
+    served = [(i, r) for i, log in enumerate(logs) for r in log]
+    pages = sorted(r.at for _, r in served if not r.path.endswith("/robots.txt"))
     span = pages[-1] - pages[0] if len(pages) > 1 else float("nan")
-    paths = [r.path for r in log if not r.path.endswith("/robots.txt")]
+    paths = [(i, r.path) for i, r in served if not r.path.endswith("/robots.txt")]
     return {
         "workers": workers,
         "pages": len(pages),
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--publications", type=int, default=150, help="site size, politeness off")
     parser.add_argument("--polite-publications", type=int, default=20, help="per host, polite")
     parser.add_argument("--latency", type=float, default=0.3, help="seconds added per response")
+    parser.add_argument("--crawl-delay", type=float, default=1.0, help="polite sites' robots.txt")
     parser.add_argument("--concurrency", type=int, default=4, help="requests at a time a worker")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
@@ -146,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as work, redis_server(args.redis_url) as redis:
         big = generate_site(Path(work) / "big" / "site", args.publications, seed=1).root
         small = generate_site(Path(work) / "small" / "site", args.polite_publications, seed=1)
+        robots = Path(small.root) / "robots.txt"
+        robots.write_text(f"User-agent: *\nCrawl-delay: {args.crawl_delay:g}\n", "utf-8")
         for name in args.scenarios:
             polite, hosts = SCENARIOS[name]
             sites = [Path(small.root)] * hosts if polite else [Path(big)]
