@@ -55,6 +55,12 @@ def seed(settings: Any, start_urls: list[str] | None) -> int:
     from regmig_scraper.spiders.program import ProgramSpider
 
     url = settings.get("REGMIG_REDIS_URL")
+    if settings.get("JOBDIR") or settings.getbool("REGMIG_INCREMENTAL"):
+        _error("--redis-url cannot be combined with --resume or --incremental")
+        return EXIT_USAGE
+    if settings.getbool("HTTPCACHE_ENABLED"):
+        _error("--redis-url cannot be combined with --replay or --record")
+        return EXIT_USAGE
     spider = ProgramSpider(start_urls=start_urls)
     spider.choose_sites(
         load_sites(settings),
