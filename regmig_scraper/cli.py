@@ -14,8 +14,11 @@ self-contained HTML page). ``regmig serve DIR`` serves a static mirror on 127.0.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,12 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="fetch only what changed since the last run (HTTP cache in OUTPUT/.httpcache)",
     )
     crawl.add_argument(
+        "--full",
+        action="store_true",
+        help="with --incremental: walk every listing page this time (REGMIG_FULL_WALK)",
+    )
+    crawl.add_argument(
         "--resume",
         action="store_true",
         help="keep the crawl's state in OUTPUT/.job so that an interrupted run continues "
         "where it stopped when run again with --resume",
     )
-    crawl.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
+    crawl.add_argument(
+        "--log-level",
+        default=None,
+        type=str.upper,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        help="DEBUG, INFO, WARNING, ERROR",
+    )
     crawl.add_argument(
         "-s",
         "--set",
@@ -133,6 +147,7 @@ def _start_urls(args: argparse.Namespace) -> list[str] | None:
 def crawl_settings(args: argparse.Namespace) -> Any:
     """The project settings with the command line applied (``-s`` last, highest priority)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    from scrapy.settings import SETTINGS_PRIORITIES
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
@@ -158,8 +173,17 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set("HTTPCACHE_POLICY", "regmig_scraper.snapshot.RecordPolicy", "cmdline")
     for name, value in args.settings:
         settings.set(name, value, priority="cmdline")
+    from regmig_scraper.config import check_settings
+
+    if settings.getpriority("STATS_DUMP") <= SETTINGS_PRIORITIES["project"]:
+        settings.set("STATS_DUMP", False, priority="project")  # the summary and runs/ hold them
+    problems = check_settings(settings)  # before anything reads a value it cannot parse
+    if problems:
+        raise ValueError("; ".join(problems))
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
+    if getattr(args, "full", False):
+        settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
@@ -171,17 +195,59 @@ def crawl_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
+def replay_start_urls(snapshot: Path, given: list[str] | None) -> list[str] | None:
+    """The start URLs of a replay: those given, else those the recording names, else the
+    default when the snapshot holds its page (None); else a ValueError saying what to pass."""
+    from regmig_scraper.snapshot import holds_page, host_directories, recorded_start_urls
+    from regmig_scraper.spiders.program import DEFAULT_START_URL
+
+    if given:
+        return given
+    recorded = recorded_start_urls(snapshot)
+    if recorded:
+        return recorded
+    if holds_page(snapshot, DEFAULT_START_URL):
+        return None
+    hosts = ", ".join(path.name for path in host_directories(snapshot)) or "none"
+    raise ValueError(
+        f"--replay {snapshot}: the snapshot names no start URL and has no page for the default "
+        f"one ({DEFAULT_START_URL}); pass --start-url (hosts in the snapshot: {hosts})"
+    )
+
+
+def unusable_output(output: Path) -> str | None:
+    """Why the output directory cannot be used (made, or written in), in one line; None if
+    it can. Checked before the crawl: a crawl whose dataset cannot be written is wasted."""
+    if output.exists() and not output.is_dir():
+        return f"--output {output}: exists and is not a directory"
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output):
+            pass
+    except OSError as error:
+        return f"--output {output}: cannot write there ({error.strerror or error})"
+    return None
+
+
 def run_crawl(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
 
+    from regmig_scraper.logs import shorten
     from regmig_scraper.spiders.program import ProgramSpider
 
     try:
         settings = crawl_settings(args)
         args.start_url = _start_urls(args)
+        if args.replay:
+            args.start_url = replay_start_urls(Path(args.replay).resolve(), args.start_url)
         if getattr(args, "redis_url", None):
             settings.set("REGMIG_REDIS_URL", args.redis_url, priority="cmdline")
         ProgramSpider.check(settings, args.start_url)  # URLs and sites, before anything runs
+        if args.record:
+            from regmig_scraper.snapshot import write_start_urls
+            from regmig_scraper.spiders.program import DEFAULT_START_URL
+
+            write_start_urls(Path(args.record).resolve(), args.start_url or [DEFAULT_START_URL])
     except ValueError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -192,20 +258,37 @@ def run_crawl(args: argparse.Namespace) -> int:
     from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore  # loads pyarrow
 
     output = Path(settings.get("REGMIG_OUTPUT")).resolve()
+    problem = unusable_output(output)
+    if problem is not None:
+        print(f"regmig: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE if output.exists() and not output.is_dir() else EXIT_FAILED
+    # The lock is taken before the crawl starts and held until it ends: a second run started
+    # at the same moment is refused here (exit 4), never half-way through its crawl.
+    held = contextlib.ExitStack()
     try:
-        output.mkdir(parents=True, exist_ok=True)
-        with DatasetStore(output).lock():
-            pass
+        held.enter_context(DatasetStore(output).lock())
     except DatasetLockedError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as error:
+        from regmig_scraper.dataset.run import describe_write_error
+
+        print(
+            f"regmig: error: cannot write to the output directory {output}: "
+            f"{describe_write_error(error)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
     started = time.monotonic()
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ProgramSpider)
-    kwargs = {"start_urls": args.start_url} if args.start_url else {}
-    process.crawl(crawler, **kwargs)
-    process.start()
+    with held:
+        shorten(settings)
+        process = CrawlerProcess(settings)
+        shorten(settings)  # Scrapy's logging set-up resets the levels
+        crawler = process.create_crawler(ProgramSpider)
+        kwargs = {"start_urls": args.start_url} if args.start_url else {}
+        process.crawl(crawler, **kwargs)
+        process.start()
 
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     status, why = recorded_exit(stats)  # decided once, by the dataset step (status.py)
@@ -216,16 +299,23 @@ def run_crawl(args: argparse.Namespace) -> int:
 def print_summary(
     stats: dict[str, Any], output: Path, seconds: float, status: int, why: str
 ) -> None:
-    """A short end-of-run summary on stderr: what was fetched, written and dropped."""
+    """A short end-of-run summary on stderr: what was fetched, written and dropped; the verdict
+    is the last line, the one a person (or a scheduler's mail) reads."""
+    found = int(stats.get("regmig/dataset/publications", 0) or 0)
+    committed = "regmig/dataset/new" in stats  # the store's counts exist only after a commit
+    if committed:
+        written = (
+            f"  publications written: {found} "
+            f"({stats.get('regmig/dataset/new', 0)} new, "
+            f"{stats.get('regmig/dataset/changed', 0)} changed, "
+            f"{stats.get('regmig/dataset/unchanged', 0)} unchanged) -> {output / 'publications'}"
+        )
+    else:
+        written = f"  publications written: 0 ({found} found, not committed)"
     lines = [
-        f"regmig: {'ok' if status == 0 else 'FAILED' if status == EXIT_FAILED else 'partial'}"
-        f" (exit {status}): {why}",
         f"  pages fetched: {stats.get('regmig/listing/pages', 0)} listing, "
         f"{stats.get('regmig/pages/fetched', 0)} publication",
-        f"  publications written: {stats.get('regmig/dataset/publications', 0)} "
-        f"({stats.get('regmig/dataset/new', 0)} new, "
-        f"{stats.get('regmig/dataset/changed', 0)} changed, "
-        f"{stats.get('regmig/dataset/unchanged', 0)} unchanged) -> {output / 'publications'}",
+        written,
         f"  translation pairs: {stats.get('regmig/dataset/translation_pairs', 0)}",
     ]
     from regmig_scraper.status import drops_and_errors
@@ -242,18 +332,62 @@ def print_summary(
             f"{stats.get('regmig/incremental/refetched', 0)} refetched (changed), "
             f"{stats.get('regmig/incremental/new', 0)} new"
         )
+        lines.append(requests_line(stats))
     if stats.get("regmig/resume/interrupted"):
         lines.append(f"  resume: state kept in {output / JOB_DIR_NAME}; run again with --resume")
     elif int(stats.get("regmig/resume/segments", 0)) > 1:
         lines.append(f"  resumed: this crawl took {stats['regmig/resume/segments']} runs")
+    # the committed run's time, as runs/ and `regmig report` give it; else the process's
+    seconds = float(stats.get("regmig/run/seconds", seconds))
     lines.append(f"  time: {seconds:.1f} s")
+    verdict = "ok" if status == 0 else "FAILED" if status == EXIT_FAILED else "partial"
+    lines.append(f"regmig: {verdict} (exit {status}): {why}")
     print("\n".join(lines), file=sys.stderr)
 
 
-def run_serve(args: argparse.Namespace) -> int:
-    from regmig_scraper.mirror import serve_forever
+def requests_line(stats: dict[str, Any]) -> str:
+    """What an incremental run asked the site for, and what it did not have to."""
+    from regmig_scraper.spiders.program import NOT_WALKED
 
-    serve_forever(Path(args.directory), port=args.port)
+    cached = int(stats.get("regmig/incremental/skipped", 0))
+    not_walked = int(stats.get(NOT_WALKED, 0))
+    walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
+    return (
+        f"  requests: {stats.get('regmig/requests/sent', 0)} made, "
+        f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
+        f"pages not walked: {walk})"
+    )
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve a mirror, or a snapshot's one host, on 127.0.0.1; one line for what is wrong."""
+    from regmig_scraper.mirror import serve_forever
+    from regmig_scraper.snapshot import host_directories
+
+    directory = Path(args.directory).resolve()
+    if not directory.is_dir():
+        print(f"regmig: error: no directory at {directory}", file=sys.stderr)
+        return EXIT_USAGE
+    hosts = host_directories(directory)
+    if len(hosts) > 1:
+        names = ", ".join(str(host) for host in hosts)
+        print(
+            f"regmig: error: {directory} is a snapshot of several hosts: serve one of {names}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if hosts:  # a snapshot root: its pages are under the one host's folder
+        print(f"regmig: serving the snapshot's pages of {hosts[0].name}", file=sys.stderr)
+        directory = hosts[0]
+    try:
+        serve_forever(directory, port=args.port)
+    except OSError as error:
+        print(
+            f"regmig: error: cannot serve on 127.0.0.1:{args.port} ({error.strerror or error})"
+            + ("; pass another --port" if error.errno == errno.EADDRINUSE else ""),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return 0
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 BOT_NAME = "regmig_scraper"
 SPIDER_MODULES = ["regmig_scraper.spiders"]
 NEWSPIDER_MODULE = "regmig_scraper.spiders"
+# `scrapy crawl` checks the settings first and exits with the run's status, as `regmig crawl`
+COMMANDS_MODULE = "regmig_scraper.commands"
 
 # --- identity and politeness -------------------------------------------------------
 # USER_AGENT is built when the crawler starts (regmig_scraper.polite.PolitenessAddon):
@@ -22,7 +24,12 @@ NEWSPIDER_MODULE = "regmig_scraper.spiders"
 REGMIG_CONTACT_URL = "https://github.com/regmig-scraper/regmig-scraper"
 ROBOTSTXT_OBEY = True
 REGMIG_POLITE = True
-ADDONS = {"regmig_scraper.polite.PolitenessAddon": 0}
+# Settings are checked before any add-on reads them (regmig_scraper.config): a bad value or a
+# misspelt REGMIG_* name is one clear line (a usage error), not a traceback mid-crawl.
+ADDONS = {
+    "regmig_scraper.config.SettingsCheckAddon": -100,
+    "regmig_scraper.polite.PolitenessAddon": 0,
+}
 DOWNLOADER_MIDDLEWARES = {"regmig_scraper.polite.CrawlDelayMiddleware": 150}
 REGMIG_MAX_CRAWL_DELAY = 60.0
 CONCURRENT_REQUESTS = 16
@@ -44,7 +51,10 @@ REGMIG_MAX_LISTING_PAGES = 100_000
 # Partial failures (pages failed, REGMIG_MAX_LISTING_PAGES reached) exit 3 instead of 0.
 REGMIG_STRICT = False
 COOKIES_ENABLED = False
+# No console to the running crawl: a data tool opens no ports (Scrapy's telnet console, and
+# the remote-control HTTP server of newer Scrapy versions).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # --- extraction: which site module reads a start URL's pages -------------------------
@@ -115,11 +125,18 @@ FEED_EXPORT_ENCODING = "utf-8"
 ADDONS = {**ADDONS, "regmig_scraper.incremental.IncrementalAddon": 10}
 REGMIG_INCREMENTAL = False
 REGMIG_REFETCH_AGE = 7 * 24 * 3600
+# An incremental run stops walking a pager where its pages show nothing new; every
+# REGMIG_FULL_EVERY-th run (0: never on a schedule) and a run with REGMIG_FULL_WALK
+# (--full) walk every listing page, catching what moved deep, vanished or changed quietly.
+REGMIG_FULL_EVERY = 7
+REGMIG_FULL_WALK = False
 # One progress line every REGMIG_PROGRESS_INTERVAL seconds (0: off); in place on a terminal.
 # While it is on, ProgressAddon turns Scrapy's LogStats off: one progress line, not two.
 EXTENSIONS = {"regmig_scraper.progress.ProgressExtension": 500}
+# A first Ctrl-C stops a crawl that cannot be resumed at once (regmig_scraper.shutdown).
+EXTENSIONS = {**EXTENSIONS, "regmig_scraper.shutdown.PromptShutdown": 0}
 ADDONS = {**ADDONS, "regmig_scraper.progress.ProgressAddon": 30}
-REGMIG_PROGRESS_INTERVAL = 30
+REGMIG_PROGRESS_INTERVAL = 30.0
 
 # --- distributed crawls: workers sharing one frontier in Redis (regmig_scraper.distributed) ---
 # A Redis URL ("redis://HOST:6379/0"): `regmig crawl` seeds the shared frontier there and

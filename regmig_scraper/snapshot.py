@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "index.jsonl"
+# The start URLs of the crawl that recorded the snapshot, one a line (written by --record), so
+# that a replay needs no --start-url.
+START_URLS_FILE = "start_urls.txt"
 # Longest file name we write; longer query strings are hashed (most file systems stop at 255).
 MAX_NAME_BYTES = 200
 # Query parameters a static mirror cannot tell apart (tracking only).
@@ -179,3 +183,37 @@ def _content_type_for(url: str, body: bytes) -> bytes | None:
     )[-1].count("."):
         return b"text/html; charset=utf-8"
     return None
+
+
+def host_directories(directory: Path) -> list[Path]:
+    """The host folders of a snapshot root (``www.example.org``, ``127.0.0.1_8000``)."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        child
+        for child in directory.iterdir()
+        if child.is_dir() and not child.name.startswith(".") and HOST_FOLDER.fullmatch(child.name)
+    )
+
+
+# A host folder's name: a dotted host name or an IP address, with "_<port>" when not default.
+HOST_FOLDER = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:_\d{1,5})?|\[[0-9a-f:]+\](?:_\d{1,5})?")
+
+
+def write_start_urls(directory: Path, urls: list[str]) -> None:
+    """Remember the crawl's start URLs in a snapshot being recorded."""
+    directory.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(directory / START_URLS_FILE, "".join(f"{url}\n" for url in urls))
+
+
+def recorded_start_urls(directory: Path) -> list[str]:
+    """The start URLs a recording names (``START_URLS_FILE``); [] when it names none."""
+    path = directory / START_URLS_FILE
+    if not path.is_file():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def holds_page(directory: Path, url: str) -> bool:
+    """Whether a snapshot has a file for ``url``."""
+    return (directory / snapshot_relpath(url)).is_file()

@@ -19,8 +19,9 @@ code  meaning
 What counts as a failed page: a listing or publication page that could not be used in the
 end (``regmig/listing/failed/<reason>``, ``regmig/pages/failed/<reason>``: HTTP errors after
 retries, timeouts, resets, size limits, robots.txt, redirect loops, offsite redirects, pages
-that are not HTML or not a publication), and errors raised by the spider
-(``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
+that are not HTML or not a publication, links over ``URLLENGTH_LIMIT``), documents read but cut
+short (``regmig/pages/truncated``, ``regmig/listing/truncated``), and errors raised by the
+spider (``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
 failure: it is only counted (``retry/count``, ``downloader/exception_type_count/*``) and
 reported among the errors.
 
@@ -59,20 +60,28 @@ DROP_PREFIXES = (
     "regmig/listing/pager_capped",  # pager links past REGMIG_MAX_PAGER_PAGE
     LIMIT_REACHED,  # listing links past REGMIG_MAX_LISTING_PAGES
     "regmig/dataset/dropped/",
+    "regmig/pages/dropped/",  # requests Scrapy's duplicate filter dropped
+    "regmig/listing/dropped/",
+    "regmig/pages/canonical_ignored/",  # canonical links on another site
     "item_dropped_reasons_count/",
 )
+# Documents that stopped before their end (read, but fields or rows may be missing).
+TRUNCATED_PREFIXES = ("regmig/listing/truncated", "regmig/pages/truncated")
 ERROR_PREFIXES = (
     "regmig/listing/failed/",
     "regmig/pages/failed/",
+    *TRUNCATED_PREFIXES,
     "spider_exceptions/",
     "downloader/exception_type_count/",
     "retry/max_reached",
 )
+IGNORE_REQUEST_COUNT = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
 # The subset that says a page (or the spider) failed for good: one count per page, whatever
 # the retries before. Partial failure (and ``REGMIG_STRICT``) is decided on these alone.
 FAILURE_PREFIXES = (
     "regmig/listing/failed/",
     "regmig/pages/failed/",
+    *TRUNCATED_PREFIXES,
     "spider_exceptions/",
 )
 
@@ -89,6 +98,13 @@ def drops_and_errors(stats: Mapping[str, Any]) -> tuple[dict[str, int], dict[str
     """Drops and errors by reason (the stats keys), for the ``runs/`` dataset."""
     errors = _count(stats, ERROR_PREFIXES)
     errors.pop("spider_exceptions/count", None)
+    # Requests a Ctrl-C dropped from the downloader's queues (regmig_scraper.shutdown) reach
+    # Scrapy's exception counts as IgnoreRequest: they are not errors of the site.
+    dropped = int(stats.get("regmig/shutdown/dropped", 0) or 0)
+    if dropped and IGNORE_REQUEST_COUNT in errors:
+        errors[IGNORE_REQUEST_COUNT] -= dropped
+        if errors[IGNORE_REQUEST_COUNT] <= 0:
+            del errors[IGNORE_REQUEST_COUNT]
     return _count(stats, DROP_PREFIXES), errors
 
 
@@ -107,6 +123,9 @@ def decide_exit(
         return EXIT_FAILED, "no listing page could be fetched"
     if stats.get("regmig/dataset/commit_failed"):
         return EXIT_FAILED, "the dataset could not be written"
+    if reason not in (None, "finished"):
+        # before the quality gate: a crawl cut short has low fill rates, not a changed site
+        return EXIT_FAILED, stopped_reason(reason)
     failed_columns = sorted(
         key.rsplit("/", 1)[1] for key in stats if key.startswith("regmig/quality/failed/")
     )
@@ -115,8 +134,6 @@ def decide_exit(
             f"fill rate of {', '.join(failed_columns)} below REGMIG_MIN_FILL_RATES: "
             "the site may have changed"
         )
-    if reason not in (None, "finished"):
-        return EXIT_FAILED, f"the crawl stopped before it finished ({reason})"
     if publications == 0:
         return EXIT_FAILED, "no publication was produced"
     failed = failed_count(stats)
@@ -132,6 +149,20 @@ def decide_exit(
             )
         return (EXIT_PARTIAL if strict else EXIT_OK), message
     return EXIT_OK, f"{publications} publications written"
+
+
+# Scrapy's close reasons for a crawl stopped by a signal (Ctrl-C, SIGTERM) or by the engine.
+INTERRUPTION_REASONS = frozenset({"shutdown", "cancelled"})
+
+
+def stopped_reason(reason: str) -> str:
+    """Why a run that did not finish wrote nothing, in the words a person reads last."""
+    if reason in INTERRUPTION_REASONS:
+        return (
+            "interrupted (Ctrl-C or SIGTERM) before the crawl finished: nothing was written "
+            "(run with --resume to make a crawl resumable)"
+        )
+    return f"the crawl stopped before it finished ({reason}): nothing was written"
 
 
 def recorded_exit(stats: Mapping[str, Any]) -> tuple[int, str]:

@@ -1,0 +1,626 @@
+"""The cascade: which source answers each field, from the most reliable to the least.
+
+``extract_metadata(html, url)`` parses the page once and fills each field from the first source
+that answers; ``provenance[field]`` records that source. The order, written down here and only
+here:
+
+title
+    The headline is the h1/h2/h3 that agrees with og:title/<title> (equal, the longer side of
+    "Headline | Site", after a kicker's colon, or most of it), else the first visible <h1>
+    that does not name the site, else an ``entry-title``-like heading; kickers and
+    screen-reader text inside it are left out.
+    1. that headline when a metadata title agrees with it, or when it is the page's only
+       <h1> (``h1``);
+    2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), ``citation_title``,
+       ``DC.title``, ``og:title``, ``twitter:title`` ... (the meta key), each without a
+       " | Site Name" part (``og:site_name``, JSON-LD ``WebSite``/``publisher``, the host, or
+       the part that is not the headline);
+    3. the headline alone; 4. ``<title>`` without its site part (``title_tag``).
+published (never a modification date, a copyright year, a comment's or a teaser's date)
+    Metadata:
+    1. JSON-LD ``datePublished`` / ``dateCreated`` / ``uploadDate`` / ``startDate`` of the main
+       item (``jsonld``; not the ``WebPage`` node's: Yoast dates every page);
+    2. meta tags in ``meta_tags.PUBLISHED_KEYS`` order: ``citation_publication_date``,
+       ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
+       ``sailthru.date``... (the key), then any key named like a publication date;
+    3. microdata ``itemprop=datePublished`` outside sidebars (``microdata_datePublished``).
+    Visible (dates that name a day):
+    4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
+       ``<article>`` (``itemprop_datePublished``, ``time_element``);
+    5. a date line near the headline ("Published April 4, 2021", "4. Mai 2023", a date that
+       opens the first paragraph; ``date_line``);
+    6. an element whose class says date/meta/byline (``date_element``), a date after a
+       publication label ("Veröffentlicht am"; ``labelled_date``), a date in the headline or
+       <title> (``headline``, ``title_tag``) -- only read when the metadata is silent.
+    URL: 7. a date in the path (``url``).
+    The metadata date wins, except that a visible date from 4-5 wins over it, and any visible
+    date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
+    a URL day beats a visible date one or two days away. A Recipe/Product/HowTo/Course's
+    JSON-LD date needs a visible date. Nothing else: a page with none of these gets None.
+modified
+    JSON-LD ``dateModified``, then ``article:modified_time`` and friends, then an "Updated"
+    ``<time>`` near the headline.
+authors
+    1. JSON-LD ``author`` of the main item (Persons and strings; Organizations are not
+       people), ``jsonld``; 2. one ``citation_author`` per author; 3. ``DC.creator`` /
+       ``dcterms.creator``; 4. ``article:author`` (when not a URL), ``parsely-author``,
+       ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
+       element or a "By ..." line near the ``<h1>``, a ``rel=author`` link
+       (``byline_element``, ``byline_text``, ``rel_author``). Each source's names go through
+       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author, and
+       a JSON-LD or meta author (``citation_author`` aside) counts only when the page's
+       visible text shows the name: one it never shows is a CMS account, not a byline.
+language
+    JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
+    (all kept in ``language_hints``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from regmig_scraper.metadata import meta_tags
+from regmig_scraper.metadata.bylines import (
+    LEADING_ARTICLE,
+    clean_name,
+    first_last,
+    fold,
+    is_site_name,
+    looks_like_name,
+    reads_as_byline,
+    split_byline,
+)
+from regmig_scraper.metadata.dates import (
+    DateValue,
+    date_from_url,
+    find_date_in_text,
+    parse_date_value,
+)
+from regmig_scraper.metadata.document import Element, parse_html
+from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
+from regmig_scraper.metadata.markup import (
+    _site_sides,
+    agrees,
+    byline_candidates,
+    date_elements,
+    date_lines_near,
+    find_headline,
+    headline_region,
+    headline_text,
+    in_review,
+    is_excluded,
+    labelled_dates,
+    mark_headline,
+    text_of,
+    time_elements,
+)
+from regmig_scraper.metadata.model import PageMetadata
+
+# Separators between a headline and the site's name in a title.
+TITLE_SEPARATOR = re.compile(r"\s+[|–—·•»:/-]\s+|\s+::\s+|\s*\|\s*")
+# A title cut into this many parts by separators names its headline as the longest part.
+MANY_PARTS = 3
+# The shortest headline kept after cutting a site suffix (shorter: keep the whole title).
+MIN_TITLE_CHARS = 8
+# A language tag: "en", "en-US", "de_DE", "pt-br".
+LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$", re.IGNORECASE)
+# Regions whose numeric dates are month first.
+MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "pw"})
+# The most PDF links read from a page.
+MAX_PDF_URLS = 20
+
+
+def extract_metadata(
+    html_source: str | bytes, url: str, *, today: dt.date | None = None
+) -> PageMetadata:
+    """The metadata of a publication page (see the module docstring for the cascade).
+
+    ``today`` bounds plausible dates (default: the current date); pass it for reproducible
+    results.
+    """
+    result = PageMetadata(url=url)
+    url = original_url(url)
+    root = parse_html(html_source)
+    if root is None:
+        _published_from_url(result, url, today)
+        return result
+    meta = meta_tags.read_meta(root)
+    links = meta_tags.read_links(root)
+    ld = read_jsonld(root, url)
+    h1 = find_headline(root, _title_hints(root, meta, ld))
+    mark_headline(h1)
+
+    _language(result, root, meta, ld)
+    site_names = _site_names(result, meta, ld, url)
+    host_labels = frozenset(
+        _squash(label) for label in (urlsplit(url).hostname or "").split(".") if label
+    )
+    _title(result, root, meta, ld, h1, site_names)
+    day_first = _day_first(result)
+    _published(result, root, meta, ld, h1, url, today, day_first)
+    _modified(result, root, meta, ld, h1, today, day_first)
+    _authors(result, root, meta, ld, h1, site_names, host_labels)
+    _description(result, meta, ld)
+    _canonical(result, links, meta, url)
+    _pdf_urls(result, root, meta, h1, url)
+    _page_types(result, meta, ld)
+    return result
+
+
+def _title_hints(root, meta, ld: JsonLdData | None) -> tuple[str, ...]:
+    hints = [v for key in ("og:title", "twitter:title") for v in meta.get(key, [])[:1]]
+    if ld and ld.title:
+        hints.append(ld.title)
+    title = root.find(".//title")
+    if title is not None:
+        hints.append("".join(title.itertext()))
+    return tuple(" ".join(h.split()).casefold() for h in hints if h)
+
+
+# A web archive's copy of a page: /web/<timestamp>/<original URL>.
+ARCHIVED_COPY = re.compile(r"^https?://web\.archive\.org/web/[0-9a-z_]+/(https?://.+)$")
+
+
+def original_url(url: str) -> str:
+    """The URL of the page itself when ``url`` is a web archive's copy of it."""
+    match = ARCHIVED_COPY.match(url)
+    return match.group(1) if match else url
+
+
+# --- language -------------------------------------------------------------------------------
+
+
+def _language(result: PageMetadata, root, meta, ld: JsonLdData | None) -> None:
+    hints = result.language_hints
+    if ld and ld.language:
+        hints["jsonld"] = ld.language
+    if root.get("lang") or root.get("xml:lang"):
+        hints["html_lang"] = root.get("lang") or root.get("xml:lang")
+    for key in meta_tags.LANGUAGE_KEYS:
+        if meta.get(key):
+            hints[key] = meta[key][0]
+    for source, value in hints.items():
+        match = LANGUAGE_TAG.match(value.strip())
+        if match:
+            result.language = match.group(1).lower()
+            result.provenance["language"] = source
+            return
+
+
+def _day_first(result: PageMetadata) -> bool:
+    for value in result.language_hints.values():
+        parts = re.split(r"[-_]", value.strip().lower())
+        if len(parts) > 1 and parts[0] == "en":
+            return parts[1] not in MONTH_FIRST_REGIONS
+    return result.language != "en"
+
+
+# --- title ----------------------------------------------------------------------------------
+
+
+def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> frozenset[str]:
+    names = []
+    for key in ("og:site_name", "application-name", "twitter:site"):
+        names.extend(meta.get(key, [])[:1])
+    if ld:
+        names.extend(n for n in (ld.site_name, ld.publisher) if n)
+    if names:
+        result.site_name = names[0].lstrip("@")
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    folded = {fold(n.lstrip("@")) for n in names if n.strip()}
+    folded |= {_squash(n) for n in folded}
+    folded |= {_squash(LEADING_ARTICLE.sub("", n)) for n in folded}
+    if host and not host.endswith(BLOG_PLATFORMS):
+        # on a blog platform the subdomain is the blogger's handle, not a site to keep out
+        folded.add(host)
+        folded |= {_squash(label) for label in host.split(".") if len(label) > 3}
+    return frozenset(folded)
+
+
+# Hosts whose subdomains are people's blogs (creeny.wordpress.com is Creeny's).
+BLOG_PLATFORMS = (
+    ".wordpress.com", ".blogspot.com", ".blogspot.de", ".tumblr.com", ".substack.com",
+    ".typepad.com", ".livejournal.com", ".over-blog.com", ".blogger.com", ".medium.com",
+)  # fmt: skip
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only: "Lebensmittel Praxis" and "lebensmittel-praxis" meet."""
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> str:
+    """``title`` without a " | Site Name" prefix or suffix."""
+    parts = [p for p in TITLE_SEPARATOR.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    if h1_text:
+        for part in parts:
+            if fold(part) == fold(h1_text):
+                return part.strip()
+    kept = [
+        p
+        for p in parts
+        if not any(
+            fold(p) == s or (len(s) > 3 and fold(p).replace(" ", "") in s) for s in site_names
+        )
+    ]
+    if len(kept) == len(parts) and len(parts) >= MANY_PARTS:
+        # "Blog » Archive » Headline", "Club - Headline - Section": the headline is the
+        # longest part
+        longest = max((p.strip() for p in parts), key=len)
+        if len(longest) >= MIN_TITLE_CHARS:
+            return longest
+    if len(kept) == len(parts) or not kept:
+        if len(parts) >= 2 and TITLE_SEPARATOR.search(title):
+            # no site name known: a trailing short part after " | " is the site
+            last = TITLE_SEPARATOR.split(title)
+            if "|" in title and len(last[-1]) < len(title) / 2:
+                candidate = title[: title.rfind("|")].strip()
+                if len(candidate) >= MIN_TITLE_CHARS:
+                    return candidate
+        return title
+    # rebuild from the original text: keep the span from the first to the last kept part
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
+    stripped = title[start:end].strip() if start >= 0 and end > start else " ".join(kept)
+    return stripped if len(stripped) >= MIN_TITLE_CHARS else title
+
+
+def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str]) -> None:
+    h1_text = headline_text(h1) if h1 is not None else None
+    if h1_text and (len(h1_text) > 300 or is_site_name(h1_text, site_names)):
+        h1_text = None  # no headline, or the blog's name in an <h1>
+    candidates: list[tuple[str, str]] = []
+    if ld and ld.title:
+        candidates.append(("jsonld", ld.title))
+    for key in meta_tags.TITLE_KEYS:
+        for value in meta.get(key, [])[:1]:
+            candidates.append((key, value))
+    title_tag = root.find(".//title")
+    tag_text = " ".join(("".join(title_tag.itertext()) if title_tag is not None else "").split())
+    if ld and ld.page_title:
+        candidates.append(("jsonld_webpage", ld.page_title))
+    if tag_text:
+        candidates.append(("title_tag", tag_text))
+
+    if h1_text:
+        for _source, value in candidates:
+            if agrees(h1_text, value):
+                result.title, result.provenance["title"] = h1_text, "h1"
+                return
+    # a heading that is the short side of the <title> ("Post | Blog Name") names the site
+    h1_is_site = bool(h1_text) and any(
+        fold(h1_text) in map(fold, _site_sides(v.casefold())) for _, v in candidates
+    )
+    # the page's only <h1> is its visible headline, even when the metadata title is an SEO
+    # rewording of it ("Wärmepumpe im Altbau - Wann es sich lohnt")
+    if h1_text and not h1_is_site and h1 is not None and h1.tag == "h1" and _only_h1(root, h1):
+        result.title, result.provenance["title"] = h1_text, "h1"
+        return
+    for source, value in candidates:
+        if source == "title_tag" and h1_text and not h1_is_site:
+            break
+        title = _strip_site(value, site_names, h1_text)
+        if title and fold(title) not in site_names:
+            result.title, result.provenance["title"] = title, source
+            return
+    if h1_text and not h1_is_site:
+        result.title, result.provenance["title"] = h1_text, "h1"
+    elif tag_text:
+        result.title = _strip_site(tag_text, site_names, None)
+        result.provenance["title"] = "title_tag"
+
+
+def _only_h1(root, h1) -> bool:
+    """True when ``h1`` is the page's one ``<h1>`` outside excluded contexts."""
+    return all(h is h1 or is_excluded(h) or not text_of(h) for h in root.iter("h1"))
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+# A visible date this close to the metadata date is the same date seen in another time zone
+# ("2022-11-06T23:00:00Z" shown as 7 November): the visible one is what readers see.
+SAME_DATE_DAYS = 2
+
+
+def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
+    metadata = _published_in_metadata(root, meta, ld, today, day_first)
+    # beside a metadata date only the headline's own date is read (the page-wide scans cost
+    # the most and only matter when the metadata is silent)
+    visible = _published_visible(root, h1, today, day_first, at_headline=metadata is not None)
+    in_url = date_from_url(url, today=today)
+    og_type = (meta.get("og:type") or [""])[0].lower()
+    catalogue = bool(ld and CATALOGUE_TYPES.intersection(ld.types[:1])) or og_type in (
+        "product",
+        "og:product",
+    )
+    if catalogue and visible is None:
+        # a recipe's or a product's datePublished is its database entry, not a date the page
+        # shows its readers: without a visible date the page is undated
+        metadata = None
+    # a blog's URL day is the post's day; a date line a day off is a time zone or an event
+    if visible is not None and in_url is not None and _close(visible, in_url):
+        visible = in_url
+    if metadata is not None:
+        # the date printed at the headline is what readers see; metadata dates are often a
+        # re-publication, a sitemap's or a CMS's (measured: the headline's date is right
+        # three times as often when they disagree)
+        if visible is not None and (
+            _close(visible, metadata) or visible.source in AT_HEADLINE_SOURCES
+        ):
+            metadata = visible
+        result.published, result.provenance["published"] = metadata, metadata.source
+        return
+    if visible is not None:
+        result.published, result.provenance["published"] = visible, visible.source
+        return
+    _published_from_url(result, url, today)
+
+
+# Microdata publication dates anywhere in the body.
+MICRODATA_PUBLISHED = etree.XPath("//body//*[@itemprop='datePublished']")
+
+
+# JSON-LD types of catalogue entries rather than publications.
+CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
+# Visible dates read at the headline itself (its header's <time>, a date line beside it).
+AT_HEADLINE_SOURCES = frozenset({"time_element", "itemprop_datePublished", "date_line"})
+
+
+def _close(one: DateValue, other: DateValue) -> bool:
+    """Two day dates at most SAME_DATE_DAYS apart, and not equal."""
+    if one.precision != "day" or other.precision != "day":
+        return False
+    return 0 < abs((one.value - other.value).days) <= SAME_DATE_DAYS
+
+
+def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None:
+    """Steps 1-2 of the cascade: JSON-LD of the main item, then the meta tags (the known keys,
+    then any key named like a publication date: ``shareaholic:article_published_time``),
+    then microdata ``itemprop=datePublished`` outside sidebars and lists.
+
+    The JSON-LD ``WebPage`` node's date is not read: every page of a WordPress site has one
+    (Yoast), articles and static pages alike, so it does not say the page is dated.
+    """
+    candidates: list[tuple[str | None, str]] = []
+    if ld and ld.published:
+        candidates.append((ld.published, "jsonld"))
+    for key in meta_tags.PUBLISHED_KEYS:
+        candidates += [(v, key) for v in meta.get(key, [])[:1]]
+    for key, values in meta.items():
+        if key not in meta_tags.PUBLISHED_KEYS and meta_tags.PUBLISHED_KEY_NAME.search(key):
+            candidates.append((values[0], key))
+    for element in MICRODATA_PUBLISHED(root):
+        if not is_excluded(element) and not in_review(element):
+            raw = element.get("content") or element.get("datetime") or text_of(element)
+            candidates.append((raw, "microdata_datePublished"))
+            break
+    for raw, source in candidates:
+        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
+        if value is not None:
+            return value
+    return None
+
+
+def _published_visible(root, h1, today, day_first, at_headline=False) -> DateValue | None:
+    """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements and
+    labelled dates anywhere outside excluded contexts. Visible text dates must name a day:
+    a bare "November 2022" in a page's text is as often a topic as a date line."""
+    found = _first_visible(root, h1, today, day_first, at_headline)
+    return found if found is not None and found.precision == "day" else None
+
+
+def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
+    scope = _metadata_scope(root, h1)
+    if scope is not None:
+        published, _modified = time_elements(scope, today=today)
+        if published is not None:
+            return published
+    if h1 is not None:
+        found = date_lines_near(h1, today=today)
+        if found is not None:
+            return found
+    if at_headline:
+        return None
+    found = date_elements(root, today=today, day_first=day_first)
+    if found is not None:
+        return found
+    found = labelled_dates(root, today=today, day_first=day_first)
+    if found is not None:
+        return found
+    # a press release's headline or <title>: "Pressemitteilung vom 22.04.2020",
+    # "08.11.2021 | Online-Fachtag"
+    title = root.find(".//title")
+    for element, source in ((h1, "headline"), (title, "title_tag")):
+        if element is not None:
+            text = text_of(element)
+            found = find_date_in_text(text, source=source, today=today, day_first=day_first)
+            if found is not None and found.precision == "day":
+                return found
+    return None
+
+
+def _published_from_url(result: PageMetadata, url: str, today) -> None:
+    found = date_from_url(url, today=today)
+    if found is not None:
+        result.published, result.provenance["published"] = found, "url"
+
+
+def _metadata_scope(root, h1) -> Element | None:
+    """Where the page's own ``<time>`` elements are: the headline's header/article, else the
+    first ``<article>`` outside excluded contexts."""
+    if h1 is not None:
+        return headline_region(h1)
+    for article in root.iter("article"):
+        if not is_excluded(article):
+            return article
+    return None
+
+
+def _modified(result, root, meta, ld, h1, today, day_first) -> None:
+    candidates: list[tuple[str | None, str]] = []
+    if ld:
+        candidates += [(ld.modified, "jsonld"), (ld.page_modified, "jsonld_webpage")]
+    for key in meta_tags.MODIFIED_KEYS:
+        candidates += [(v, key) for v in meta.get(key, [])[:1]]
+    for raw, source in candidates:
+        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
+        if value is not None:
+            result.modified, result.provenance["modified"] = value, source
+            return
+    scope = _metadata_scope(root, h1)
+    if scope is not None:
+        _published, modified = time_elements(scope, today=today)
+        if modified is not None:
+            result.modified, result.provenance["modified"] = modified, modified.source
+
+
+# --- authors --------------------------------------------------------------------------------
+
+# The text nodes readers see in the body (not scripts: JSON-LD repeats the author there).
+VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
+# Meta keys repeated once per author, each value one name (possibly "Last, First").
+ONE_NAME_PER_TAG = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
+# The longest "By ..." line read from the page's text (longer: a sentence with "von" in it).
+MAX_TEXT_BYLINE_CHARS = 80
+# Meta keys of author names, after JSON-LD; each value is one name or a byline.
+AUTHOR_META_ORDER = (
+    ("citation_author", "citation_author"),
+    ("dc.creator", "dc_creator"),
+    ("dcterms.creator", "dc_creator"),
+    ("article:author", "article_author"),
+    ("parsely-author", "parsely_author"),
+    ("sailthru.author", "sailthru_author"),
+    ("author", "meta_author"),
+    ("byl", "meta_byl"),
+)
+
+
+def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]) -> None:
+    def accept(
+        raws: list[str],
+        source: str,
+        split: bool,
+        strict: bool = False,
+        names_to_skip: frozenset[str] = site_names,
+        shown: bool = False,
+    ) -> bool:
+        names: list[str] = []
+        for raw in raws:
+            if split:
+                found = split_byline(raw, site_names=site_names)
+                # visible text: every name must look like one, or the line is not a byline
+                if strict and not all(looks_like_name(n) for n in found):
+                    found = []
+                names += found
+            else:
+                name = clean_name(raw, site_names=names_to_skip)
+                if name is None and raw:
+                    names += split_byline(raw, site_names=names_to_skip)
+                elif name is not None:
+                    names.append(name)
+        unique: list[str] = []
+        for name in names:
+            if fold(name) not in {fold(u) for u in unique}:
+                unique.append(name)
+        if shown:
+            # a metadata author the page never shows is a CMS account, not a byline
+            unique = [n for n in unique if is_shown(n)]
+        if not unique:
+            return False
+        result.authors = unique
+        result.authors_raw = "; ".join(raws)
+        result.provenance["authors"] = source
+        return True
+
+    text_cache: dict[str, str] = {}
+
+    def is_shown(name: str) -> bool:
+        """The name is in the page's visible text (casefolded; accent-folded only when that
+        fails, as folding a whole page costs milliseconds)."""
+        if "casefolded" not in text_cache:
+            text_cache["casefolded"] = " ".join(" ".join(VISIBLE_TEXT(root)).casefold().split())
+        if " ".join(name.casefold().split()) in text_cache["casefolded"]:
+            return True
+        if "folded" not in text_cache:
+            text_cache["folded"] = fold(text_cache["casefolded"])
+        return fold(name) in text_cache["folded"]
+
+    people = [name for name, kind in ld.authors if kind != "org"] if ld else []
+    # a Person named like the site is the site (a newsroom account), unless nothing else names
+    # anyone: then it is the blogger whose blog bears their name
+    site_person = bool(people) and all(is_site_name(p, site_names) for p in people)
+    if people and not site_person and accept(people, "jsonld", split=False, shown=True):
+        return
+    for key, source in AUTHOR_META_ORDER:
+        values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
+        values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
+        shown = key != "citation_author"  # scholarly pages list authors in the metadata only
+        if values and accept(values, source, split=len(values) == 1, shown=shown):
+            return
+    for raw, rule in byline_candidates(h1, root):
+        # an author element's markup vouches for it; a "By ..." line in the text must read
+        # as names
+        if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
+            continue
+        if accept([raw], rule, split=True, strict=rule == "byline_text"):
+            return
+    # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
+    if site_person and not any(is_site_name(p, host_labels) for p in people):
+        accept(people, "jsonld", split=False, names_to_skip=frozenset())
+
+
+# --- the rest -------------------------------------------------------------------------------
+
+
+def _description(result: PageMetadata, meta, ld) -> None:
+    if ld and ld.description:
+        result.description, result.provenance["description"] = ld.description, "jsonld"
+        return
+    found = meta_tags.first(meta, meta_tags.DESCRIPTION_KEYS)
+    if found:
+        result.description, result.provenance["description"] = found[1], found[0]
+
+
+def _canonical(result: PageMetadata, links, meta, url: str) -> None:
+    for source, values in (("canonical", links.get("canonical")), ("og:url", meta.get("og:url"))):
+        for value in values or []:
+            absolute = urljoin(url, value)
+            if absolute.startswith(("http://", "https://")):
+                result.canonical_url, result.provenance["canonical_url"] = absolute, source
+                return
+
+
+def _pdf_urls(result: PageMetadata, root, meta, h1, url: str) -> None:
+    found: list[str] = []
+    for value in meta.get("citation_pdf_url", []):
+        found.append(urljoin(url, value))
+    scope = _metadata_scope(root, h1)
+    if scope is not None:
+        for link in scope.iter("a"):
+            href = (link.get("href") or "").strip()
+            if href.lower().split("?", 1)[0].endswith(".pdf") and not is_excluded(link):
+                found.append(urljoin(url, href))
+    seen: set[str] = set()
+    result.pdf_urls = [u for u in found if not (u in seen or seen.add(u))][:MAX_PDF_URLS]
+
+
+def _page_types(result: PageMetadata, meta, ld) -> None:
+    types: list[str] = []
+    if ld:
+        types += [f"jsonld:{t}" for t in ld.types]
+        result.breadcrumbs = list(ld.breadcrumbs)
+    for key in meta_tags.TYPE_KEYS:
+        types += [f"{key}:{v.lower()}" for v in meta.get(key, [])[:1]]
+    result.page_types = types
+
+
+__all__ = ["DateValue", "extract_metadata"]

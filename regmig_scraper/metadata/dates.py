@@ -1,0 +1,228 @@
+"""Date candidates: read a date (with its precision) out of a metadata value, a text or a URL.
+
+``parse_date_value("2021-04-15T10:00:00-04:00")`` gives ``DateValue(2021-04-15, "day", ...)``;
+``find_date_in_text("Veröffentlicht am 4. Mai 2023, 10:12 Uhr")`` finds the first date in a
+short text; ``date_from_url("https://x.org/2021/04/15/slug")`` reads a date in the URL path.
+
+Exact-format regular expressions only (ISO 8601 first: the common case in metadata), with the
+month names of English, German, French, Spanish, Italian, Portuguese, Dutch and Polish. A date is
+written as given: an ISO datetime with an offset keeps its local calendar day (no conversion to
+UTC, which would move evening posts to the next day). Values outside ``MIN_YEAR`` .. ``today``
+are implausible and dropped. ``dateparser`` is not used here: it is slow, and it reads words
+("May", "12") as dates of the current month, which is exactly the guess this package must not
+make. Pure functions, no settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+PRECISION_DAY = "day"
+PRECISION_MONTH = "month"
+PRECISION_YEAR = "year"
+
+# Earliest plausible publication year of a web page.
+MIN_YEAR = 1995
+# The most characters of a metadata value that is parsed (a date is short; a dump is not).
+MAX_VALUE_CHARS = 200
+
+# Month names (casefolded, accents kept and also stripped) -> month number.
+MONTHS: dict[str, int] = {}
+_MONTH_LISTS = {
+    "en": "january february march april may june july august september october november december",
+    "en3": "jan feb mar apr may jun jul aug sep oct nov dec",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "de_at": "jänner feber maerz",  # Austrian forms, "maerz" ASCII form of "März"
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+    "novembre dicembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
+    "dezembro",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
+    "listopada grudnia",
+    "pl_nom": "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień "
+    "październik listopad grudzień",
+}
+for _lang, _names in _MONTH_LISTS.items():
+    _words = _names.split()
+    if _lang == "de_at":
+        MONTHS.update({"jänner": 1, "feber": 2, "maerz": 3})
+        continue
+    for _number, _word in enumerate(_words, start=1):
+        MONTHS.setdefault(_word, _number)
+# Abbreviations beyond English ("Sept.", "Okt.", "déc.", "dic.", "févr.").
+MONTHS.update(
+    {
+        "sept": 9, "okt": 10, "dez": 12, "mär": 3, "mrz": 3, "janv": 1, "févr": 2, "fév": 2,
+        "avr": 4, "juil": 7, "déc": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12, "set": 9,
+        "out": 10, "gen": 1, "giu": 6, "lug": 7, "ott": 10, "mei": 5, "mrt": 3, "okt.": 10,
+    }
+)  # fmt: skip
+for _word, _number in list(MONTHS.items()):
+    _plain = "".join(
+        c for c in unicodedata.normalize("NFD", _word) if unicodedata.category(c) != "Mn"
+    )
+    MONTHS.setdefault(_plain, _number)
+
+_MONTH_ALT = "|".join(sorted((re.escape(w) for w in MONTHS), key=len, reverse=True))
+# A month name as a whole word (not "mayor", "decision", "marchand").
+MONTH = rf"(?P<mon>(?<![^\W\d_])(?:{_MONTH_ALT})(?![^\W\d_]))\.?"
+YEAR = r"(?P<y>(?:19|20)[0-9]{2})(?![0-9])"
+DAY = r"(?P<d>[0-3]?[0-9])(?:st|nd|rd|th|er|º|°)?"
+
+# Date shapes, tried in this order; each is searched (not matched whole) in a text.
+# (name, pattern, precision)
+DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE), precision)
+    for name, pattern, precision in (
+        # 2021-04-15, 2021-04-15T10:00:00-04:00, 2021/04/15, 2021.04.15
+        ("iso", r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})(?P<s>[-/.])(?P<m>[01]?[0-9])(?P=s)"
+         r"(?P<d>[0-3]?[0-9])(?![0-9])", PRECISION_DAY),
+        # 15.04.2021, 15. 4. 2021 (day first: the dotted form is European)
+        ("dotted", r"(?<![0-9.])(?P<d>[0-3]?[0-9])\.\s?(?P<m>[01]?[0-9])\.\s?" + YEAR,
+         PRECISION_DAY),
+        # 04/15/2021 or 15/04/2021 (order decided by the values, else by the language)
+        ("slashed", r"(?<![0-9/])(?P<a>[0-3]?[0-9])[/-](?P<b>[0-3]?[0-9])[/-]" + YEAR,
+         PRECISION_DAY),
+        # 15 April 2021, 4. Mai 2023, 15 de abril de 2021, 12 avril 2022, 1er mai 2020
+        ("day_month", rf"(?<![0-9]){DAY}\.?\s*(?:de\s+)?{MONTH},?\s+(?:de[l]?\s+)?{YEAR}",
+         PRECISION_DAY),
+        # April 15, 2021 / Apr. 15 2021
+        ("month_day", rf"{MONTH}\s*{DAY},?\s+{YEAR}", PRECISION_DAY),
+        # April 2021 / Mai 2023 / abril de 2021
+        ("month_year", rf"{MONTH},?\s+(?:de[l]?\s+)?{YEAR}", PRECISION_MONTH),
+    )
+)  # fmt: skip
+YEAR_ONLY = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*$")
+
+# Dates in URL paths: /2021/04/15/, /2021-04-15-slug, /20210415/, /2021/04/.
+URL_DAY = re.compile(
+    r"/((?:19|20)[0-9]{2})[/_-]([01]?[0-9])[/_-]([0-3]?[0-9])(?:[/_.-]|$)"
+    r"|/((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])/"
+)
+URL_MONTH = re.compile(r"/((?:19|20)[0-9]{2})/([01]?[0-9])/")
+# Day first in a path segment: /meldungen/29-10-2021
+URL_DAY_FIRST = re.compile(r"/([0-3]?[0-9])[-_.]([01]?[0-9])[-_.]((?:19|20)[0-9]{2})(?:[/_.-]|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A date read from the page: the first day of a ``precision``-long period, the raw text
+    it was read from and the rule that found it."""
+
+    value: dt.date
+    precision: str
+    raw: str
+    source: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "value": self.value.isoformat(),
+            "precision": self.precision,
+            "raw": self.raw,
+            "source": self.source,
+        }
+
+
+def _plausible(value: dt.date, today: dt.date | None) -> bool:
+    latest = (today or dt.date.today()) + dt.timedelta(days=2)
+    return dt.date(MIN_YEAR, 1, 1) <= value <= latest
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _read_match(name: str, match: re.Match[str], day_first: bool) -> dt.date | None:
+    groups = match.groupdict()
+    year = int(groups["y"])
+    if name in ("iso", "dotted"):
+        return _make(year, int(groups["m"]), int(groups["d"]))
+    if name == "slashed":
+        a, b = int(groups["a"]), int(groups["b"])
+        if a > 12:
+            return _make(year, b, a)
+        if b > 12:
+            return _make(year, a, b)
+        return _make(year, b, a) if day_first else _make(year, a, b)
+    month = MONTHS.get(groups["mon"].casefold().rstrip("."))
+    if month is None:
+        return None
+    day = int(groups["d"]) if groups.get("d") else 1
+    return _make(year, month, day)
+
+
+def find_date_in_text(
+    text: str, *, source: str = "", today: dt.date | None = None, day_first: bool = True
+) -> DateValue | None:
+    """The earliest-placed plausible date in ``text`` (day or month precision), or None.
+
+    ``day_first`` decides "04/05/2021" when both numbers could be the month (False: US order).
+    A bare year in running text is never a date.
+    """
+    if not text:
+        return None
+    best: tuple[int, DateValue] | None = None
+    for name, pattern, precision in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if best is not None and match.start() >= best[0]:
+                break
+            value = _read_match(name, match, day_first)
+            if value is None or not _plausible(value, today):
+                continue
+            candidate = DateValue(value, precision, match.group(0).strip(), source)
+            best = (match.start(), candidate)
+            break
+    return best[1] if best else None
+
+
+def parse_date_value(
+    raw: str | None, *, source: str = "", today: dt.date | None = None, day_first: bool = True
+) -> DateValue | None:
+    """A metadata value ("2021-04-15", "2021-04-15T10:00:00Z", "15 April 2021", "2021")."""
+    if not raw:
+        return None
+    raw = raw.strip()
+    if not raw or len(raw) > MAX_VALUE_CHARS:
+        return None
+    year = YEAR_ONLY.match(raw)
+    if year:
+        value = dt.date(int(year.group(1)), 1, 1)
+        return DateValue(value, PRECISION_YEAR, raw, source) if _plausible(value, today) else None
+    found = find_date_in_text(raw, source=source, today=today, day_first=day_first)
+    if found is not None:
+        return DateValue(found.value, found.precision, raw, source)
+    return None
+
+
+def date_from_url(
+    url: str, *, source: str = "url", today: dt.date | None = None
+) -> DateValue | None:
+    """A date written in the URL path (``/2021/04/15/slug``: day; ``/2021/04/slug``: month)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    match = URL_DAY.search(path)
+    if match:
+        y, m, d = (match.group(i) or match.group(i + 3) for i in (1, 2, 3))
+        value = _make(int(y), int(m), int(d))
+        if value is not None and _plausible(value, today):
+            return DateValue(value, PRECISION_DAY, match.group(0), source)
+    match = URL_DAY_FIRST.search(path)
+    if match:
+        value = _make(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if value is not None and _plausible(value, today):
+            return DateValue(value, PRECISION_DAY, match.group(0), source)
+    match = URL_MONTH.search(path)
+    if match:
+        value = _make(int(match.group(1)), int(match.group(2)), 1)
+        if value is not None and _plausible(value, today):
+            return DateValue(value, PRECISION_MONTH, match.group(0), source)
+    return None

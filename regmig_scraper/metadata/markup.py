@@ -1,0 +1,723 @@
+"""Read the visible page: the headline, bylines and date lines near it, ``<time>`` elements.
+
+The page's own metadata sits next to its headline; the same markup elsewhere belongs to other
+items (sidebars, related-article lists, comments, footers, teasers). So every reader here
+(1) skips elements inside an *excluded context* (``EXCLUDED_TAGS`` and class/id words in
+``EXCLUDED_WORDS``), and (2) prefers the region around the ``<h1>``: its ``<header>`` /
+``<article>`` ancestor, else the elements that follow it within ``NEAR_TITLE_CHARS`` of text.
+Pure functions over an lxml tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
+from regmig_scraper.metadata.document import Element
+
+# Elements whose text readers do not read as text (ruby annotations: the reading of a kanji).
+SKIPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "select", "option", "rt", "rp"}
+)
+# Elements whose content is never the page's own metadata (an ``<aside>`` inside an
+# ``<article>`` is the article's own meta box, and is read).
+EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
+# Class / id words of containers of other items, matched against each class token or one of
+# its "-"/"_" separated parts.
+EXCLUDED_WORDS = frozenset(
+    {
+        "comment", "comments", "commentlist", "respond", "reply", "replies", "sidebar",
+        "related", "recommended", "recirc", "teasers",
+        "popular", "trending", "nav", "navigation", "navbar", "menu", "breadcrumb",
+        "breadcrumbs", "share", "sharing", "social", "newsletter", "advert", "ads",
+        "promo", "cookie", "cookies", "modal", "outbrain", "taboola", "pagination", "carousel",
+        "slider", "more-stories", "also-read", "read-more", "next-post", "prev-post",
+        "previous", "weitere", "sitemap", "topbar", "ticker", "dropdown",
+    }
+)  # fmt: skip
+# Class tokens that describe the item's taxonomy or layout, not its role: WordPress writes
+# "category-popular tag-related has-sidebar" on the post itself.
+NEUTRAL_CLASS_PREFIXES = ("tag-", "category-", "categories-", "has-", "with-", "no-", "format-",
+                          "status-", "is-")  # fmt: skip
+CLASS_PARTS = re.compile(r"[-_]")
+# Words excluded only as a whole class token or id: "footer" is the page's footer, but
+# "rez_footer" / "entry-footer" is the article's own.
+WHOLE_TOKEN_WORDS = frozenset(
+    {"footer", "site-footer", "page-footer", "main-footer", "teaser", "widget", "widgets",
+     "widget-area", "widget_text", "textwidget"}
+)  # fmt: skip
+# Marks the headline's ancestors (set by ``mark_headline``): never an excluded context, whatever
+# their class says ("content-area sidebar" is a layout name on the main column).
+HEADLINE_MARK = "data-regmig-headline"
+
+
+def mark_headline(headline: Element | None) -> None:
+    """Mark the headline's ancestors as the page's own containers (see ``is_excluded``)."""
+    if headline is None:
+        return
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        ancestor.set(HEADLINE_MARK, "1")
+    for cached in CACHED_MARKS(headline.getroottree()):  # answers given before the marks
+        del cached.attrib[EXCLUDED_MARK]
+
+
+# Class / id / itemprop words of a byline container.
+AUTHOR_WORDS = re.compile(r"author|byline|autor|auteur|verfasser", re.IGNORECASE)
+# Author-box words that are NOT the byline (biographies, avatars, "about the author").
+AUTHOR_BOX_WORDS = re.compile(r"bio|avatar|about|description|img|image|photo|box", re.IGNORECASE)
+# Class / id / itemprop words of a date container.
+DATE_WORDS = re.compile(
+    r"date|datum|time|posted|published|pubdate|meta|dateline|fecha|byline|info|submitted|"
+    r"entry-header|post-header|article-header",
+    re.IGNORECASE,
+)
+# Labels of a date that is not the publication date.
+NOT_PUBLISHED = re.compile(
+    r"updated|update|modified|last\s+(?:changed|edited|reviewed)|revised|aktualisiert|"
+    r"geändert|zuletzt|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
+    r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
+    r"expires|deadline|event\s+date|läuft\s+bis",
+    re.IGNORECASE,
+)
+# Class words of a modification date. A bare "updated" class is not one: hAtom themes write
+# "entry-date published updated" on the publication date.
+MODIFIED_CLASS = re.compile(r"modified|last-?updated|date-?updated|updated-?(?:date|on|at)", re.I)
+# Class words of a publication date, which win over any "updated" word beside them.
+PUBLISHED_CLASS = re.compile(r"published|entry-date|post-date|pubdate|date-?published", re.I)
+
+# Labels of a publication date ("Published", "Veröffentlicht", "Publié le", "Publicado").
+PUBLISHED_LABEL = re.compile(
+    r"published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|"
+    r"opublikowano|datum|date|fecha",
+    re.IGNORECASE,
+)
+# How much visible text after the headline counts as "near the title".
+NEAR_TITLE_CHARS = 600
+# How much visible text before the headline (a kicker or date line above it).
+BEFORE_TITLE_CHARS = 200
+# The longest text of an element read as a byline or a date line.
+MAX_LINE_CHARS = 160
+
+
+# The most characters of text read from one element: every reader here wants a short line,
+# so a page-sized container is cut short instead of walked whole.
+TEXT_LIMIT = 2000
+
+
+def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
+    """Visible text of an element (without its tail), whitespace-normalized, scripts and
+    styles left out; at most about ``limit`` characters."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in SKIPPED_TAGS:
+        return ""
+    parts: list[str] = [element.text or ""]
+    budget = [limit - len(parts[0])]
+    for child in element:
+        if budget[0] <= 0:
+            break
+        _text_into(child, parts, budget)
+    return " ".join(" ".join(parts).split())
+
+
+def _text_into(element: Element, parts: list[str], budget: list[int]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag and tag not in SKIPPED_TAGS:
+        if element.text:
+            parts.append(element.text)
+            budget[0] -= len(element.text)
+        for child in element:
+            if budget[0] <= 0:
+                return
+            _text_into(child, parts, budget)
+        if tag in BLOCK_BREAKS:
+            parts.append(" ")
+    if element.tail:
+        parts.append(element.tail)
+        budget[0] -= len(element.tail)
+
+
+BLOCK_BREAKS = frozenset({"br", "p", "div", "li", "td", "dd", "dt"})
+
+
+def _attrs(element: Element) -> str:
+    return " ".join(
+        v for v in (element.get("class"), element.get("id"), element.get("itemprop")) if v
+    )
+
+
+def _excluded_attrs(attrs: str) -> bool:
+    for token in attrs.lower().split():
+        if token.startswith(NEUTRAL_CLASS_PREFIXES):
+            continue
+        if token in WHOLE_TOKEN_WORDS:
+            return True
+        if token in EXCLUDED_WORDS or not EXCLUDED_WORDS.isdisjoint(CLASS_PARTS.split(token)):
+            return True
+    return False
+
+
+# Class tokens of an article's own container: its footer and aside are its meta boxes.
+ARTICLE_CLASSES = frozenset({"article", "post", "entry", "hentry", "blog-post", "news-single"})
+# Containers that are the article's own parts when inside an article.
+OWN_PARTS = frozenset({"footer", "aside", "meta", "postmeta", "entry-footer", "post-footer"})
+
+
+def _in_article(node: Element) -> bool:
+    for ancestor in node.iterancestors():
+        if ancestor.tag == "article":
+            return True
+        classes = (ancestor.get("class") or "").lower().split()
+        if not ARTICLE_CLASSES.isdisjoint(classes):
+            return True
+    return False
+
+
+# Caches ``is_excluded``'s answer on each element it visits ("1" / "0"): the scans ask about
+# thousands of elements that share their ancestors.
+EXCLUDED_MARK = "data-regmig-excluded"
+CACHED_MARKS = etree.XPath(f"//*[@{EXCLUDED_MARK}]")
+
+
+def is_excluded(element: Element) -> bool:
+    """True when the element or an ancestor is another item's container.
+
+    An ``<aside>`` or a footer inside an article is the article's own meta box, not excluded.
+    """
+    visited: list[Element] = []
+    node = element
+    answer = False
+    while node is not None:
+        cached = node.get(EXCLUDED_MARK)
+        if cached is not None:
+            answer = cached == "1"
+            break
+        visited.append(node)
+        if _excluded_here(node):
+            answer = True
+            break
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("body", "html") or node.get(HEADLINE_MARK):
+            break
+        node = node.getparent()
+    mark = "1" if answer else "0"
+    for seen in visited:
+        seen.set(EXCLUDED_MARK, mark)
+    return answer
+
+
+def _excluded_here(node: Element) -> bool:
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag in EXCLUDED_TAGS and not (tag in ("aside", "footer") and _in_article(node)):
+        return True
+    if tag in ("body", "html", "article") or node.get(HEADLINE_MARK):
+        return False
+    attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
+    if not attrs or not _excluded_attrs(attrs):
+        return False
+    return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
+
+
+# Class words of a headline that is not an ``<h1>`` (blog themes put the site name in the h1).
+HEADLINE_CLASS = re.compile(
+    r"(?:entry|post|article|story|page|news|item|content|node)[-_]?(?:title|headline|heading)|"
+    r"\bheadline\b|\btitle\b",
+    re.IGNORECASE,
+)
+
+
+# Class / id words of a heading that holds the site's name, not the page's headline.
+SITE_TITLE_CLASS = re.compile(r"site-?title|site-?name|logo|brand|blog-?title|masthead", re.I)
+# A metadata title "agrees" with a heading whose text covers at least this share of it.
+HEADLINE_SHARE = 0.5
+# Separators inside a metadata title: "Headline | Site", "Site - Headline".
+TITLE_PARTS = re.compile(r"\s+[|–—·•»/:-]\s+|\s*\|\s*|\s+::\s+")
+
+
+# A kicker before the headline: "Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer".
+KICKER = re.compile(r":\s+")
+
+
+def headline_parts(title: str) -> list[str]:
+    """The readings of a metadata title as "Headline | Site" or "Site | Headline": the text
+    before its last separator when it is the longer side, the text after its first separator
+    when that is the longer side, and the text after a kicker's colon."""
+    title = " ".join(title.split())
+    parts = []
+    separators = list(TITLE_PARTS.finditer(title))
+    if separators:
+        last, first = separators[-1], separators[0]
+        before, after = title[: last.start()], title[last.end() :]
+        if len(before) > len(after):
+            parts.append(before)
+        before, after = title[: first.start()], title[first.end() :]
+        if len(after) > len(before):
+            parts.append(after)
+    kicker = KICKER.search(title)
+    if kicker and len(title) - kicker.end() >= 8:
+        parts.append(title[kicker.end() :])
+    return parts
+
+
+def agrees(heading: str, title: str) -> bool:
+    """True when a heading's text is the headline a metadata title names: equal (casefolded),
+    one of its ``headline_parts``, or most of the title."""
+    heading, title = " ".join(heading.casefold().split()), " ".join(title.casefold().split())
+    if not heading or not title:
+        return False
+    if heading == title:
+        return True
+    if heading not in title:
+        return False
+    if heading in headline_parts(title):
+        return True
+    if any(heading == p for p in (title.rsplit(" ", 1)[0],)):  # a trailing word cut off
+        return True
+    return len(heading) >= HEADLINE_SHARE * len(title) and heading not in _site_sides(title)
+
+
+def _site_sides(title: str) -> list[str]:
+    """The shorter sides of a title's first and last separators: where a site name sits."""
+    separators = list(TITLE_PARTS.finditer(title))
+    if not separators:
+        return []
+    last, first = separators[-1], separators[0]
+    sides = [title[: first.start()], title[last.end() :]]
+    longest = max(headline_parts(title) or [""], key=len)
+    return [s for s in sides if len(s) < len(longest)]
+
+
+def _is_site_heading(heading: Element) -> bool:
+    """A heading that names the site (a site-title/logo class, a link to the home page) or
+    that readers never see (a screen-reader-only "Navigation" heading)."""
+    for element in (heading, *heading.iterchildren()):
+        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        if attrs and SITE_TITLE_CLASS.search(attrs):
+            return True
+    if not HIDDEN_CLASSES.isdisjoint((heading.get("class") or "").split()):
+        return True
+    links = [a for a in heading.iter("a")]
+    return len(links) == 1 and (links[0].get("href") or "").strip() in ("/", "./", "index.html")
+
+
+# Classes of text readers never see.
+HIDDEN_CLASSES = frozenset(
+    {"sr-only", "visually-hidden", "screen-reader-text", "element-invisible", "hidden",
+     "aural", "u-visually-hidden", "visuallyhidden", "offscreen"}
+)  # fmt: skip
+# Classes of a kicker or a standfirst inside a headline element ("Dachzeile", "Topline").
+KICKER_CLASS = re.compile(
+    r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|subtitle|subline|"
+    r"standfirst|teaser-?text",
+    re.IGNORECASE,
+)
+
+
+def headline_text(heading: Element) -> str:
+    """The headline's text without a kicker or standfirst printed inside the same element
+    (``<h1><span class="kicker">Eishockey</span> Das Halbfinale...</h1>``)."""
+    parts = [heading.text or ""]
+    for child in heading:
+        classes = child.get("class") or ""
+        hidden = not HIDDEN_CLASSES.isdisjoint(classes.split())
+        if not (hidden or KICKER_CLASS.search(classes)) and isinstance(child.tag, str):
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    text = " ".join(" ".join(parts).split())
+    return text or text_of(heading)
+
+
+def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element | None:
+    """The page's headline: the first h1/h2/h3 that ``agrees`` with a metadata title
+    (``og:title``, ``<title>``: ``title_hints``); else the first ``<h1>`` outside excluded
+    contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
+    else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
+    None when there is none."""
+    texts = {}
+    for heading in root.iter("h1", "h2", "h3"):
+        text = text_of(heading, limit=400)
+        if len(text) >= 2 and not _is_site_heading(heading):
+            texts[heading] = text
+    headings = list(texts)
+    if title_hints:
+        # a heading the page's title names is the page's own, whatever its container's class
+        # says (Blogger puts every post in a "widget")
+        for level in ("h1", "h2", "h3"):
+            for heading in headings:
+                if heading.tag == level and any(agrees(texts[heading], t) for t in title_hints):
+                    return heading
+    headings = [h for h in headings if not is_excluded(h)]
+    candidates = [h for h in headings if h.tag == "h1"]
+    if not candidates:
+        for heading in headings:
+            attrs = " ".join(v for v in (heading.get("class"), heading.get("itemprop")) if v)
+            if attrs and HEADLINE_CLASS.search(attrs):
+                return heading
+        return None
+    for h1 in candidates:
+        if any(a.tag in ("article", "main") for a in h1.iterancestors()):
+            return h1
+    return candidates[0]
+
+
+def headline_region(h1: Element) -> Element:
+    """The smallest ancestor of the headline that holds its metadata: the ``<header>`` or
+    ``<article>`` around it, else its parent."""
+    parent = h1.getparent()
+    for ancestor in h1.iterancestors():
+        if ancestor.tag in ("header", "article") and not is_excluded(ancestor):
+            return ancestor
+        if ancestor.tag in ("body", "main"):
+            break
+    return parent if parent is not None else h1
+
+
+def elements_near(h1: Element) -> Iterator[tuple[Element, bool]]:
+    """Elements in document order around the headline: (element, after_title), within
+    ``BEFORE_TITLE_CHARS`` before and ``NEAR_TITLE_CHARS`` after it (text measured)."""
+    root = h1.getroottree().getroot()
+    body = root.find("body")
+    scope = body if body is not None else root
+    before: list[Element] = []
+    found = False
+    budget = NEAR_TITLE_CHARS
+    for element in scope.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element is h1:
+            found = True
+            yield from _last_within(before, BEFORE_TITLE_CHARS)
+            continue
+        if not found:
+            before.append(element)
+            if len(before) > 60:
+                before.pop(0)
+            continue
+        if element.tag in SKIPPED_TAGS:
+            continue
+        yield element, True
+        budget -= len((element.text or "").strip()) + len((element.tail or "").strip())
+        if budget <= 0:
+            return
+
+
+def _last_within(elements: list[Element], chars: int) -> Iterator[tuple]:
+    picked: list[Element] = []
+    for element in reversed(elements):
+        if element.tag in SKIPPED_TAGS:
+            continue
+        chars -= len((element.text or "").strip()) + len((element.tail or "").strip())
+        if chars < 0:
+            break
+        picked.append(element)
+    for element in reversed(picked):
+        yield element, False
+
+
+def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateValue | None]:
+    """(published, modified) from ``<time datetime>`` and ``itemprop`` dates inside ``scope``,
+    outside excluded contexts. A time labelled "updated" (class or text) is a modification."""
+    published = modified = None
+    for element in scope.iter("time", "meta", "span", "div", "p", "abbr"):
+        prop = (element.get("itemprop") or "").lower()
+        if element.tag == "time":
+            raw = element.get("datetime") or element.get("content") or text_of(element)
+        elif prop in ("datepublished", "datecreated", "datemodified", "dateupdated"):
+            raw = element.get("content") or element.get("datetime") or text_of(element)
+        elif element.tag == "abbr" and "published" in (element.get("class") or ""):
+            raw = element.get("title") or text_of(element)
+        else:
+            continue
+        if not raw or is_excluded(element) or (prop and in_review(element)):
+            continue
+        classes = element.get("class") or ""
+        label = " ".join(v for v in (_label_before(element), text_of(element)) if v)
+        value = parse_date_value(raw, today=today) or find_date_in_text(raw, today=today)
+        if value is None:
+            continue
+        # hAtom: a bare "updated" time after the "published" one is the modification
+        updated_after = published is not None and "updated" in classes.lower().split()
+        is_modified = prop in ("datemodified", "dateupdated") or (
+            not PUBLISHED_CLASS.search(classes)
+            and (
+                updated_after
+                or bool(MODIFIED_CLASS.search(classes))
+                or bool(NOT_PUBLISHED.search(label))
+            )
+        )
+        if is_modified:
+            if modified is None:
+                modified = DateValue(value.value, value.precision, raw, "time_modified")
+            continue
+        if published is None:
+            source = "itemprop_datePublished" if prop == "datepublished" else "time_element"
+            published = DateValue(value.value, value.precision, raw, source)
+    return published, modified
+
+
+def in_review(element: Element) -> bool:
+    """True inside a microdata review, comment or answer: its date is the reader's."""
+    for ancestor in element.iterancestors():
+        kind = f"{ancestor.get('itemprop') or ''} {ancestor.get('itemtype') or ''}".lower()
+        if any(word in kind for word in ("review", "comment", "answer")):
+            return True
+    return False
+
+
+def _label_before(element: Element) -> str:
+    """The text just before an element in its parent ("Updated: <time>")."""
+    previous = element.getprevious()
+    if previous is not None:
+        return (previous.tail or "")[-40:] + text_of(previous)[-40:]
+    parent = element.getparent()
+    return (parent.text or "")[-40:] if parent is not None else ""
+
+
+# A line element has at most this many children ("<p>Published <time>...</time></p>").
+SMALL_LINE_CHILDREN = 6
+DIGIT = re.compile(r"[0-9]")
+
+
+def date_lines_near(h1: Element, today=None) -> DateValue | None:
+    """A publication date in a short line near the headline: an element whose class/id says
+    date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
+    for element, _after in elements_near(h1):
+        attrs = _attrs(element)
+        own = " ".join(t for t in ((element.text or "").strip(), (element.tail or "").strip()) if t)
+        # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
+        # else the element's own text: containers are not read whole
+        if (attrs and DATE_WORDS.search(attrs)) or 0 < len(element) <= SMALL_LINE_CHILDREN:
+            text = text_of(element, limit=MAX_LINE_CHARS + 1)
+            if len(text) > MAX_LINE_CHARS:
+                text = own
+        else:
+            text = own
+        if not text or len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
+            continue
+        if is_excluded(element):
+            continue
+        if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
+            found = _standalone_date(own or text, today) or _leading_date(own, today)
+            if found is not None:
+                return found
+            continue
+        for line in _segments(text):
+            if NOT_PUBLISHED.search(line):
+                continue
+            found = find_date_in_text(line, source="date_line", today=today)
+            if found is not None:
+                return found
+    return None
+
+
+# Class / id words of an element that holds the page's date line (matched anywhere in the
+# attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata").
+DATE_ELEMENT_WORDS = re.compile(
+    r"date|datum|published|pubdate|posted|dateline|fecha|submitted|postmeta|post_meta|"
+    r"post-meta|entry-meta|article-meta|meta-info|byline|subline|\binfo\b|time|\bmeta\b",
+    re.IGNORECASE,
+)
+
+
+def date_elements(root: Element, today=None, day_first: bool = True) -> DateValue | None:
+    """The first date in an element whose class/id says it holds a date (``entry-date``,
+    ``post-meta``, ``documentPublished``), anywhere outside excluded contexts; "Updated"
+    segments are skipped."""
+    for element in ATTRIBUTED(root):
+        if element.tag in SKIPPED_TAGS:
+            continue
+        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        if not attrs or not DATE_ELEMENT_WORDS.search(attrs):
+            continue
+        if MODIFIED_CLASS.search(attrs) and not PUBLISHED_CLASS.search(attrs):
+            continue
+        text = text_of(element)
+        if not text or len(text) > MAX_LINE_CHARS or is_excluded(element):
+            continue
+        for line in _segments(text):
+            if NOT_PUBLISHED.search(line):
+                continue
+            found = find_date_in_text(line, source="date_element", today=today, day_first=day_first)
+            if found is not None:
+                return found
+    return None
+
+
+# A line that is a date and little else: at most this many characters besides the date.
+STANDALONE_SLACK = 25
+
+
+def _standalone_date(text: str, today) -> DateValue | None:
+    """The date of a short line that is a date and little else ("10. September 2017",
+    "Montag, 4. Mai 2023, 10:15 Uhr")."""
+    if not text or len(text) > 80 or NOT_PUBLISHED.search(text):
+        return None
+    found = find_date_in_text(text, source="date_line", today=today)
+    if found is None or len(text) - len(found.raw) > STANDALONE_SLACK:
+        return None
+    return found
+
+
+# A date that opens a paragraph, as press releases write it: "29.11.2022 – Mehrfach hatte...",
+# "(21. November 2022) Energieverbraucher...".
+LEADING_DATE_CHARS = 3
+
+
+def _leading_date(text: str, today) -> DateValue | None:
+    if not text or not text.lstrip("( ")[:1].isdigit():
+        return None
+    found = find_date_in_text(text[:40], source="date_line", today=today)
+    if found is None or found.precision != "day":
+        return None
+    return found if text.find(found.raw) <= LEADING_DATE_CHARS else None
+
+
+# A publication label followed closely by a date ("Veröffentlicht am 16.08.2019", "Posted on
+# April 4, 2021", "Publié le 12 avril 2022").
+LABELLED_DATE = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
+    r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
+    r"meldung|press\s+release|stand|datum|date|fecha)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
+    r"[\s:,–-]{0,4}",
+    re.IGNORECASE,
+)
+
+
+def labelled_dates(root: Element, today=None, day_first: bool = True) -> DateValue | None:
+    """The first date right after a publication label in the body's text, outside excluded
+    contexts."""
+    # text nodes holding a year (selected in C: the label and the date share a text node)
+    for piece in YEAR_TEXT(root):
+        if len(piece) > 2000:
+            continue
+        match = LABELLED_DATE.search(piece)
+        if match is None:
+            continue
+        element = piece.getparent()
+        if element is None or element.tag in SKIPPED_TAGS:
+            continue
+        window = piece[match.end() : match.end() + 60]
+        found = find_date_in_text(window, source="labelled_date", today=today, day_first=day_first)
+        if found is not None and not is_excluded(element):
+            return found
+    return None
+
+
+YEAR_TEXT = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
+
+
+def _segments(text: str) -> list[str]:
+    """A date line cut before each label, so "Updated: B | Published: A" gives "Updated: B | "
+    and "Published: A" apart (and the first is then skipped as a modification)."""
+    cuts = sorted(
+        m.start() for pattern in (NOT_PUBLISHED, LABELLED_DATE) for m in pattern.finditer(text)
+    )
+    if not cuts:
+        return [text]
+    pieces, start = [], 0
+    for cut in cuts:
+        if cut > start:
+            pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+# Pre-selections in C (XPath) of the elements the Python readers look at: elements with a
+# class, id, rel or itemprop (the attribute tests are then one regular expression each), and
+# text nodes that may open a byline.
+ATTRIBUTED = etree.XPath("//body//*[@class or @id]")
+AUTHOR_ELEMENTS = etree.XPath(
+    "//body//*[contains(@class, 'uthor') or contains(@class, 'yline') or contains(@class, 'utor')"
+    " or contains(@class, 'uteur') or contains(@id, 'uthor') or contains(@id, 'yline')"
+    " or contains(@rel, 'author') or contains(@itemprop, 'uthor')"
+    " or contains(local-name(), 'byline')]"
+)
+AUTHOR_ATTRS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
+
+
+def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, str]]:
+    """(raw byline, rule) candidates, best first: author elements and "By ..." lines near the
+    headline, then ``rel=author`` links and author elements anywhere outside excluded
+    contexts. The caller takes the first that yields names."""
+    if h1 is not None:
+        for element, _after in elements_near(h1):
+            if not is_excluded(element):
+                found = _byline_of(element)
+                if found:
+                    yield found
+    for element in AUTHOR_ELEMENTS(root):
+        wanted = element.tag not in SKIPPED_TAGS
+        if wanted and not is_excluded(element):
+            found = _byline_of(element)
+            if found:
+                yield found
+    body = root.find("body")
+    for element in (body if body is not None else root).iter(*BYLINE_TEXT_TAGS):
+        text = element.text
+        if not text or len(text) > MAX_LINE_CHARS or not _starts_by(text):
+            continue
+        if not is_excluded(element):
+            found = _byline_of(element)
+            if found:
+                yield found
+
+
+def _byline_of(element: Element) -> tuple[str, str] | None:
+    attrs = _attrs(element)
+    rel = (element.get("rel") or "").split()
+    if "author" in rel:
+        text = text_of(element)
+        if text and len(text) <= MAX_LINE_CHARS:
+            return text, "rel_author"
+        return None
+    if (
+        (attrs and AUTHOR_WORDS.search(attrs)) or AUTHOR_WORDS.search(element.tag)
+    ) and not AUTHOR_BOX_WORDS.search(attrs):
+        # a name inside the author element wins over the whole element's text
+        for name in element.iter():
+            if name is element or not isinstance(name.tag, str):
+                continue
+            prop = (name.get("itemprop") or "") + " " + (name.get("class") or "")
+            if re.search(r"\bname\b|fn\b|author-name", prop):
+                text = text_of(name)
+                if text and len(text) <= MAX_LINE_CHARS:
+                    return text, "byline_element"
+        text = text_of(element)
+        if text and len(text) <= MAX_LINE_CHARS:
+            return text, "byline_element"
+        return None
+    own = (element.text or "").strip()
+    if element.tag in BYLINE_TEXT_TAGS and own:
+        text = text_of(element)
+        if len(text) <= MAX_LINE_CHARS and _starts_by(text):
+            return text, "byline_text"
+    return None
+
+
+# The opening of a byline line: "By", "Posted by", "Ein Beitrag von", "Text:", "Autor:".
+# Elements whose own text may be a "By ..." line.
+BYLINE_TEXT_TAGS = frozenset(
+    {"p", "span", "div", "strong", "em", "address", "li", "small", "a", "i", "b", "h4", "h5",
+     "h6", "font", "td", "cite", "time"}
+)  # fmt: skip
+BY_WORD = re.compile(
+    r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
+    r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
+    r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s+\w|^\s*di\s+[A-Z]|"
+    r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",
+    re.I,
+)
+
+
+# Words one of which a byline's opening holds (a cheap test before BY_WORD).
+BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |text|aut", re.IGNORECASE)
+
+
+def _starts_by(text: str) -> bool:
+    return bool(BY_HINTS.search(text, 0, 60)) and bool(BY_WORD.match(text))

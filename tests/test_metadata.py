@@ -1,0 +1,714 @@
+"""The generic metadata extractor (regmig_scraper.metadata) and its benchmark's scoring.
+
+Pages here are small fixtures written in the style of real markup (Yoast's JSON-LD graph,
+Highwire citation tags, WordPress and Drupal bylines, a related-articles sidebar), not copies of
+any site's pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
+from regmig_scraper.metadata import extract_metadata
+from regmig_scraper.metadata.bylines import clean_name, reads_as_byline, split_byline
+from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
+
+TODAY = dt.date(2026, 12, 1)
+URL = "https://example.org/research/a-report"
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f"<!doctype html><html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+
+
+def meta(**values: str) -> str:
+    """``<meta name=... content=...>`` tags; ``og_*`` keys become ``og:*`` properties."""
+    tags = []
+    for key, value in values.items():
+        if key.startswith("og_"):
+            tags.append(f'<meta property="og:{key[3:]}" content="{value}">')
+        else:
+            tags.append(f'<meta name="{key}" content="{value}">')
+    return "".join(tags)
+
+
+def ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def extract(html: str, url: str = URL):
+    return extract_metadata(html, url, today=TODAY)
+
+
+# --- dates: one value -----------------------------------------------------------------------
+
+DATE_VALUES = [
+    ("2021-04-15", dt.date(2021, 4, 15), "day"),
+    ("2021-04-15T10:00:00Z", dt.date(2021, 4, 15), "day"),
+    # the local calendar day is kept: no conversion to UTC
+    ("2021-04-15T23:30:00-05:00", dt.date(2021, 4, 15), "day"),
+    ("2022-5-3T23:57:00", dt.date(2022, 5, 3), "day"),
+    ("2021/04/15", dt.date(2021, 4, 15), "day"),
+    ("15.04.2021", dt.date(2021, 4, 15), "day"),
+    ("4. Mai 2023", dt.date(2023, 5, 4), "day"),
+    ("15 de abril de 2021", dt.date(2021, 4, 15), "day"),
+    ("12 avril 2022", dt.date(2022, 4, 12), "day"),
+    ("1er mai 2020", dt.date(2020, 5, 1), "day"),
+    ("3 settembre 2019", dt.date(2019, 9, 3), "day"),
+    ("12 stycznia 2020", dt.date(2020, 1, 12), "day"),
+    ("April 15, 2021", dt.date(2021, 4, 15), "day"),
+    ("Apr. 15 2021", dt.date(2021, 4, 15), "day"),
+    ("Thursday, April 15, 2021 - 10:00", dt.date(2021, 4, 15), "day"),
+    ("Wed, 04 May 2022 02:41:00 GMT", dt.date(2022, 5, 4), "day"),
+    ("April 2021", dt.date(2021, 4, 1), "month"),
+    ("diciembre de 2020", dt.date(2020, 12, 1), "month"),
+    ("2021", dt.date(2021, 1, 1), "year"),
+]
+
+
+@pytest.mark.parametrize(("raw", "value", "precision"), DATE_VALUES)
+def test_parse_date_value(raw, value, precision):
+    parsed = parse_date_value(raw, today=TODAY)
+    assert parsed is not None
+    assert (parsed.value, parsed.precision, parsed.raw) == (value, precision, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "TBD",
+        "Mayor of the city",  # a month name inside a word is no month
+        "2027-01-01",  # after today
+        "1890-05-01",  # before any web page
+        "2021-02-30",  # no such day
+        "12",
+        "x" * 300,  # a dump, not a date
+    ],
+)
+def test_parse_date_value_rejects(raw):
+    assert parse_date_value(raw, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "expected"),
+    [
+        ("Veröffentlicht am 4. Mai 2023, 10:12 Uhr", True, dt.date(2023, 5, 4)),
+        ("Posted on 04/05/2021 by admin", False, dt.date(2021, 4, 5)),
+        ("Posted on 04/05/2021 by admin", True, dt.date(2021, 5, 4)),
+        ("Posted on 25/05/2021", False, dt.date(2021, 5, 25)),  # 25 cannot be a month
+        ("first 12 avril 2022, then 2023-01-01", True, dt.date(2022, 4, 12)),  # the earliest
+        ("A report from 2021 on 40 pages", True, None),  # a bare year in text is no date
+    ],
+)
+def test_find_date_in_text(text, day_first, expected):
+    found = find_date_in_text(text, today=TODAY, day_first=day_first)
+    assert (found.value if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://blog.example.org/2021/04/15/a-post/", (dt.date(2021, 4, 15), "day")),
+        ("https://example.org/news/2021-04-15-a-post", (dt.date(2021, 4, 15), "day")),
+        ("https://example.org/2021/04/a-post.html", (dt.date(2021, 4, 1), "month")),
+        ("https://example.org/p/20210415/", (dt.date(2021, 4, 15), "day")),
+        ("https://example.org/news/29-10-2021", (dt.date(2021, 10, 29), "day")),
+        ("https://example.org/products/2021-model", None),
+        ("https://example.org/a-post?id=2021", None),
+    ],
+)
+def test_date_from_url(url, expected):
+    found = date_from_url(url, today=TODAY)
+    assert ((found.value, found.precision) if found else None) == expected
+
+
+# --- bylines --------------------------------------------------------------------------------
+
+BYLINES = [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("By Jane Doe, John Roe, and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+    ("Von Anna Muster und Max Beispiel", ["Anna Muster", "Max Beispiel"]),
+    ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),
+    ("Par Marie Curie et Pierre Curie", ["Marie Curie", "Pierre Curie"]),
+    ("Di Mario Rossi e Giulia Bianchi", ["Mario Rossi", "Giulia Bianchi"]),
+    ("Written by: Jane Doe", ["Jane Doe"]),
+    ("Jane Doe, Senior Fellow", ["Jane Doe"]),
+    ("Jane Doe, Senior Fellow, and John Roe, Policy Analyst", ["Jane Doe", "John Roe"]),
+    ("By Nada Tawfik, BBC News, New York", ["Nada Tawfik"]),
+    ("By Jane Doe | April 4, 2021", ["Jane Doe"]),
+    ("Von Anna Muster, 12.05.2023, 10:15 Uhr", ["Anna Muster"]),
+    ("Jane Doe (Example Institute)", ["Jane Doe"]),
+    ("Jane Doe & John Roe et al.", ["Jane Doe", "John Roe"]),
+    ("Jane Doe; jane doe", ["Jane Doe"]),  # the same person once
+    ("Staff", []),
+    ("By", []),
+    ("Email the author", []),
+    ("@janedoe", []),
+    ("jane@example.org", []),
+    ("Redaktion", []),
+    ("Olympia-Verlag GmbH, Nürnberg, Germany", []),
+    ("Posted on", []),
+    ("Veröffentlicht am 8. Februar 2022 von Anna Muster", ["Anna Muster"]),
+    ("Datum: 19.11.2021 Autor: Fritz Muster Quelle: Agentur", ["Fritz Muster"]),
+    ("Text und Interview: Harald Muster", ["Harald Muster"]),
+    ("Von Tomas Muster Fr, 18. Oktober 2019", ["Tomas Muster"]),
+    ("Jane Doe @janedoe", ["Jane Doe"]),
+    ("edilson.la.rosa", ["edilson la rosa"]),
+    ("example-news.de, Frankfurt, Germany", []),  # a domain, then its place
+    ("Text von Christian Muster Illustration von Markus Beispiel", ["Christian Muster"]),
+    ("Zeige alle Beiträge von Creeny »", ["Creeny"]),
+    ("Donnerstag, 4. November 2021", []),
+    ("Landesanstalt für Wald und Forstwirtschaft", []),
+    ("ERBOL", []),
+    ("von Musterfirma eG", []),
+    ("selbst ist der Mann", []),
+    ("Walter von Aachen", ["Walter von Aachen"]),
+]
+
+
+@pytest.mark.parametrize(("raw", "names"), BYLINES)
+def test_split_byline(raw, names):
+    assert split_byline(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Von Anna Muster und Max Beispiel", True),
+        ("Autorin: Uta Muster, Projektleiterin der Stiftung in Tunis.", True),
+        ("By Jane Doe | April 4, 2021", True),
+        ("von Musk mit viel Geld aus Aktienverkäufen übernommen", False),
+        ("Die Preise von Strom und Gas steigen", False),
+    ],
+)
+def test_reads_as_byline(line, expected):
+    assert reads_as_byline(line) is expected
+
+
+def test_split_byline_drops_the_sites_own_name():
+    site = frozenset({"example daily", "exampledaily"})
+    assert split_byline("By Example Daily", site_names=site) == []
+    assert split_byline("By The Example Daily", site_names=site) == []
+    assert split_byline("By Jane Doe", site_names=site) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("Jane Doe", "Jane Doe"), ("  Jane   Doe ", "Jane Doe"), ("admin", None), ("EFE", None)],
+)
+def test_clean_name(raw, name):
+    assert clean_name(raw) == name
+
+
+# --- whole pages ----------------------------------------------------------------------------
+
+YOAST = page(
+    head=(
+        "<title>The Regional Migration System | Example Institute</title>"
+        + meta(og_site_name="Example Institute", og_type="article", og_locale="en_US")
+        + ld(
+            {
+                "@context": "https://schema.org",
+                "@graph": [
+                    {
+                        "@type": "WebPage",
+                        "@id": f"{URL}#webpage",
+                        "url": URL,
+                        "name": "The Regional Migration System | Example Institute",
+                        "datePublished": "2019-01-01T00:00:00+00:00",
+                        "breadcrumb": {"@id": f"{URL}#breadcrumb"},
+                    },
+                    {
+                        "@type": "Article",
+                        "@id": f"{URL}#article",
+                        "headline": "The Regional Migration System",
+                        "datePublished": "2021-04-15T09:00:00-04:00",
+                        "dateModified": "2021-05-02T12:00:00-04:00",
+                        "author": [{"@id": "https://example.org/#/schema/person/1"}],
+                        "publisher": {"@id": "https://example.org/#organization"},
+                        "inLanguage": "en-US",
+                        "mainEntityOfPage": {"@id": f"{URL}#webpage"},
+                    },
+                    {
+                        "@type": "Person",
+                        "@id": "https://example.org/#/schema/person/1",
+                        "name": "Jane Doe",
+                    },
+                    {
+                        "@type": "Organization",
+                        "@id": "https://example.org/#organization",
+                        "name": "Example Institute",
+                    },
+                    {
+                        "@type": "BreadcrumbList",
+                        "@id": f"{URL}#breadcrumb",
+                        "itemListElement": [
+                            {"@type": "ListItem", "position": 1, "name": "Home"},
+                            {"@type": "ListItem", "position": 2, "name": "Research"},
+                        ],
+                    },
+                ],
+            }
+        )
+    ),
+    body=(
+        "<h1>A different visible headline</h1><h1>Second h1</h1>"
+        "<p class='meta'><a href='/author/jane-doe/'>Jane Doe</a></p>"
+    ),
+)
+
+
+def test_yoast_graph():
+    meta_ = extract(YOAST)
+    assert meta_.title == "The Regional Migration System"
+    assert meta_.published.value == dt.date(2021, 4, 15)
+    assert meta_.modified.value == dt.date(2021, 5, 2)
+    assert meta_.authors == ["Jane Doe"]  # resolved through the @id reference
+    assert meta_.language == "en"
+    assert meta_.breadcrumbs == ["Home", "Research"]
+    assert "jsonld:article" in meta_.page_types
+    assert meta_.provenance["title"] == "jsonld"
+    assert meta_.provenance["published"] == "jsonld"
+    assert meta_.provenance["authors"] == "jsonld"
+
+
+def test_webpage_node_alone_is_no_publication_date():
+    graph = {"@graph": [{"@type": "WebPage", "datePublished": "2019-01-01", "name": "About"}]}
+    assert extract(page(head=ld(graph), body="<h1>About us</h1>")).published is None
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ({"@type": "Person", "name": "Jane Doe"}, ["Jane Doe"]),
+        ("Jane Doe", ["Jane Doe"]),
+        ([{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}],
+         ["Jane Doe", "John Roe"]),
+        ({"@type": "Person", "givenName": "Jane", "familyName": "Doe"}, ["Jane Doe"]),
+        ({"@type": "Organization", "name": "Example Institute"}, []),
+    ],
+)  # fmt: skip
+def test_jsonld_author_shapes(author, expected):
+    data = {"@type": "NewsArticle", "headline": "A headline here", "author": author}
+    body = "<h1>A headline here</h1><p>Jane Doe and John Roe report.</p>"
+    assert extract(page(head=ld(data), body=body)).authors == expected
+
+
+def test_metadata_author_the_page_never_shows_is_not_used():
+    data = {"@type": "NewsArticle", "headline": "A headline here", "author": "Web Editor Account"}
+    head = ld(data) + meta(author="cms-user-17")
+    body = "<h1>A headline here</h1><p class='byline'>By Jane Doe</p><p>Text.</p>"
+    meta_ = extract(page(head=head, body=body))
+    assert (meta_.authors, meta_.provenance["authors"]) == (["Jane Doe"], "byline_element")
+
+
+def test_jsonld_with_a_trailing_comma_and_entities():
+    script = (
+        '<script type="application/ld+json">{"@type": "BlogPosting", '
+        '"headline": "Olive &#038; Herb Bread", "datePublished": "2020-03-01",}</script>'
+    )
+    meta_ = extract(page(head=script))
+    assert (meta_.title, meta_.published.value) == ("Olive & Herb Bread", dt.date(2020, 3, 1))
+
+
+CITATION = page(
+    head=(
+        "<title>Border Policy after 2020 - Example Journal</title>"
+        + meta(
+            citation_title="Border Policy after 2020",
+            citation_publication_date="2021/04/15",
+            citation_pdf_url="/files/border-policy.pdf",
+        )
+        + '<meta name="citation_author" content="Doe, Jane">'
+        + '<meta name="citation_author" content="Roe, John">'
+    ),
+    body="<p>Abstract.</p>",
+)
+
+
+def test_citation_tags():
+    meta_ = extract(CITATION)
+    assert meta_.title == "Border Policy after 2020"
+    assert meta_.published.value == dt.date(2021, 4, 15)
+    assert meta_.provenance["published"] == "citation_publication_date"
+    assert meta_.authors == ["Jane Doe", "John Roe"]  # "Last, First" turned round
+    assert meta_.provenance["authors"] == "citation_author"
+    assert meta_.pdf_urls == ["https://example.org/files/border-policy.pdf"]
+
+
+def test_dublin_core():
+    head = (
+        '<meta name="DC.title" content="Labour Mobility in the Americas">'
+        '<meta name="DC.creator" content="Jane Doe">'
+        '<meta name="DC.date" content="2020-11-02">'
+    )
+    meta_ = extract(page(head=head, body="<p>Jane Doe</p>"))
+    assert (meta_.title, meta_.authors) == ("Labour Mobility in the Americas", ["Jane Doe"])
+    assert (meta_.published.value, meta_.provenance["published"]) == (
+        dt.date(2020, 11, 2),
+        "dc.date",
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "source"),
+    [
+        ('<meta name="shareaholic:article_published_time" content="2014-03-17T01:44:37+01:00">',
+         "shareaholic:article_published_time"),
+        ('<div itemscope><meta itemprop="datePublished" content="2014-03-17"></div>',
+         "microdata_datePublished"),
+    ],
+)  # fmt: skip
+def test_other_publication_date_markup(markup, source):
+    meta_ = extract(page(body=markup))
+    assert (meta_.published.value, meta_.provenance["published"]) == (dt.date(2014, 3, 17), source)
+
+
+def test_opengraph_article_tags():
+    head = (
+        '<meta property="og:title" content="Visas and Work Permits">'
+        '<meta property="article:published_time" content="2022-03-09T08:00:00+01:00">'
+        '<meta property="article:modified_time" content="2022-03-10T08:00:00+01:00">'
+        '<meta property="article:author" content="https://www.facebook.com/janedoe">'
+        '<meta name="author" content="Jane Doe">'
+        '<link rel="canonical" href="/research/visas">'
+    )
+    meta_ = extract(page(head=head, body="<p>A report by Jane Doe.</p>"))
+    assert meta_.published.value == dt.date(2022, 3, 9)
+    assert meta_.modified.value == dt.date(2022, 3, 10)
+    assert meta_.authors == ["Jane Doe"]  # the profile URL is not a name
+    assert meta_.provenance["authors"] == "meta_author"
+    assert meta_.canonical_url == "https://example.org/research/visas"
+
+
+WORDPRESS = page(
+    head="<title>Notes from the border &#8211; A Field Blog</title>",
+    body="""
+<header id="masthead"><p class="site-title"><a href="/">A Field Blog</a></p></header>
+<main><article class="post-12 post type-post category-popular tag-related hentry">
+  <header class="entry-header">
+    <h1 class="entry-title">Notes from the border</h1>
+    <div class="entry-meta">
+      <span class="posted-on">Posted on
+        <time class="entry-date published"
+          datetime="2021-04-15T10:00:00+00:00">April 15, 2021</time>
+        <time class="updated" datetime="2021-06-01T10:00:00+00:00">June 1, 2021</time></span>
+      <span class="byline"> by <span class="author vcard"><a class="url fn n"
+        href="/author/jdoe/">Jane Doe</a></span></span>
+    </div>
+  </header>
+  <div class="entry-content"><p>Text of the post.</p></div>
+  <div id="comments"><ol class="comment-list"><li class="comment">
+    <div class="comment-author vcard"><b class="fn">Max Reader</b></div>
+    <time datetime="2021-04-20T08:00:00+00:00">April 20, 2021</time></li></ol></div>
+</article></main>
+<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries">
+  <ul><li><a href="/p1">Older post</a> <span class="post-date">March 2, 2020</span></li></ul>
+</section></aside>""",
+)
+
+
+def test_wordpress_post():
+    meta_ = extract(WORDPRESS, "https://fieldblog.example.net/notes-from-the-border/")
+    assert meta_.title == "Notes from the border"
+    assert meta_.published.value == dt.date(2021, 4, 15)
+    assert meta_.provenance["published"] == "time_element"
+    assert meta_.modified.value == dt.date(2021, 6, 1)
+    assert meta_.authors == ["Jane Doe"]  # not the commenter
+    assert meta_.provenance["authors"] == "byline_element"
+
+
+DRUPAL = page(
+    body="""
+<div id="page"><div id="content" class="column"><div class="region region-content">
+<div id="node-17" class="node node-article node-full">
+  <h1 class="title">Return Migration in Central America</h1>
+  <div class="submitted">Submitted by <span class="username">Ana García</span>
+    on 12. April 2022</div>
+  <div class="field field-name-body"><p>Body.</p></div>
+</div></div></div>
+<div class="region region-sidebar-second"><div class="block block-views">
+  <h2>Related</h2><div class="view-content"><div class="views-row">
+  <span class="date-display-single">3. März 2021</span></div></div></div></div>
+<div id="footer">© 2024 Example Institute</div></div>""",
+    lang="de",
+)
+
+
+def test_drupal_node():
+    meta_ = extract(DRUPAL)
+    assert meta_.title == "Return Migration in Central America"
+    assert meta_.published.value == dt.date(2022, 4, 12)
+    assert meta_.authors == ["Ana García"]
+    assert meta_.language == "de"
+
+
+def test_updated_line_next_to_published_line():
+    body = (
+        "<article><h1>Asylum backlogs, explained</h1>"
+        "<p class='dateline'>Updated: 6 May 2023 | Published: 4 May 2023</p>"
+        "<p>Text.</p></article>"
+    )
+    meta_ = extract(page(body=body))
+    assert meta_.published.value == dt.date(2023, 5, 4)
+
+
+def test_related_articles_sidebar_dates_are_not_the_pages():
+    body = (
+        "<main><h1>About the programme</h1><p>What we do.</p></main>"
+        "<aside class='sidebar'><h2>Related</h2><ul>"
+        "<li><a href='/a'>A post</a> <time datetime='2020-01-02'>2 Jan 2020</time></li>"
+        "<li><a href='/b'>B post</a> <span class='date'>3 Feb 2020</span></li></ul></aside>"
+        "<div class='related-posts'><span class='post-date'>April 5, 2020</span></div>"
+        "<footer><p>Copyright 2023 Example Institute. Last modified 1 March 2023.</p></footer>"
+    )
+    meta_ = extract(page(body=body))
+    assert meta_.published is None
+    assert "published" not in meta_.provenance
+
+
+def test_page_with_no_date_gets_none():
+    html = page(
+        head="<title>Contact | Example Institute</title>",
+        body="<h1>Contact</h1><p>Write to us at 1200 18th Street, Suite 2020.</p>",
+    )
+    assert extract(html).published is None
+
+
+def test_a_recipes_database_date_is_not_a_publication_date():
+    data = {"@type": "Recipe", "name": "Lemon cake", "datePublished": "2020-07-14"}
+    html = page(head=ld(data), body="<h1>Lemon cake</h1><p>Ingredients.</p>")
+    assert extract(html).published is None
+    shown = page(head=ld(data), body="<h1>Lemon cake</h1><p class='date'>14.07.2020</p>")
+    assert extract(shown).published.value == dt.date(2020, 7, 14)
+
+
+def test_a_reviews_microdata_date_is_not_the_pages():
+    body = (
+        "<h1>Small animal hutch</h1><div itemprop='review' itemscope>"
+        "<meta itemprop='datePublished' content='2020-06-08'><p>Great hutch.</p></div>"
+    )
+    assert extract(page(body=body)).published is None
+
+
+def test_url_date_is_the_last_resort():
+    html = page(body="<h1>A field note</h1><p>Text.</p>")
+    meta_ = extract(html, "https://blog.example.net/2019/08/02/a-field-note/")
+    assert (meta_.published.value, meta_.provenance["published"]) == (dt.date(2019, 8, 2), "url")
+
+
+def test_visible_date_wins_over_a_utc_timestamp_a_day_away():
+    head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    body = "<article><h1>Winter tyres</h1><div class='date'>07.11.2022</div></article>"
+    assert extract(page(head=head, body=body, lang="de")).published.value == dt.date(2022, 11, 7)
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Von Anna Muster und Max Beispiel", ["Anna Muster", "Max Beispiel"]),
+        ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),
+        ("Par Marie Curie et Pierre Curie", ["Marie Curie", "Pierre Curie"]),
+        ("Di Mario Rossi e Giulia Bianchi", ["Mario Rossi", "Giulia Bianchi"]),
+        ("By Jane Doe, Senior Fellow", ["Jane Doe"]),
+    ],
+)
+def test_visible_byline_under_the_headline(byline, names):
+    body = f"<article><h1>A headline of the page</h1><p>{byline}</p><p>Text.</p></article>"
+    meta_ = extract(page(body=body))
+    assert meta_.authors == names
+    assert meta_.authors_raw == byline
+    assert meta_.provenance["authors"] == "byline_text"
+
+
+def test_a_sentence_with_von_is_no_byline():
+    body = "<article><h1>Energy prices</h1><p>Die Preise von Strom und Gas steigen.</p></article>"
+    assert extract(page(body=body, lang="de")).authors == []
+
+
+def test_site_name_is_no_author_and_no_title():
+    head = (
+        "<title>Why visas matter | Example Daily</title>"
+        + meta(author="Example Daily")
+        + '<meta property="og:site_name" content="Example Daily">'
+    )
+    meta_ = extract(page(head=head, body="<p>Text.</p>"))
+    assert meta_.authors == []
+    assert meta_.title == "Why visas matter"
+    assert meta_.site_name == "Example Daily"
+
+
+def test_blog_h1_naming_the_site_is_not_the_title():
+    html = page(
+        head="<title>Interning of small integers | Four Years Left</title>",
+        body="<h1>Four Years Left</h1><h2 class='entry-title'>Interning of small integers</h2>",
+    )
+    assert extract(html).title == "Interning of small integers"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Four Years Left » Blog Archive » Interning of small integers",
+         "Interning of small integers"),
+        ("Example Club - The club sets its course for the future - News",
+         "The club sets its course for the future"),
+        ("Why visas matter | Example Daily", "Why visas matter"),
+    ],
+)  # fmt: skip
+def test_title_tag_parts(title, expected):
+    assert extract(page(head=f"<title>{title}</title>", body="<p>Text.</p>")).title == expected
+
+
+def test_kicker_inside_the_headline_is_left_out():
+    html = page(
+        head="<title>Hockey semi-final on Tuesday | Example Sports</title>",
+        body="<h1><span class='kicker'>Ice hockey</span> Hockey semi-final on Tuesday</h1>",
+    )
+    assert extract(html).title == "Hockey semi-final on Tuesday"
+
+
+def test_hidden_navigation_heading_is_not_the_headline():
+    html = page(
+        head="<title>Speech at the convention - Example Office</title>",
+        body="<h1 class='sr-only'>Navigation and service</h1><h2>Speech at the convention</h2>",
+    )
+    assert extract(html).title == "Speech at the convention"
+
+
+def test_blog_platform_subdomain_is_the_blogger():
+    body = "<h1>Fog soup</h1><span class='author vcard'><a class='url fn n'>creeny</a></span>"
+    assert extract(page(body=body), "https://creeny.wordpress.com/2019/01/02/fog/").authors == [
+        "creeny"
+    ]
+    assert extract(page(body=body), "https://creeny.example/2019/01/02/fog/").authors == []
+
+
+def test_archived_copy_is_read_as_the_original():
+    html = page(body="<h1>A field note</h1><p>Text.</p>")
+    url = "https://web.archive.org/web/20080731095558/http://www.example.de/2008/07/29/note/"
+    assert extract(html, url).published.value == dt.date(2008, 7, 29)
+
+
+def test_language_hints():
+    head = (
+        '<meta http-equiv="content-language" content="es-MX">'
+        '<meta property="og:locale" content="es_MX">'
+    )
+    meta_ = extract(page(head=head, lang="es"))
+    assert meta_.language == "es"
+    assert meta_.language_hints["html_lang"] == "es"
+    assert meta_.language_hints["og:locale"] == "es_MX"
+
+
+def test_bytes_in_a_declared_charset():
+    html = page(head='<meta charset="windows-1252">', body="<h1>Niños migrantes</h1>")
+    assert extract(html.encode("cp1252")).title == "Niños migrantes"
+
+
+@pytest.mark.parametrize("html", ["", "   ", b"", "<html></html>", b"\x00\x01binary"])
+def test_empty_or_broken_input_gives_an_empty_result(html):
+    meta_ = extract(html)
+    assert (meta_.title, meta_.published, meta_.authors) == (None, None, [])
+
+
+def test_as_dict_is_json_ready():
+    data = extract(YOAST).as_dict()
+    assert json.loads(json.dumps(data))["published"]["value"] == "2021-04-15"
+
+
+# --- the benchmark's scoring ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ours", "gold", "expected"),
+    [
+        ("The Headline", "The headline", True),
+        ("The “Headline”", 'The "Headline"', True),
+        ("The Headline | Site", "The Headline", True),  # contained, most of it
+        ("Site", "The Headline of the Day | Site", False),  # contained, a small part
+        ("Another headline", "The Headline", False),
+        (None, "The Headline", False),
+    ],
+)
+def test_title_match(ours, gold, expected):
+    assert title_match(ours, gold) is expected
+
+
+def test_gold_authors():
+    assert gold_authors("Jane Doe; Jöhn Roe ;") == ["jane doe", "john roe"]
+    assert gold_authors(["Jane Doe"]) == ["jane doe"]
+    assert gold_authors("") == []
+
+
+def test_score():
+    pairs = [
+        ({"date": "2021-04-15", "author": "Jane Doe; John Roe", "title": "T one"},
+         Fields("T one", "2021-04-15", ["jane doe"])),
+        ({"date": "2021-04-16", "author": "Ann Poe", "title": "T two"},
+         Fields("other", "2021-04-15", ["Ann Poe", "Bob"])),
+        ({"date": "", "author": ""}, Fields(None, "2020-01-01", ["Someone"])),
+        ({"date": "", "author": ""}, Fields(None, None, [])),
+        ({"title": "not annotated for dates"}, Fields("not annotated for dates", "2020-01-01")),
+    ]  # fmt: skip
+    scores = score(pairs)
+    assert scores["dated_pages"] == 2
+    assert scores["date_exact_day"] == 0.5
+    assert scores["undated_pages"] == 2
+    assert scores["undated_answered"] == 0.5
+    assert scores["author_pages"] == 2
+    assert scores["authors_precision"] == pytest.approx(2 / 3)
+    assert scores["authors_recall"] == pytest.approx(2 / 3)
+    assert scores["authors_f1"] == pytest.approx(2 / 3)
+    assert scores["authors_exact_set"] == 0.0
+    assert scores["authorless_false_positive"] == 0.5
+    assert scores["title_accuracy"] == pytest.approx(2 / 3)
+    assert scores["language_accuracy"] is None
+
+
+def test_realpages_on_a_tiny_corpus(tmp_path, capsys):
+    from benchmarks import realpages
+
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "cache" / "a.html").write_bytes(WORDPRESS.encode())
+    (tmp_path / "eval" / "b.html").write_text(DRUPAL, encoding="utf-8")
+    annotations = {
+        "https://fieldblog.example.net/notes/": {
+            "file": "a.html",
+            "author": "Jane Doe",
+            "date": "2021-04-15",
+            "title": "Notes from the border",
+        },
+        URL: {"file": "b.html", "date": "2022-04-12", "title": "Return Migration"},
+        "https://example.org/unannotated": {"file": "a.html", "with": ["x"]},
+        "https://example.org/missing": {"file": "missing.html", "date": ""},
+    }
+    (tmp_path / "evaldata.json").write_text(json.dumps(annotations), encoding="utf-8")
+    out = tmp_path / "pages.jsonl"
+    assert realpages.main(["--corpus", str(tmp_path), "--out", str(out), "--tools", "ours"]) == 0
+    table = capsys.readouterr().out
+    assert "| date exact day (dated pages) | 2 | 100.0 % |" in table
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["url"] for r in rows] == sorted([URL, "https://fieldblog.example.net/notes/"])
+    blog = next(r for r in rows if r["url"].startswith("https://fieldblog"))
+    assert blog["ours"]["authors"] == ["Jane Doe"]
+    assert blog["gold"]["author"] == "Jane Doe"
+
+
+def test_the_package_imports_no_scrapy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import regmig_scraper.metadata as m; "
+        "m.extract_metadata('<h1>x y</h1>', 'https://example.org/'); "
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('scrapy', 'twisted')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
