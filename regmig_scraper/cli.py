@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="set a Scrapy or project setting (repeatable)",
     )
+    _add_distributed_arguments(crawl, commands)
 
     serve = commands.add_parser("serve", help="serve a static mirror directory on 127.0.0.1")
     serve.add_argument("directory", help="mirror root (pages laid out like a snapshot)")
@@ -104,6 +105,48 @@ def build_parser() -> argparse.ArgumentParser:
     html.add_argument("--html", metavar="PATH", help="HTML report path (OUTPUT/report.html)")
     html.add_argument("--no-html", action="store_true", help="print the text report only")
     return parser
+
+
+def _add_distributed_arguments(crawl: argparse.ArgumentParser, commands: Any) -> None:
+    """``crawl --redis-url`` / ``--start-urls-file``, ``worker`` and ``merge`` (README,
+    "Distributed crawls"; ``regmig_scraper.distributed.commands``)."""
+    crawl.add_argument(
+        "--redis-url",
+        help="seed a distributed crawl in this Redis (redis://HOST:6379/0) for workers to run",
+    )
+    crawl.add_argument(
+        "--start-urls-file", metavar="FILE", help="start URLs, one a line (# comments)"
+    )
+    worker = commands.add_parser("worker", help="crawl from a distributed run's shared frontier")
+    merge = commands.add_parser("merge", help="merge the workers' parts into OUTPUT's dataset")
+    worker.add_argument("--redis-url", help="the run's Redis (or -s REGMIG_REDIS_URL=...)")
+    worker.add_argument("--output", default=None, help="output directory (default: output)")
+    merge.add_argument("output", nargs="?", default=None, help="default: output")
+    for command in (worker, merge):
+        command.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
+        command.add_argument(
+            "-s",
+            "--set",
+            dest="settings",
+            action="append",
+            type=_parse_setting,
+            default=[],
+            metavar="NAME=VALUE",
+            help="set a Scrapy or project setting (repeatable)",
+        )
+        command.set_defaults(replay=None, record=None)
+
+
+def _start_urls(args: argparse.Namespace) -> list[str] | None:
+    """``--start-url`` values, then those of ``--start-urls-file``."""
+    urls = list(args.start_url or [])
+    if getattr(args, "start_urls_file", None):
+        try:
+            lines = Path(args.start_urls_file).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise ValueError(f"--start-urls-file: {error}") from error
+        urls += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return urls or None
 
 
 def crawl_settings(args: argparse.Namespace) -> Any:
@@ -201,8 +244,11 @@ def run_crawl(args: argparse.Namespace) -> int:
 
     try:
         settings = crawl_settings(args)
+        args.start_url = _start_urls(args)
         if args.replay:
             args.start_url = replay_start_urls(Path(args.replay).resolve(), args.start_url)
+        if getattr(args, "redis_url", None):
+            settings.set("REGMIG_REDIS_URL", args.redis_url, priority="cmdline")
         ProgramSpider.check(settings, args.start_url)  # URLs and sites, before anything runs
         if args.record:
             from regmig_scraper.snapshot import write_start_urls
@@ -212,6 +258,10 @@ def run_crawl(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if settings.get("REGMIG_REDIS_URL"):
+        from regmig_scraper.distributed.commands import seed
+
+        return seed(settings, args.start_url)
     from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore  # loads pyarrow
 
     output = Path(settings.get("REGMIG_OUTPUT")).resolve()
@@ -373,6 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args)
     if args.command == "report":
         return run_report(args)
+    if args.command in ("worker", "merge"):
+        from regmig_scraper.distributed import commands
+
+        return commands.run_worker(args) if args.command == "worker" else commands.run_merge(args)
     return EXIT_USAGE
 
 

@@ -42,6 +42,7 @@ class ServedRequest:
     path: str  # as requested, query included
     status: int
     conditional: bool  # it carried If-None-Match or If-Modified-Since
+    at: float = 0.0  # when the request arrived (time.time())
 
 
 def etag_of(body: bytes) -> str:
@@ -74,6 +75,7 @@ def _handler_for(
         server_version = "regmig-mirror"
 
         def do_GET(self) -> None:
+            self.arrived = time.time()
             if delay > 0:
                 time.sleep(delay)
             relpath = snapshot_relpath(f"http://mirror{self.path}", with_host=False)
@@ -114,7 +116,8 @@ def _handler_for(
                 conditional = any(
                     name in self.headers for name in ("If-None-Match", "If-Modified-Since")
                 )
-                log.append(ServedRequest(self.command, self.path, status, conditional))
+                arrived = getattr(self, "arrived", time.time())
+                log.append(ServedRequest(self.command, self.path, status, conditional, arrived))
             self.send_response(status)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
@@ -133,19 +136,28 @@ def _handler_for(
 
 @contextmanager
 def serving(
-    root: Path, port: int = 0, *, log: list[ServedRequest] | None = None, delay: float = 0.0
+    root: Path,
+    port: int = 0,
+    *,
+    log: list[ServedRequest] | None = None,
+    delay: float = 0.0,
+    host: str = "127.0.0.1",
 ) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 in a background thread; yields the base URL.
+    """Serve ``root`` on ``host`` (a loopback address) in a background thread; yields the base
+    URL.
 
     ``log``: a list that receives a ``ServedRequest`` per answered request. ``delay``:
-    seconds every answer waits first.
+    seconds every answer waits first. ``host``: another loopback address (127.0.0.2...)
+    serves a second site under a host of its own.
     """
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(root, log=log, delay=delay))
+    if not host.startswith("127."):
+        raise ValueError(f"the mirror serves on loopback addresses only, not {host}")
+    server = ThreadingHTTPServer((host, port), _handler_for(root, log=log, delay=delay))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -142,3 +142,14 @@ EXTENSIONS = {"regmig_scraper.progress.ProgressExtension": 500}
 EXTENSIONS = {**EXTENSIONS, "regmig_scraper.shutdown.PromptShutdown": 0}
 ADDONS = {**ADDONS, "regmig_scraper.progress.ProgressAddon": 30}
 REGMIG_PROGRESS_INTERVAL = 30.0
+
+# --- distributed crawls: workers sharing one frontier in Redis (regmig_scraper.distributed) ---
+# A Redis URL ("redis://HOST:6379/0"): `regmig crawl` seeds the shared frontier there and
+# `regmig worker` crawls from it with scrapy-redis's scheduler and duplicate filter ("": one
+# process). Needs the `distributed` extra.
+REGMIG_REDIS_URL = ""
+# A worker stops when the shared frontier (queued and in-flight requests of every worker) has
+# been empty this many seconds.
+REGMIG_REDIS_IDLE_TIMEOUT = 30.0
+# A worker whose heartbeat is older than this is dead: its in-flight requests are queued again.
+REGMIG_REDIS_WORKER_TIMEOUT = 60.0
