@@ -81,7 +81,9 @@ NOT_PUBLISHED = re.compile(
     r"updated|update|modified|last\s+(?:changed|edited|reviewed)|revised|aktualisiert|"
     r"geändert|zuletzt|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
     r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
-    r"expires|deadline|event\s+date|läuft\s+bis",
+    r"expires|deadline|event\s+date|läuft\s+bis|"
+    # a date filter's placeholder shows the crawl's date: "E.g., 09/19/2022", "z.B. 19.09.2022"
+    r"\be\.\s?g\.|\bz\.\s?b\.|\bp\.\s?ej\.",
     re.IGNORECASE,
 )
 # Class words of a modification date. A bare "updated" class is not one: hAtom themes write
