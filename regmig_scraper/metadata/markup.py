@@ -699,7 +699,21 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         text = text_of(element)
         if len(text) <= MAX_LINE_CHARS and _starts_by(text):
             return text, "byline_text"
+        # a label of its own ("<div>By</div><div>A, B and C</div>", Drupal's inline field
+        # label): the names are the next element's
+        if len(element) == 0 and BARE_BY_LABEL.match(text):
+            names = element.getnext()
+            if names is not None and isinstance(names.tag, str):
+                joined = f"{own.rstrip(':').strip()} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
+                if len(joined) <= MAX_LINE_CHARS and _starts_by(joined):
+                    return joined, "byline_label"
     return None
+
+
+# A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:".
+BARE_BY_LABEL = re.compile(
+    r"^\s*(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?\s*$", re.I
+)
 
 
 # The opening of a byline line: "By", "Posted by", "Ein Beitrag von", "Text:", "Autor:".

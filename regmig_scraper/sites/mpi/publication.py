@@ -203,7 +203,8 @@ def _with_fallback(record: Record, response: TextResponse) -> Record:
         if not record.get("modified_raw") and found.get("modified_raw"):
             record["modified_raw"] = found["modified_raw"]
             provenance["modified"] = generic["modified"]
-        if record.get("page_kind") is None and (found.get("date_raw") or found.get("authors")):
+        dated = found.get("date_raw") and generic.get("published") != "generic:url"
+        if record.get("page_kind") is None and (dated or found.get("authors")):
             record["page_kind"] = "unknown"  # no node markup, but it reads like a publication
     record["provenance"] = provenance
     return record
