@@ -43,6 +43,38 @@ def mirror_crawl(mirror_url: str, tmp_path_factory: pytest.TempPathFactory):
     return result, output
 
 
+# Columns of a crawl's row that the page alone decides (the others come from listings too:
+# the program, the teasers' type label and dates, the URLs that led to it).
+PAGE_COLUMNS = ("id", "url", "title", "language", "authors", "authors_raw", "summary",
+                "body_text", "pdf_urls", "site", "provenance", "modified",
+                "page_fetched")  # fmt: skip
+
+
+def test_public_extract_gives_the_crawls_row_for_each_page(mirror_crawl) -> None:
+    import pyarrow.parquet as pq
+
+    from regmig_scraper import extract
+    from tests.helpers import snapshot_relpath
+
+    _, output = mirror_crawl
+    rows = pq.read_table(output / "publications").to_pylist()
+    compared = 0
+    for row in rows:
+        if not row["page_fetched"]:
+            continue
+        path = SNAPSHOT / snapshot_relpath(row["url"])
+        if not path.is_file():
+            continue  # read from an alias URL only
+        got = extract(path.read_bytes(), row["url"])
+        assert got is not None, row["url"]
+        row["provenance"] = dict(row["provenance"] or [])
+        for column in PAGE_COLUMNS:
+            assert got[column] == row[column], (row["url"], column)
+        assert got["published"] in (row["published"], None) or got["date_precision"] != "day"
+        compared += 1
+    assert compared >= 10
+
+
 def test_mirror_crawl_succeeds(mirror_crawl) -> None:
     result, _ = mirror_crawl
     assert result.returncode == 0, result.stderr[-3000:]
