@@ -89,7 +89,8 @@ REGMIG_AUTHORS_ENABLED = True
 # replace them (MPI: en, es)
 REGMIG_AUTHORS_LANGUAGES = ["en", "es", "de", "fr", "pt", "it"]
 REGMIG_LANGUAGE_ENABLED = True
-REGMIG_LANGUAGE_LANGUAGES = ["en", "es"]
+# languages detected from the text; a site's SiteRules.languages replace them (MPI: en, es)
+REGMIG_LANGUAGE_LANGUAGES = ["en", "es", "de", "fr", "pt", "it"]
 REGMIG_LANGUAGE_SEED = 0  # langdetect is random: a fixed seed makes detection deterministic
 REGMIG_LANGUAGE_MIN_CONFIDENCE = 0.80  # below it, the page's own signals decide
 

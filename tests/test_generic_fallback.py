@@ -94,6 +94,7 @@ def test_a_page_of_a_site_without_module_is_read_by_the_cascade() -> None:
     assert row["title"] == "Migration und Arbeitsmarkt"
     assert row["published"] == dt.date(2023, 5, 4)
     assert row["modified"] == dt.date(2023, 6, 1)
+    assert row["language"] == "de"
     assert row["authors"] == ["Anna Müller", "Bernd Schmidt"]
     assert row["site"] == "www.beispiel-institut.de"
     assert row["provenance"]["authors"].startswith("generic:")
