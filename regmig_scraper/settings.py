@@ -96,12 +96,12 @@ REGMIG_LANGUAGE_MIN_CONFIDENCE = 0.80  # below it, the page's own signals decide
 
 # --- item pipelines: the order lives here and only here ----------------------------
 ITEM_PIPELINES = {
-    "pipelines.provenance.ProvenancePipeline": 50,
     "pipelines.text.TextPipeline": 100,
     "pipelines.content_types.ContentTypePipeline": 200,
     "pipelines.dates.DatePipeline": 300,
     "pipelines.authors.AuthorsPipeline": 400,
     "pipelines.language.LanguagePipeline": 500,
+    "pipelines.provenance.ProvenancePipeline": 800,  # counts each field's rule
     "pipelines.dataset.DatasetPipeline": 900,
 }
 
