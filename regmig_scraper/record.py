@@ -60,7 +60,8 @@ RECORD_FIELD_DOCS: dict[str, str] = {
     "date_flag": "why a date was not parsed: 'unparsed', 'implausible', ...",
     "posted": "datetime.date of posted_raw, or None",
     "modified": "datetime.date of modified_raw, or None",
-    "authors": "list[str]",
+    "authors": "list[str]; set by an extractor that split the byline itself (the generic "
+    "cascade), kept by the authors normalizer",
 }
 RECORD_FIELDS: frozenset[str] = frozenset(RECORD_FIELD_DOCS)
 
