@@ -81,9 +81,9 @@ def _response(root: Path, url: str) -> Any:
 def extract_records(root: Path, truth: dict[str, Any], limit: int) -> Records:
     """Records in crawl order: listing pages breadth-first, each followed by its new pages."""
     from regmig_scraper.normalize.urls import normalize_url
-    from regmig_scraper.sites.base import get_site
+    from regmig_scraper.sites.mpi import MpiDrupalSite
 
-    site = get_site("mpi")
+    site = MpiDrupalSite()
     origin = truth["origin"]
     start = site.listing_url(origin + truth["start_path"])
     queue, seen_listing, seen_pages = [start], {start}, set()
@@ -104,7 +104,7 @@ def extract_records(root: Path, truth: dict[str, Any], limit: int) -> Records:
                 seen_listing.add(link)
                 queue.append(link)
         for teaser in page.teasers:
-            items.append(dict(teaser))
+            items.append({**teaser, "site": site.name})  # as the spider yields it
             target = normalize_url(teaser["url"])
             if target in seen_pages:
                 continue
@@ -115,14 +115,15 @@ def extract_records(root: Path, truth: dict[str, Any], limit: int) -> Records:
             record = site.extract_publication(response)
             publication_cpu += time.process_time() - t0
             publication_pages += 1
-            items.append(dict(record))
+            items.append({**record, "site": site.name})
     # warm-up records: publication pages the timed records do not contain
     warmup = []
     for pub in reversed(truth["publications"]):
         if len(warmup) >= WARMUP_ITEMS:
             break
         if pub["url"] not in seen_pages:
-            warmup.append(dict(site.extract_publication(_response(root, pub["url"]))))
+            record = site.extract_publication(_response(root, pub["url"]))
+            warmup.append({**record, "site": site.name})
     return Records(
         items[:limit], warmup, listing_pages, publication_pages, listing_cpu, publication_cpu
     )
@@ -240,9 +241,9 @@ def time_dataset(items: Sequence[Any]) -> list[dict[str, Any]]:
     """``dataset.staging`` and ``dataset.merge`` over the normalized items."""
     from regmig_scraper.dataset.merge import link_translations, merge_sightings, translation_key
     from regmig_scraper.dataset.staging import RunStaging
-    from regmig_scraper.sites.base import get_site
+    from regmig_scraper.sites.mpi import MpiDrupalSite
 
-    site = get_site("mpi")
+    site = MpiDrupalSite()
     with tempfile.TemporaryDirectory(prefix="regmig-stage-") as tmp:
         staging = RunStaging(Path(tmp) / "staging.sqlite")
         try:
@@ -254,7 +255,9 @@ def time_dataset(items: Sequence[Any]) -> list[dict[str, Any]]:
             rows = []
             for _key, group in staging.groups():
                 row = merge_sightings(
-                    group, is_publication_kind=site.is_publication_kind, resolve=staging.resolve
+                    group,
+                    is_publication=lambda page: site.is_publication_kind(page.get("page_kind")),
+                    resolve=staging.resolve,
                 )
                 if row is not None:
                     rows.append(row)

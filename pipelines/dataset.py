@@ -33,7 +33,7 @@ from scrapy import signals
 from pipelines import stats_counter
 from pipelines.language import LanguagePipeline
 from regmig_scraper.arrow_memory import memory_pool_in_use
-from regmig_scraper.dataset.run import RunWriter
+from regmig_scraper.dataset.run import OutputUnwritableError, RunWriter
 from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA
 from regmig_scraper.quality import parse_min_fill_rates
 from regmig_scraper.sites.registry import load_sites
@@ -82,6 +82,7 @@ class DatasetPipeline:
             crawl_id=settings.get("REGMIG_CRAWL_ID") or "",
             job_dir=Path(jobdir).resolve() if jobdir else None,
         )
+        self.crawler = crawler
         self._count_staged = stats_counter(crawler.stats)
         logger.debug("pyarrow allocates with %s", memory_pool_in_use())
 
@@ -93,9 +94,28 @@ class DatasetPipeline:
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.writer.open()
+        try:
+            self.writer.open()
+        except OutputUnwritableError as error:
+            # Said once, without a traceback; the crawl stops before its first request (its
+            # pages could not be kept) and the exit is the writer's: status 1, this reason.
+            logger.error("regmig: %s", error)
+            self.crawler.signals.connect(self._stop_crawl, signal=signals.spider_opened)
+
+    def _stop_crawl(self, spider: Spider) -> None:
+        from scrapy.utils.defer import deferred_from_coro
+
+        engine = self.crawler.engine
+        if engine is None:
+            return
+        if hasattr(engine, "close_spider_async"):  # Scrapy >= 2.14
+            deferred_from_coro(engine.close_spider_async(reason="output_unwritable"))
+        else:
+            engine.close_spider(spider, reason="output_unwritable")
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if self.writer.open_failed:
+            return item  # nowhere to stage it; the run already failed
         self.writer.add(item)
         self._count_staged("regmig/dataset/staged")
         return item

@@ -14,6 +14,7 @@ self-contained HTML page). ``regmig serve DIR`` serves a static mirror on 127.0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import sys
@@ -58,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--incremental",
         action="store_true",
         help="fetch only what changed since the last run (HTTP cache in OUTPUT/.httpcache)",
+    )
+    crawl.add_argument(
+        "--full",
+        action="store_true",
+        help="with --incremental: walk every listing page this time (REGMIG_FULL_WALK)",
     )
     crawl.add_argument(
         "--resume",
@@ -133,6 +139,8 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         raise ValueError("; ".join(problems))
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
+    if getattr(args, "full", False):
+        settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
@@ -204,21 +212,33 @@ def run_crawl(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"regmig: error: {problem}", file=sys.stderr)
         return EXIT_USAGE if output.exists() and not output.is_dir() else EXIT_FAILED
+    # The lock is taken before the crawl starts and held until it ends: a second run started
+    # at the same moment is refused here (exit 4), never half-way through its crawl.
+    held = contextlib.ExitStack()
     try:
-        with DatasetStore(output).lock():
-            pass
+        held.enter_context(DatasetStore(output).lock())
     except DatasetLockedError as error:
         print(f"regmig: error: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as error:
+        from regmig_scraper.dataset.run import describe_write_error
+
+        print(
+            f"regmig: error: cannot write to the output directory {output}: "
+            f"{describe_write_error(error)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
     started = time.monotonic()
-    shorten(settings)
-    process = CrawlerProcess(settings)
-    shorten(settings)  # Scrapy's logging set-up resets the levels
-    crawler = process.create_crawler(ProgramSpider)
-    kwargs = {"start_urls": args.start_url} if args.start_url else {}
-    process.crawl(crawler, **kwargs)
-    process.start()
+    with held:
+        shorten(settings)
+        process = CrawlerProcess(settings)
+        shorten(settings)  # Scrapy's logging set-up resets the levels
+        crawler = process.create_crawler(ProgramSpider)
+        kwargs = {"start_urls": args.start_url} if args.start_url else {}
+        process.crawl(crawler, **kwargs)
+        process.start()
 
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     status, why = recorded_exit(stats)  # decided once, by the dataset step (status.py)
@@ -262,6 +282,7 @@ def print_summary(
             f"{stats.get('regmig/incremental/refetched', 0)} refetched (changed), "
             f"{stats.get('regmig/incremental/new', 0)} new"
         )
+        lines.append(requests_line(stats))
     if stats.get("regmig/resume/interrupted"):
         lines.append(f"  resume: state kept in {output / JOB_DIR_NAME}; run again with --resume")
     elif int(stats.get("regmig/resume/segments", 0)) > 1:
@@ -272,6 +293,20 @@ def print_summary(
     verdict = "ok" if status == 0 else "FAILED" if status == EXIT_FAILED else "partial"
     lines.append(f"regmig: {verdict} (exit {status}): {why}")
     print("\n".join(lines), file=sys.stderr)
+
+
+def requests_line(stats: dict[str, Any]) -> str:
+    """What an incremental run asked the site for, and what it did not have to."""
+    from regmig_scraper.spiders.program import NOT_WALKED
+
+    cached = int(stats.get("regmig/incremental/skipped", 0))
+    not_walked = int(stats.get(NOT_WALKED, 0))
+    walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
+    return (
+        f"  requests: {stats.get('regmig/requests/sent', 0)} made, "
+        f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
+        f"pages not walked: {walk})"
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:

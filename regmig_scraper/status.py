@@ -19,8 +19,9 @@ code  meaning
 What counts as a failed page: a listing or publication page that could not be used in the
 end (``regmig/listing/failed/<reason>``, ``regmig/pages/failed/<reason>``: HTTP errors after
 retries, timeouts, resets, size limits, robots.txt, redirect loops, offsite redirects, pages
-that are not HTML or not a publication), and errors raised by the spider
-(``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
+that are not HTML or not a publication, links over ``URLLENGTH_LIMIT``), documents read but cut
+short (``regmig/pages/truncated``, ``regmig/listing/truncated``), and errors raised by the
+spider (``spider_exceptions/*``). A request that failed once and succeeded on retry is not a
 failure: it is only counted (``retry/count``, ``downloader/exception_type_count/*``) and
 reported among the errors.
 
@@ -59,11 +60,17 @@ DROP_PREFIXES = (
     "regmig/listing/pager_capped",  # pager links past REGMIG_MAX_PAGER_PAGE
     LIMIT_REACHED,  # listing links past REGMIG_MAX_LISTING_PAGES
     "regmig/dataset/dropped/",
+    "regmig/pages/dropped/",  # requests Scrapy's duplicate filter dropped
+    "regmig/listing/dropped/",
+    "regmig/pages/canonical_ignored/",  # canonical links on another site
     "item_dropped_reasons_count/",
 )
+# Documents that stopped before their end (read, but fields or rows may be missing).
+TRUNCATED_PREFIXES = ("regmig/listing/truncated", "regmig/pages/truncated")
 ERROR_PREFIXES = (
     "regmig/listing/failed/",
     "regmig/pages/failed/",
+    *TRUNCATED_PREFIXES,
     "spider_exceptions/",
     "downloader/exception_type_count/",
     "retry/max_reached",
@@ -74,6 +81,7 @@ IGNORE_REQUEST_COUNT = "downloader/exception_type_count/scrapy.exceptions.Ignore
 FAILURE_PREFIXES = (
     "regmig/listing/failed/",
     "regmig/pages/failed/",
+    *TRUNCATED_PREFIXES,
     "spider_exceptions/",
 )
 

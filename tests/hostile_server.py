@@ -31,11 +31,16 @@ What it serves:
   ``http://offsite.invalid/`` (a reserved name that never resolves), an on-site redirect, the
   same publication under many query strings, and script inside the page's fields.
 - ``/programs/broken-program``: a start page that always answers 500 (a failed run).
+- ``/programs/small-program``: a small program (one row, a pager to page 1 with one more row);
+  ``/programs/moved-program`` answers 301 to it (a program page that moved), and
+  ``HostileServer.moved_host_url`` is a second server, on 127.0.0.2, that answers 301 to it
+  for any path (a site typed without its ``www``).
 - ``/programs/endless-tabs``: a program page whose quicktabs link ``?qt-endless=N+1`` for
   every N, without end (only ``REGMIG_MAX_LISTING_PAGES`` stops it).
 
-No request ever leaves 127.0.0.1: the only other host named is ``offsite.invalid``, which the
-crawler must not request at all.
+No request ever leaves the loopback (127.0.0.1, and 127.0.0.2 for the moved host): the only
+other hosts named are ``offsite.invalid`` and ``evil.example.net`` (a canonical link), which
+the crawler must not request at all.
 """
 
 from __future__ import annotations
@@ -60,6 +65,13 @@ SITE = "https://www.migrationpolicy.org"
 PROGRAM_PATH = "/programs/regional-migration"
 BROKEN_PROGRAM_PATH = "/programs/broken-program"
 ENDLESS_TABS_PATH = "/programs/endless-tabs"
+SMALL_PROGRAM_PATH = "/programs/small-program"
+MOVED_PROGRAM_PATH = "/programs/moved-program"
+# Rows of the small program: one on its first page, one on its pager's page 1.
+SMALL_PROGRAM_PAGES = (
+    "/research/biden-administration-immigration-plans-starting-gate",
+    "/research/laying-foundation-regional-cooperation-migration-policy-institutional-capacity",
+)
 OFFSITE_URL = "http://offsite.invalid/research/elsewhere"
 PRIVATE_PATH = "/private/internal-report"
 # Where the endless pager's "last" link points: far past any pager cap.
@@ -86,6 +98,23 @@ ENCODING_TITLE_CP1252 = "Migración “segura” — café, niñez y política"
 ENCODING_TITLE_LATIN1 = "¿Qué sigue? «Política» de asilo en México"
 ENCODING_TITLE_BOM = "Niños “migrantes” — ¿qué hacer? Año 2021"
 
+ENCODING_TITLE_STRAY_BYTE = "Migración y niñez en México"
+# Zero-width joiners that join: an emoji family, a Persian word (ZWNJ), a Devanagari conjunct.
+ZWJ_TITLE = "Families 👨\u200d👩\u200d👧 crossing: می\u200cخواهم and क्\u200dष Report"
+# A report with a hundred authors: a list, not a text dump.
+MANY_AUTHORS = tuple(
+    f"{given} {family}"
+    for family in ("García", "Okafor", "Nakamura", "Dubois", "Ivanova", "Rossi", "Silva",
+                   "Müller", "Khan", "Novak")
+    for given in ("Ana", "Luis", "María", "John", "Sarah", "Kenji", "Amina", "Pierre",
+                  "Olga", "Tomás")
+)  # fmt: skip
+# Canonical links of the canonical cases (``None``: the usual absolute one).
+EVIL_CANONICAL = "http://evil.example.net/stolen"
+# A teaser link past Scrapy's URLLENGTH_LIMIT (2083).
+LONG_URL_PATH = "/research/hostile-long-url-" + "x" * 2500
+# The same page under another percent-encoding of its path ("%63" is "c").
+ENCODED_PATH = "/research/hostile-%63ase-pub"
 LONG_TITLE = ("Regional Migration Cooperation " * 170)[:5000]
 AUTHOR_SENTENCE = (
     "This report was produced with the generous support of the Foundation and reflects "
@@ -119,11 +148,13 @@ def publication_html(
     charset_meta: str | None = "utf-8",
     title_html: str | None = None,
     extra_body: str = "",
+    canonical: str | None = None,
 ) -> str:
     """A publication page in the fixture's markup: its head, chrome and node, new fields.
 
     ``title``, ``label`` and ``date`` are text (escaped here); ``authors``, ``paragraphs``,
-    ``title_html`` and ``extra_body`` are markup.
+    ``title_html`` and ``extra_body`` are markup. ``canonical`` replaces the canonical link's
+    href (the page's absolute URL on the real site).
     """
     template = fixture_text(TEMPLATE_PAGE)
     head_start = template.index("<head")
@@ -141,7 +172,7 @@ def publication_html(
     description = html.escape(" ".join(paragraphs)[:300]) if paragraphs else ""
     head = (
         f"{charset}"
-        f'<link rel="canonical" href="{url}" />\n'
+        f'<link rel="canonical" href="{html.escape(canonical or url)}" />\n'
         f'<meta property="og:url" content="{url}" />\n'
         f'<meta property="og:title" content="{text_title}" />\n'
         f'<meta property="og:description" content="{description}" />\n'
@@ -312,6 +343,18 @@ PAGE_CASES: tuple[PageCase, ...] = (
     PageCase("redirect-ok", "Moved Report", "301 to -target, a good page"),
     PageCase("redirect-alias", "Moved Report Alias", "301 to -target too (a second alias)"),
     PageCase("script-fields", "Scripted Fields Report", "script/style/escaped tags in fields"),
+    PageCase("stray-byte", ENCODING_TITLE_STRAY_BYTE, "UTF-8, one stray \\xff in the footer"),
+    PageCase("base-href", "Base Href Report", "linked relatively, under the page's <base>"),
+    PageCase("canonical-root", "Root Canonical Report", "canonical /research/..."),
+    PageCase("canonical-relative", "Relative Canonical Report", "canonical ../research/..."),
+    PageCase("canonical-offsite", "Offsite Canonical Report", f"canonical {EVIL_CANONICAL}"),
+    PageCase("cut-short", "Cut Short Report", "no Content-Length, closed mid-document"),
+    PageCase("huge-header", "Huge Header Report", "a 64 KiB response header"),
+    PageCase("zwj", ZWJ_TITLE, "zero-width joiners that join characters in the title"),
+    PageCase("many-authors", "Hundred Authors Report", "a byline of 100 names"),
+    PageCase("case-pub", "Percent Encoded Report", f"also linked as {ENCODED_PATH}"),
+    PageCase("canon-claimant", "Claimant Report", "its canonical names canon-owner's page"),
+    PageCase("canon-owner", "Canonical Owner Report", "another publication, its own canonical"),
 )
 CASES_BY_NAME = {case.name: case for case in PAGE_CASES}
 
@@ -417,6 +460,8 @@ def _program_page() -> bytes:
     for href in MANY_URLS_HREFS:
         rows.append(views_row(len(rows), href, "Many URLs Report"))
     rows.append(views_row(len(rows), PRIVATE_PATH, "Private Report"))
+    rows.append(views_row(len(rows), ENCODED_PATH, "Percent Encoded Report"))
+    rows.append(views_row(len(rows), LONG_URL_PATH, "Long URL Report"))
     research = view_block(
         "hostile-research",
         "hostile_research",
@@ -434,7 +479,21 @@ def _program_page() -> bytes:
         f'<li class="last"><a href="{PROGRAM_PATH}?qt-hostile_tabs=1#qt-hostile_tabs">Articles'
         "</a></li></ul></div></div></div>"
     )
-    return program_html([research, listing, tabs]).encode("utf-8")
+    page = program_html([research, listing, tabs])
+    # Links resolve against <base href>: the base-href case's teaser link is relative to it.
+    head_end = page.index(">", page.index("<head")) + 1
+    page = page[:head_end] + '\n<base href="/research/" />' + page[head_end:]
+    page = page.replace('href="/research/hostile-base-href"', 'href="hostile-base-href"', 1)
+    return page.encode("utf-8")
+
+
+def _small_program(page: int) -> bytes:
+    """The small program's page 0 or 1: one row each, a pager between them."""
+    row = views_row(0, SMALL_PROGRAM_PAGES[page], f"Small Program Row {page}", label=None,
+                    date=None, authors_html=None)  # fmt: skip
+    pager = pager_html([("1", SMALL_PROGRAM_PATH), ("2", f"{SMALL_PROGRAM_PATH}?page=1")])
+    block = view_block("small", "small_program", "block_1", [row], pager)
+    return program_html([block], title="Small Program").encode("utf-8")
 
 
 def _endless_pager(page: int) -> str:
@@ -616,6 +675,28 @@ def _script_fields() -> bytes:
     ).encode("utf-8")
 
 
+def _stray_byte() -> bytes:
+    """A Spanish page, declared and encoded as UTF-8, with one byte no UTF-8 has (0xFF) in
+    its footer."""
+    page = _encoded("stray-byte", "utf-8", charset_meta="utf-8")
+    footer = page.index(b"<footer")
+    return page[:footer] + b"<p>\xff</p>" + page[footer:]
+
+
+def _cut_short() -> bytes:
+    """A page whose connection closes mid-document, with no Content-Length to tell: the
+    body stops inside its second paragraph."""
+    page = _case_page(
+        CASES_BY_NAME["cut-short"],
+        paragraphs=(
+            "The first paragraph arrives whole and says what the report is about.",
+            "The second paragraph is cut off in the middle of its sentence, and nothing "
+            "after it arrives: no closing tags, no footer.",
+        ),
+    )
+    return page[: page.rindex("in the middle")].encode("utf-8")
+
+
 def _not_found_page() -> bytes:
     return (SITE_ROOT / ".drupal-404.html").read_bytes()
 
@@ -639,6 +720,7 @@ class HostileServer:
     """The running server: its base URL and the log of every request it got."""
 
     url: str = ""
+    moved_host_url: str = ""  # another host (127.0.0.2): 301 to the small program on ``url``
     requests: list[LoggedRequest] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -733,10 +815,17 @@ def _handler_for(server_state: HostileServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, _endless_tab(int(tab) if tab.isdigit() else 0))
             if path == BROKEN_PROGRAM_PATH:
                 return self._send(500, b"<h1>Internal Server Error</h1>")
+            if path == SMALL_PROGRAM_PATH:
+                return self._send(200, _small_program(1 if query.get("page") == "1" else 0))
+            if path == MOVED_PROGRAM_PATH:
+                return self._redirect(301, SMALL_PROGRAM_PATH)
             if path in GOOD_PAGES or path in (PAGER_PAGE_ONE_GOOD, QUICKTAB_GOOD):
                 return self._send(200, fixture_bytes(path))
             if path == MANY_URLS_PATH:
                 page = publication_html("hostile-many-urls", "Many URLs Report")
+                return self._send(200, page.encode("utf-8"))
+            if path == LONG_URL_PATH:
+                page = publication_html(LONG_URL_PATH.rsplit("/", 1)[1], "Long URL Report")
                 return self._send(200, page.encode("utf-8"))
             if path.startswith("/research/hostile-"):
                 return self._case(path.removeprefix("/research/hostile-"), query, seen)
@@ -839,24 +928,82 @@ def _handler_for(server_state: HostileServer) -> type[BaseHTTPRequestHandler]:
                     return self._send(200, page.encode("utf-8"))
                 case "script-fields":
                     return self._send(200, _script_fields())
+                case "stray-byte":
+                    return self._send(200, _stray_byte())
+                case "canonical-root":
+                    page = _case_page(CASES_BY_NAME[name], canonical=f"/research/hostile-{name}")
+                    return self._send(200, page.encode("utf-8"))
+                case "canonical-relative":
+                    canonical = f"../research/hostile-{name}"
+                    page = _case_page(CASES_BY_NAME[name], canonical=canonical)
+                    return self._send(200, page.encode("utf-8"))
+                case "canonical-offsite":
+                    page = _case_page(CASES_BY_NAME[name], canonical=EVIL_CANONICAL)
+                    return self._send(200, page.encode("utf-8"))
+                case "cut-short":
+                    return self._send(200, _cut_short(), length=False)
+                case "huge-header":
+                    padding = "x" * (64 * 1024)
+                    page = _case_page(CASES_BY_NAME[name]).encode("utf-8")
+                    return self._send(200, page, headers={"X-Padding": padding})
+                case "canon-claimant":
+                    canonical = f"{SITE}{CASES_BY_NAME['canon-owner'].path}"
+                    page = _case_page(CASES_BY_NAME[name], canonical=canonical)
+                    return self._send(200, page.encode("utf-8"))
+                case "zwj" | "base-href" | "case-pub" | "canon-owner":
+                    return self._send(200, _case_page(CASES_BY_NAME[name]).encode("utf-8"))
+                case "many-authors":
+                    authors = ", ".join(MANY_AUTHORS[:-1]) + " and " + MANY_AUTHORS[-1]
+                    page = _case_page(CASES_BY_NAME[name], authors=html.escape(authors))
+                    return self._send(200, page.encode("utf-8"))
             return self._send(404, _not_found_page())
 
     return HostileHandler
 
 
+def _moved_host_handler(target: str) -> type[BaseHTTPRequestHandler]:
+    class MovedHostHandler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # quiet
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                body = ROBOTS_TXT
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+            else:
+                body = b""
+                self.send_response(301)
+                self.send_header("Location", target)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return MovedHostHandler
+
+
 @contextmanager
 def serving_hostile() -> Iterator[HostileServer]:
-    """Serve the hostile site on 127.0.0.1 (a free port) in background threads."""
+    """Serve the hostile site on 127.0.0.1 (a free port) in background threads, and the moved
+    host on 127.0.0.2."""
     state = HostileServer()
     _gzip_bomb(), _huge(), _large()  # build the big bodies before the first request
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
     httpd.daemon_threads = True
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    moved = ThreadingHTTPServer(
+        ("127.0.0.2", 0), _moved_host_handler(state.url + SMALL_PROGRAM_PATH)
+    )
+    moved.daemon_threads = True
+    state.moved_host_url = f"http://127.0.0.2:{moved.server_address[1]}"
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (httpd, moved)]
+    for thread in threads:
+        thread.start()
     try:
         yield state
     finally:
         state.stopping.set()
-        httpd.shutdown()
-        httpd.server_close()
+        for server in (httpd, moved):
+            server.shutdown()
+            server.server_close()

@@ -15,8 +15,18 @@ from tests.helpers import finishes, get_crawler
 SELEE = "Andrew Selee"
 RUIZ = "Ariel G. Ruiz Soto"
 
+# A report with a hundred authors (1,341 characters): a list, not a text dump.
+HUNDRED_NAMES = [
+    f"{given} {family}"
+    for family in ("García", "Okafor", "Nakamura", "Dubois", "Ivanova", "Rossi", "Silva",
+                   "Müller", "Khan", "Novak")
+    for given in ("Ana", "Luis", "María", "John", "Sarah", "Kenji", "Amina", "Pierre",
+                  "Olga", "Tomás")
+]  # fmt: skip
+
 # (byline as the page prints it, expected names)
 SPLIT_CASES = [
+    ("By " + ", ".join(HUNDRED_NAMES[:-1]) + " and " + HUNDRED_NAMES[-1], HUNDRED_NAMES),
     # --- seed listing bylines (double space after "By") ---
     (
         "By  Andrew Selee, Ariel G. Ruiz Soto, Andrea Tanco, Luis Argueta and Jessica Bolter",
@@ -225,7 +235,7 @@ REJECTED_CASES = [
     ("By Selee", "single_word"),
     ("Senior Fellow, MPI", "no_names"),
     ("By ,", "no_names"),
-    ("By " + "Andrew Selee, " * 200, "too_long"),
+    ("By " + "Andrew Selee, " * 2000, "too_long"),  # 28,000 characters: a dump
 ]
 
 

@@ -142,5 +142,7 @@ def test_harness_writes_json_with_the_expected_keys(tmp_path: Path) -> None:
     assert result["dataset"]["full"]["coverage"]["every_publication_once"]
     assert {"full_vs_bare_cpu_per_page", "full_vs_bare_pages_per_s"} <= set(result["ratios"])
     assert {"repeated", "new"} <= set(result["stages"])
+    for scenario in ("repeated", "new"):  # the stage benchmark ran, not only its slot exists
+        assert result["stages"][scenario].get("status") != "failed", result["stages"][scenario]
     assert all({"target", "value", "threshold", "passed"} <= set(t) for t in result["targets"])
     assert "targets:" in completed.stdout

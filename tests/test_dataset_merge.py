@@ -80,3 +80,47 @@ def test_links_to_publications_outside_the_run_are_kept_but_not_counted() -> Non
     elsewhere = f"{SITE}/research/not-in-this-program"
     pairs, links = linked([make_row(REPORT_EN, translation_urls=[elsewhere])])
     assert pairs == 0 and links == {REPORT_EN: (elsewhere,)}
+
+
+def test_type_label_does_not_depend_on_which_pager_pages_a_run_walked() -> None:
+    # The example: a publication's labelled teaser is in one block, an unlabelled or
+    # differently labelled one in another; new publications push it onto other pager pages,
+    # which reorders the listing URLs. The label must stay where it was.
+    from regmig_scraper.dataset.merge import merge_sightings
+
+    page = {"source": "page", "url": "https://x.org/article/a", "content_type_label": "Feature"}
+
+    def teaser(block: str, listing: str, label: str | None, position: int) -> dict:
+        return {
+            "source": "listing", "url": "https://x.org/article/a", "block": block,
+            "listing_url": f"https://x.org/p?{listing}", "content_type_label": label,
+            "position": position,
+        }  # fmt: skip
+
+    before = [
+        page,
+        teaser("program_articles/block_3", "qt=1", None, 1),
+        teaser("recent_activity_v2/block_5", "page=0,0,0,0,1&qt=4", "Articles", 0),
+        teaser("zz_other/block_9", "page=0,0,0,0,0,0,0,0,2", "Feature", 2),
+    ]
+    after = [
+        page,
+        teaser("program_articles/block_3", "qt=1", None, 2),
+        teaser("recent_activity_v2/block_5", "page=0,0,0,0,2&qt=4", "Articles", 3),
+        teaser("zz_other/block_9", "page=0,0,0,0,0,0,0,0,1", "Feature", 1),
+    ]
+    labels = [
+        merge_sightings(records, is_publication=lambda r: True)["content_type_label"]
+        for records in (before, after, list(reversed(after)))
+    ]
+    assert labels == ["Articles", "Articles", "Articles"]
+
+
+def test_a_page_seen_twice_in_a_run_counts_its_last_copy() -> None:
+    from regmig_scraper.dataset.merge import merge_sightings
+
+    url = "https://x.org/research/a"
+    stale = {"source": "page", "url": url, "title": "Old title"}
+    fresh = {"source": "page", "url": url, "title": "New title"}
+    row = merge_sightings([stale, fresh], is_publication=lambda r: True)
+    assert row["title"] == "New title"

@@ -34,18 +34,26 @@ from tests.hostile_server import (
     AUTHOR_SENTENCE,
     BROKEN_PROGRAM_PATH,
     CASES_BY_NAME,
+    ENCODED_PATH,
     ENCODING_TITLE_BOM,
     ENCODING_TITLE_CP1252,
     ENCODING_TITLE_LATIN1,
+    ENCODING_TITLE_STRAY_BYTE,
     ENDLESS_TABS_PATH,
     GOOD_PAGES,
+    LONG_URL_PATH,
+    MANY_AUTHORS,
     MANY_URLS_PATH,
     MIB,
+    MOVED_PROGRAM_PATH,
     PAGER_PAGE_ONE_GOOD,
     PRIVATE_PATH,
     PROGRAM_PATH,
     QUICKTAB_GOOD,
     SITE,
+    SMALL_PROGRAM_PAGES,
+    SMALL_PROGRAM_PATH,
+    ZWJ_TITLE,
     HostileServer,
     serving_hostile,
 )
@@ -97,9 +105,15 @@ def crawl_test(function):
 
 
 def regmig(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return regmig_after("", *args, **settings)
+
+
+def regmig_after(prelude: str, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``regmig`` run after ``prelude`` (code that breaks something first: the clock, the
+    disk)."""
     options = [item for name, value in settings.items() for item in ("-s", f"{name}={value}")]
     return subprocess.run(
-        [sys.executable, "-c", RUNNER, *args, *options],
+        [sys.executable, "-c", prelude + "\n" + RUNNER, *args, *options],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -180,7 +194,7 @@ def test_runs_row_records_drops_errors_and_exit_status(crawl: Crawl) -> None:
     errors, drops = dict(crawl.run["errors"]), dict(crawl.run["drops"])
     for reason, count in crawl.failed().items():
         assert errors[f"regmig/pages/failed/{reason}"] == count
-    assert errors["retry/max_reached"] == 5
+    assert errors["retry/max_reached"] == 6
     assert drops["regmig/listing/pager_capped"] > 0
     assert drops["regmig/listing/skipped/offsite_link"] > 0
 
@@ -212,6 +226,7 @@ FAILED_CASES = [
     ("redirect-loop", "redirect_loop"),
     ("redirect-chain", "too_many_redirects"),
     ("redirect-offsite", "offsite_redirect"),
+    ("huge-header", "header_too_large"),
 ]
 
 
@@ -227,6 +242,8 @@ def test_each_failed_page_is_counted_once_by_reason(crawl: Crawl) -> None:
         "http_429": 1,
         "timeout": 1,
         "connection_lost": 1,
+        "header_too_large": 1,  # named, not connection_lost
+        "url_too_long": 1,  # dropped by URLLENGTH_LIMIT before: counted now
         "redirect_loop": 1,
         "too_many_redirects": 1,
         "offsite_redirect": 1,
@@ -263,8 +280,11 @@ def test_good_page_yields_its_row(crawl: Crawl, expected: dict, path: str) -> No
 @crawl_test
 @pytest.mark.parametrize(
     "case",
-    ["truncated", "unclosed", "misnested", "no-body", "large", "flaky-503", "script-fields"],
-)
+    [
+        "truncated", "unclosed", "misnested", "no-body", "large", "flaky-503", "script-fields",
+        "cut-short",
+    ],
+)  # fmt: skip
 def test_broken_but_readable_page_yields_its_row(crawl: Crawl, case: str) -> None:
     row = crawl.row(CASES_BY_NAME[case].path)
     assert row["page_fetched"]
@@ -293,6 +313,7 @@ ENCODING_CASES = [
     ("bom-utf16", ENCODING_TITLE_BOM),
     ("wrong-charset-utf8", ENCODING_TITLE_CP1252),
     ("wrong-charset-latin1", ENCODING_TITLE_BOM),
+    ("stray-byte", ENCODING_TITLE_STRAY_BYTE),  # UTF-8 with one invalid byte stays UTF-8
 ]
 
 
@@ -315,7 +336,94 @@ def test_encoding_repairs_are_counted(crawl: Crawl) -> None:
         "declared_utf8_not_utf8": 1,  # wrong-charset-utf8
         "utf8_declared_single_byte": 1,  # wrong-charset-latin1
         "undeclared_not_utf8": 3,  # cp1252-undeclared, latin1-undeclared, binary
-    }
+    }  # stray-byte is not among them: no repair
+
+
+@crawl_test
+def test_retries_count_the_huge_header_once_by_its_name(crawl: Crawl) -> None:
+    assert len(crawl.server.requested(CASES_BY_NAME["huge-header"].path)) == 2  # retried
+    assert "header_too_large" in crawl.result.stderr
+
+
+# --- documents cut short, links, canonicals ---------------------------------------------------
+
+
+@crawl_test
+def test_truncated_documents_are_counted(crawl: Crawl) -> None:
+    # truncated (cut mid-tag), unclosed (no </html> at all), cut-short (no Content-Length)
+    assert crawl.stats["regmig/pages/truncated"] == 3
+    assert dict(crawl.run["errors"])["regmig/pages/truncated"] == 3
+    row = crawl.row(CASES_BY_NAME["cut-short"].path)
+    assert row["body_text"].startswith("The first paragraph arrives whole")
+
+
+@crawl_test
+def test_listing_links_resolve_against_base_href(crawl: Crawl) -> None:
+    row = crawl.row(CASES_BY_NAME["base-href"].path)  # linked as "hostile-base-href"
+    assert row["page_fetched"]
+    assert row["title"] == "Base Href Report"
+    assert "regmig/listing/skipped/not_publication_path" not in crawl.stats
+
+
+@crawl_test
+@pytest.mark.parametrize("case", ["canonical-root", "canonical-relative", "canonical-offsite"])
+def test_canonical_link_resolves_onto_the_site(crawl: Crawl, case: str) -> None:
+    path = CASES_BY_NAME[case].path
+    assert [url for url in crawl.rows.index if path in url] == [f"{SITE}{path}"]  # one row
+    row = crawl.row(path)
+    assert row["page_fetched"]
+    assert row["title"] == CASES_BY_NAME[case].title
+
+
+@crawl_test
+def test_no_row_is_named_by_the_crawl_host_or_another_site(crawl: Crawl) -> None:
+    for url, row in crawl.rows.iterrows():
+        assert url.startswith(f"{SITE}/"), url
+        assert not any("evil.example.net" in u for u in value(row["alternate_urls"])), url
+    assert crawl.stats["regmig/pages/canonical_ignored/offsite"] == 1
+    assert dict(crawl.run["drops"])["regmig/pages/canonical_ignored/offsite"] == 1
+
+
+@crawl_test
+def test_canonical_naming_another_publication_does_not_merge_them(crawl: Crawl) -> None:
+    for case in ("canon-claimant", "canon-owner"):
+        row = crawl.row(CASES_BY_NAME[case].path)
+        assert row["page_fetched"], case
+        assert row["title"] == CASES_BY_NAME[case].title  # each keeps its own
+    assert crawl.stats["regmig/dataset/canonical_conflicts"] == 1
+    assert "Canonical conflict" in crawl.result.stderr
+
+
+@crawl_test
+def test_same_page_under_another_percent_encoding_is_one_row(crawl: Crawl) -> None:
+    path = CASES_BY_NAME["case-pub"].path
+    assert [url for url in crawl.rows.index if "ase-pub" in url] == [f"{SITE}{path}"]
+    assert crawl.row(path)["page_fetched"]
+    assert len(crawl.server.requested(path)) == 1
+    assert not crawl.server.requested(ENCODED_PATH)
+
+
+@crawl_test
+def test_url_over_urllength_limit_is_a_counted_failure(crawl: Crawl) -> None:
+    row = crawl.row(LONG_URL_PATH)
+    assert not row["page_fetched"] and row["title"] == "Long URL Report"
+    assert crawl.failed()["url_too_long"] == 1
+    assert "urllength/request_ignored_count" not in crawl.stats  # never left to Scrapy
+
+
+@crawl_test
+def test_zero_width_joiners_that_join_are_kept(crawl: Crawl) -> None:
+    assert crawl.row(CASES_BY_NAME["zwj"].path)["title"] == ZWJ_TITLE
+
+
+@crawl_test
+def test_a_hundred_authors_are_a_list(crawl: Crawl) -> None:
+    authors = value(crawl.row(CASES_BY_NAME["many-authors"].path)["authors"])
+    # REGMIG_TEXT_MAX_CHARS=1000 in this crawl cuts the byline after its last whole name
+    assert len(authors) >= 70
+    assert authors == list(MANY_AUTHORS[: len(authors)])
+    assert "regmig/authors/rejected/too_long" not in crawl.stats
+    assert "regmig/authors/rejected/single_word" not in crawl.stats
 
 
 # --- retries, timeouts, resets ----------------------------------------------------------------
@@ -341,8 +449,8 @@ def test_retried_then_given_up(crawl: Crawl, case: str, requests: int) -> None:
 
 @crawl_test
 def test_retries_are_counted(crawl: Crawl) -> None:
-    assert crawl.stats["retry/max_reached"] == 5  # 500, 503, 429, timeout, reset
-    assert crawl.stats["retry/count"] == 6  # those five and the flaky 503
+    assert crawl.stats["retry/max_reached"] == 6  # 500, 503, 429, timeout, reset, huge-header
+    assert crawl.stats["retry/count"] == 7  # those six and the flaky 503
 
 
 # --- redirects, offsite, robots.txt ----------------------------------------------------------
@@ -569,6 +677,148 @@ def test_endless_tabs_stop_at_max_listing_pages(tmp_path: Path) -> None:
     assert strict.returncode == EXIT_PARTIAL, strict.stderr[-3000:]
 
 
+def small_program_rows(output: Path) -> pd.DataFrame:
+    return pd.read_parquet(output / "publications").set_index("url")
+
+
+@crawl_test
+@pytest.mark.parametrize("moved", ["path", "host"])
+def test_start_url_that_redirects_crawls_where_it_leads(tmp_path: Path, moved: str) -> None:
+    """A program page that moved (301 to a new path), or a host that redirects (a site typed
+    without its www): the page reached is the program, its pager is followed there."""
+    with serving_hostile() as server:
+        start = (
+            server.url + MOVED_PROGRAM_PATH
+            if moved == "path"
+            else server.moved_host_url + "/programs/small-program"
+        )
+        result = regmig("crawl", "--start-url", start, "--output", str(tmp_path), **BOUNDS)
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    rows = small_program_rows(tmp_path)
+    assert sorted(rows.index) == sorted(f"{SITE}{path}" for path in SMALL_PROGRAM_PAGES)
+    assert rows["page_fetched"].all()
+    stats = json.loads(pd.read_parquet(tmp_path / "runs").iloc[-1]["stats_json"])
+    assert stats["regmig/listing/pages"] == 2  # the program page and its pager's page 1
+    assert stats["regmig/listing/start_redirected"] == 1
+    assert not [k for k in stats if k.startswith(("regmig/listing/failed/", "offsite/"))]
+
+
+RIVAL_PRELUDE = """\
+import os, subprocess, sys
+import scrapy.crawler
+_start = scrapy.crawler.CrawlerProcess.start
+def _start_after_a_rival(self, *args, **kwargs):
+    # a second run of the same command, started once this one has checked its output
+    rival = subprocess.run([sys.executable, "-m", "regmig_scraper.cli", *sys.argv[1:]],
+                           capture_output=True, text=True, timeout=100)
+    with open(os.environ["REGMIG_TEST_RIVAL"], "w") as out:
+        out.write(f"{rival.returncode}\\n{rival.stderr}")
+    return _start(self, *args, **kwargs)
+scrapy.crawler.CrawlerProcess.start = _start_after_a_rival
+"""
+
+
+@crawl_test
+def test_two_runs_started_together_the_second_exits_4(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rival = tmp_path / "rival.txt"
+    monkeypatch.setenv("REGMIG_TEST_RIVAL", str(rival))
+    output = tmp_path / "output"
+    with serving_hostile() as server:
+        first = regmig_after(
+            RIVAL_PRELUDE, "crawl", "--start-url", server.url + SMALL_PROGRAM_PATH,
+            "--output", str(output), **BOUNDS,
+        )  # fmt: skip
+    assert first.returncode == EXIT_OK, first.stderr[-3000:]
+    status, _, stderr = rival.read_text().partition("\n")
+    assert int(status) == 4, stderr[-3000:]
+    assert "another run holds the output directory" in stderr
+    assert "Traceback" not in stderr
+    assert len(pd.read_parquet(output / "runs")) == 1  # only the first run wrote
+
+
+DISK_FULL_PRELUDE = """\
+import sqlite3
+import regmig_scraper.dataset.run
+class _FullDisk:
+    def __init__(self, *args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+regmig_scraper.dataset.run.RunStaging = _FullDisk
+"""
+
+
+@crawl_test
+def test_full_disk_at_start_is_reported_as_such(earlier_dataset: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    shutil.copytree(earlier_dataset, output)
+    before = dataset_files(output)
+    with serving_hostile() as server:
+        result = regmig_after(
+            DISK_FULL_PRELUDE, "crawl", "--start-url", server.url + SMALL_PROGRAM_PATH,
+            "--output", str(output), **BOUNDS,
+        )  # fmt: skip
+        publications_requested = [r for r in server.requests if r.path in SMALL_PROGRAM_PAGES]
+    assert result.returncode == EXIT_FAILED, result.stderr[-3000:]
+    assert (
+        "FAILED (exit 1): the output directory could not be written: no space left on device"
+        in (result.stderr)
+    )
+    assert "no listing page could be fetched" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not publications_requested  # the crawl stopped before it began
+    assert dataset_files(output) == before
+
+
+FUTURE_CLOCK_PRELUDE = """\
+import datetime, types
+import regmig_scraper.dataset.run
+class _Future(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return cls(2099, 1, 1, tzinfo=tz)
+regmig_scraper.dataset.run.dt = types.SimpleNamespace(datetime=_Future, UTC=datetime.UTC)
+"""
+
+
+@crawl_test
+def test_a_clock_that_went_back_is_warned_and_times_stay_ordered(tmp_path: Path) -> None:
+    with serving_hostile() as server:
+        args = ("crawl", "--start-url", server.url + SMALL_PROGRAM_PATH, "--output", str(tmp_path))
+        future = regmig_after(FUTURE_CLOCK_PRELUDE, *args, **BOUNDS)
+        assert future.returncode == EXIT_OK, future.stderr[-3000:]
+        now = regmig(*args, **BOUNDS)
+    assert now.returncode == EXIT_OK, now.stderr[-3000:]
+    assert "Clock skew" in now.stderr
+    rows = small_program_rows(tmp_path)
+    assert len(rows) == 2
+    assert (rows["first_seen_at"] <= rows["last_seen_at"]).all(), rows[
+        ["first_seen_at", "last_seen_at"]
+    ]
+    runs = pd.read_parquet(tmp_path / "runs").sort_values("started_at")
+    assert [r.year for r in runs["started_at"]][-1] == 2099
+    assert json.loads(runs.iloc[0]["stats_json"])["regmig/dataset/clock_skew"] == 1  # now
+
+
+@crawl_test
+def test_foreign_parquet_files_leave_the_dataset_directory(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with serving_hostile() as server:
+        args = ("crawl", "--start-url", server.url + SMALL_PROGRAM_PATH, "--output", str(tmp_path))
+        assert regmig(*args, **BOUNDS).returncode == EXIT_OK
+        junk = pa.table({"a": list(range(23)), "b": ["junk"] * 23})
+        pq.write_table(junk, tmp_path / "publications" / "notes.parquet")
+        again = regmig(*args, **BOUNDS)
+    assert again.returncode == EXIT_OK, again.stderr[-3000:]
+    assert "notes.parquet was not written by regmig" in again.stderr
+    rows = pd.read_parquet(tmp_path / "publications")  # what an analyst reads
+    assert len(rows) == 2 and "title" in rows.columns and "a" not in rows.columns
+    moved = tmp_path / "publications.foreign" / "notes.parquet"
+    assert pq.read_table(moved).equals(junk)  # kept, out of the way
+
+
 # --- the pieces the crawl relies on (no server) ----------------------------------------------
 
 FAILED_STATS = {"regmig/listing/pages": 3, "regmig/pages/failed/http_404": 1}
@@ -596,6 +846,13 @@ FAILED_STATS = {"regmig/listing/pages": 3, "regmig/pages/failed/http_404": 1}
          EXIT_OK),
         ({"regmig/listing/pages": 3, "spider_exceptions/ValueError": 1,
           "spider_exceptions/count": 1}, 5, "finished", True, EXIT_PARTIAL),
+        # requests Scrapy would drop by itself, and documents cut short, fail a strict run
+        ({"regmig/listing/pages": 3, "regmig/pages/failed/url_too_long": 1}, 5, "finished",
+         True, EXIT_PARTIAL),
+        ({"regmig/listing/pages": 3, "regmig/listing/truncated": 1}, 5, "finished", True,
+         EXIT_PARTIAL),
+        ({"regmig/listing/pages": 3, "regmig/pages/dropped/duplicate": 1}, 5, "finished", True,
+         EXIT_OK),  # a duplicate's page was requested under its other URL
         # retried and then fetched: not a failure, even when strict
         ({"regmig/listing/pages": 3, "retry/count": 4,
           "downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError": 2},
@@ -821,6 +1078,24 @@ def test_date_element_gives_its_first_line(html_date: str, raw: str) -> None:
     url = "https://www.migrationpolicy.org/research/x"
     record = MpiDrupalSite().extract_publication(HtmlResponse(url, body=body, encoding="utf-8"))
     assert record["date_raw"] == raw
+
+
+@pytest.mark.parametrize(
+    ("text", "truncated"),
+    [
+        ("<!DOCTYPE html><html><body><p>whole</p></body></html>", False),
+        ("<html><body><p>whole</p></body></html>\n<!-- served by x -->\n", False),
+        ("<HTML><BODY>upper case</BODY></HTML >", False),
+        ("<html><body><p>cut in the mid", True),
+        ("<html><body>" + "<p>long</p>" * 2000, True),  # no </html> near the end
+        ("<p>a fragment, never a document</p>", False),
+        ("", False),
+    ],
+)
+def test_looks_truncated(text: str, truncated: bool) -> None:
+    from regmig_scraper.sites.markup import looks_truncated
+
+    assert looks_truncated(text) is truncated
 
 
 def test_default_bounds_are_safe() -> None:

@@ -27,8 +27,10 @@ from regmig_scraper.incremental import (
     IncrementalAddon,
     IncrementalCacheMiddleware,
     IncrementalPolicy,
+    TeaserMemory,
     TeaserSignatureMiddleware,
     cache_decision,
+    full_walk_due,
     load_signatures,
     save_signatures,
     teaser_signature,
@@ -414,9 +416,11 @@ class Site:
         self.output = root.parent / "output"
 
     def crawl(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        """An incremental run that walks every listing page (``--full``): what it costs to
+        stop at the known is tests/test_nightly.py's business."""
         self.log.clear()
         result = regmig(
-            "crawl", "--incremental", "--start-url", self.base + PROGRAM_PATH,
+            "crawl", "--incremental", "--full", "--start-url", self.base + PROGRAM_PATH,
             "--output", str(self.output), "-s", "REGMIG_POLITE=false", *extra,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr[-3000:]
@@ -524,3 +528,62 @@ def test_incremental_with_replay_is_a_usage_error(args: tuple, message: str, tmp
     result = regmig("crawl", "--output", str(tmp_path), *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+# --------------------------------------------------------------------------- nightly
+
+
+@pytest.mark.parametrize(
+    ("forced", "every", "partial_walks", "has_memory", "full"),
+    [
+        (False, 7, 0, False, True),  # the first run: nothing known
+        (False, 7, 0, True, False),
+        (False, 7, 5, True, False),
+        (False, 7, 6, True, True),  # the 7th run since the last full walk
+        (False, 0, 100, True, False),  # never on a schedule
+        (True, 0, 0, True, True),  # --full
+        (False, 1, 0, True, True),  # every run
+    ],
+)
+def test_full_walk_due(forced, every, partial_walks, has_memory, full) -> None:
+    assert (
+        full_walk_due(
+            forced=forced, every=every, partial_walks=partial_walks, has_memory=has_memory
+        )
+        is full
+    )
+
+
+def test_a_later_blocks_changed_teaser_asks_its_publication_again(tmp_path: Path) -> None:
+    # issue 15, item 9: the first teaser of a publication is unchanged, so its request goes
+    # out unflagged (served from the cache); another block's teaser of it changed
+    first, _ = _signature_middleware(tmp_path)
+    other_block = {**TEASER, "block": "b", "content_type_label": "Policy Briefs"}
+    list(
+        first.process_spider_output(
+            None, [*_listing_output(TEASER), PublicationRecord(**other_block)]
+        )
+    )
+    first.spider_closed(None)
+
+    later, crawler = _signature_middleware(tmp_path)
+    _, request = later.process_spider_output(None, _listing_output(TEASER))
+    assert META_LISTING_CHANGED not in request.meta
+    changed = PublicationRecord(**{**other_block, "date_raw": "January 2021"})
+    _item, recheck = later.process_spider_output(None, [changed])
+    assert recheck.url == TEASER["request_url"] and recheck.dont_filter
+    assert recheck.meta[META_LISTING_CHANGED] is True
+    assert crawler.stats.get_value("regmig/incremental/rechecked") == 1
+    assert list(later.process_spider_output(None, [changed])) == [changed]  # asked once
+
+
+def test_partial_walk_keeps_the_signatures_of_pages_it_left(tmp_path: Path) -> None:
+    key = url_key(TEASER["request_url"])
+    save_signatures(tmp_path / ".httpcache" / "teasers.json", {key: ["old"]})
+    memory = TeaserMemory(tmp_path / ".httpcache", forced_full=False, full_every=0)
+    assert not memory.full_walk
+    memory.save({key: {"new"}})
+    assert load_signatures(tmp_path / ".httpcache" / "teasers.json")[key] == {"old", "new"}
+    full = TeaserMemory(tmp_path / ".httpcache", forced_full=True, full_every=0)
+    full.save({key: {"new"}})
+    assert load_signatures(tmp_path / ".httpcache" / "teasers.json")[key] == {"new"}

@@ -8,8 +8,8 @@ field                          precedence
 ============================  ==============================================================
 url                            the page's canonical link; else the teaser's link
 title, authors, body, PDFs     the page; else the first teaser that has one
-content_type(_label)           the first teaser's label (the program's own vocabulary); else
-                               the page's
+content_type(_label)           the first teaser's label (the program's own vocabulary), in
+                               ``_teaser_order``; else the page's
 published, date_precision      the most precise date among all sightings (day > month >
                                year), the page first on ties
 summary                        the page's description; else the first teaser's
@@ -20,7 +20,10 @@ authors_raw                    the sighting the authors came from
 site                           the host of the canonical URL
 ============================  ==============================================================
 
-"First teaser" is in the order the staging store gives: by listing URL, block, position.
+"First teaser" is in a fixed order, ``_teaser_order``: by block, position, listing URL. Not
+the order of arrival, nor of listing URLs: a publication moves between pager pages as newer
+ones push it down, and an incremental run walks fewer pages, yet a row must not depend on
+which pages a run walked. A page seen twice in a run counts once, its last copy.
 Pure functions, no Scrapy import.
 """
 
@@ -32,8 +35,15 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from regmig_scraper.normalize.urls import host_of, normalize_url, publication_id, url_key
+from regmig_scraper.normalize.urls import (
+    host_of,
+    normalize_url,
+    publication_id,
+    rebase,
+    url_key,
+)
 from regmig_scraper.record import SOURCE_PAGE
 
 Record = Mapping[str, Any]
@@ -69,6 +79,28 @@ def _dated_flag(dated: Record) -> str | None:
     return flag if flag in DATED_FLAGS_KEPT else None
 
 
+def _teaser_order(record: Record) -> tuple[str, int, str]:
+    """A fixed order of teasers that does not depend on which pager pages a run walked: by
+    block, then position, then listing URL (a publication moves between pager pages as
+    newer ones push it down, but a block shows it with the same fields on every page)."""
+    position = record.get("position")
+    return (
+        record.get("block") or "",
+        position if isinstance(position, int) else sys.maxsize,
+        record.get("listing_url") or "",
+    )
+
+
+def _last_copy_of_each_page(pages: list[Record]) -> list[Record]:
+    """One sighting per page URL, the last one: a page asked again in one run (a later
+    teaser of it changed) arrives after its cached copy."""
+    last: dict[str, Record] = {}
+    for page in pages:
+        last.pop(page.get("url") or "", None)
+        last[page.get("url") or ""] = page
+    return list(last.values())
+
+
 def merge_sightings(
     records: Sequence[Record],
     *,
@@ -78,8 +110,8 @@ def merge_sightings(
 ) -> dict[str, Any] | None:
     """One publication row from its sightings; None when its page says it is no publication
     (``is_publication`` asks the page's site: people, topic and program pages are not)."""
-    pages = [r for r in records if r.get("source") == SOURCE_PAGE]
-    teasers = [r for r in records if r.get("source") != SOURCE_PAGE]
+    pages = _last_copy_of_each_page([r for r in records if r.get("source") == SOURCE_PAGE])
+    teasers = sorted((r for r in records if r.get("source") != SOURCE_PAGE), key=_teaser_order)
     if pages and not any(is_publication(p) for p in pages):
         return None
     pages = [p for p in pages if is_publication(p)] or pages
@@ -164,6 +196,13 @@ class TranslationKey:
     signature: bytes | None
 
 
+# The columns ``translation_key`` reads.
+TRANSLATION_COLUMNS = (
+    "url", "language", "translation_urls", "published", "date_precision", "content_type",
+    "authors",
+)  # fmt: skip
+
+
 def translation_key(row: Mapping[str, Any]) -> TranslationKey:
     signature = None
     language = row["language"]
@@ -217,3 +256,65 @@ def link_translations(keys: list[TranslationKey]) -> int:
             if other_url in by_url:
                 pairs.add(tuple(sorted((key.url, other_url))))
     return len(pairs)
+
+
+# --- a canonical link that names another publication ----------------------------------------
+
+
+def _own_url(page: Record) -> str:
+    """The address a page was fetched at (after redirects), on its canonical's host."""
+    parts = urlsplit(page["url"])
+    return normalize_url(
+        rebase(page.get("request_url") or page["url"], f"{parts.scheme}://{parts.netloc}")
+    )
+
+
+def _title_key(record: Record) -> str:
+    return " ".join(str(record.get("title") or "").split()).casefold()
+
+
+def split_canonical_conflicts(
+    records: Sequence[Record], on_conflict: Callable[[str, str], None] | None = None
+) -> list[list[Record]]:
+    """One publication's sightings, split where a page's canonical link names another page
+    that the crawl fetched as a different publication.
+
+    Rule: when a group holds the page fetched at its canonical address (the owner) and another
+    page whose canonical names that address but whose title differs, the canonical link is
+    not followed: that page (a claimant) keeps its own address and its own row, with the
+    teasers that linked to it. Pages with the owner's title (aliases, query strings,
+    redirects) stay merged. ``on_conflict(claimant_url, canonical_url)`` is called for each
+    split. Returns the groups to merge, the owner's first.
+    """
+    pages = [r for r in records if r.get("source") == SOURCE_PAGE]
+    if len(pages) < 2:
+        return [list(records)]
+    owners = [p for p in pages if url_key(_own_url(p)) == url_key(p["url"])]
+    if not owners:
+        return [list(records)]
+    owner_title = _title_key(owners[0])
+    claimants = [
+        p for p in pages
+        if not any(p is o for o in owners) and _title_key(p) and _title_key(p) != owner_title
+    ]  # fmt: skip
+    if not claimants:
+        return [list(records)]
+    claimed = {id(p) for p in claimants}
+    rest = [r for r in records if id(r) not in claimed]
+    groups: list[list[Record]] = []
+    for page in claimants:
+        canonical = page["url"]
+        own = _own_url(page)
+        keys = {url_key(own), url_key(page.get("request_url") or own)}
+        keys |= {url_key(u) for u in page.get("alternate_urls") or []}
+        keys.discard(url_key(canonical))
+        teasers = [r for r in rest if r.get("source") != SOURCE_PAGE and url_key(r["url"]) in keys]
+        taken = {id(t) for t in teasers}
+        rest = [r for r in rest if id(r) not in taken]
+        alternates = [
+            u for u in page.get("alternate_urls") or [] if url_key(u) != url_key(canonical)
+        ]
+        groups.append([{**page, "url": own, "alternate_urls": alternates}, *teasers])
+        if on_conflict is not None:
+            on_conflict(own, canonical)
+    return [rest, *groups]

@@ -23,7 +23,12 @@ Stats (anything with Scrapy's ``StatsCollector`` methods, see ``journal.Stats``)
 ``regmig/dataset/dropped/not_publication``, ``regmig/dataset/page_missing``,
 ``regmig/dataset/translation_pairs``, ``regmig/dataset/commit_failed``,
 ``regmig/quality/failed/<column>``, ``regmig/resume/segments``, ``regmig/resume/interrupted``,
-``regmig/resume/journal_truncated``.
+``regmig/resume/journal_truncated``, ``regmig/dataset/open_failed`` (the output could not be
+written at the start: the exit is recorded then, nothing is staged),
+``regmig/dataset/clock_skew`` (this run started before the last recorded one),
+``regmig/dataset/foreign_files_moved`` (Parquet files regmig did not write, moved out of
+``publications/``), ``regmig/dataset/canonical_conflicts`` (a page whose canonical names
+another publication keeps its own row, see ``merge.split_canonical_conflicts``).
 
 No settings and no Scrapy import: the caller (``pipelines.dataset.DatasetPipeline``) reads the
 settings and hands over what they say.
@@ -33,8 +38,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,14 +55,16 @@ from regmig_scraper.dataset.journal import (
     restore_stats,
 )
 from regmig_scraper.dataset.merge import (
+    TRANSLATION_COLUMNS,
     TranslationKey,
     link_translations,
     merge_sightings,
+    split_canonical_conflicts,
     translation_key,
 )
-from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA
+from regmig_scraper.dataset.schema import PUBLICATIONS_INPUT_SCHEMA, DatasetError
 from regmig_scraper.dataset.staging import RunStaging
-from regmig_scraper.dataset.store import DatasetStore, RunInfo
+from regmig_scraper.dataset.store import DatasetLockedError, DatasetStore, RunInfo
 from regmig_scraper.quality import FillCounter, quality_gate
 from regmig_scraper.record import Record
 from regmig_scraper.status import (
@@ -75,6 +84,27 @@ ORDER_FLUSH_EVERY = 4_096  # group ids written to staging at a time by the first
 def new_crawl_id(now: dt.datetime) -> str:
     """A sortable, readable run id: ``20261128T181500Z-<pid>``."""
     return f"{now.strftime('%Y%m%dT%H%M%S')}Z-{os.getpid()}"
+
+
+# What a run that could not start writing into its output directory records as its exit.
+OPEN_FAILED_STAT = "regmig/dataset/open_failed"
+CLOCK_SKEW_STAT = "regmig/dataset/clock_skew"
+FOREIGN_FILES_STAT = "regmig/dataset/foreign_files_moved"
+CANONICAL_CONFLICTS_STAT = "regmig/dataset/canonical_conflicts"
+
+
+def describe_write_error(error: BaseException) -> str:
+    """A write error in a reader's words: "no space left on device" for a full disk, however
+    it was raised (``OSError`` ENOSPC, SQLite's "database or disk is full")."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return f"no space left on device ({error.filename or error.strerror})"
+    if isinstance(error, sqlite3.Error) and "full" in str(error).lower():
+        return f"no space left on device (SQLite: {error})"
+    return str(error) or type(error).__name__
+
+
+class OutputUnwritableError(DatasetError):
+    """The run could not start writing into its output directory (disk full, read-only)."""
 
 
 def staging_path(output: Path, crawl_id: str) -> Path:
@@ -130,7 +160,28 @@ class RunWriter:
     # ------------------------------------------------------------------ while crawling
 
     def open(self) -> None:
-        """Lock the output directory and start staging (or resume the journal)."""
+        """Lock the output directory and start staging (or resume the journal).
+
+        Raises ``OutputUnwritableError`` when the output cannot be written (a full disk
+        says so: "no space left on device"), with the exit already recorded (status 1).
+        """
+        try:
+            self._open()
+        except DatasetLockedError:
+            raise
+        except (OSError, sqlite3.Error) as error:
+            why = f"the output directory could not be written: {describe_write_error(error)}"
+            self.stats.set_value(OPEN_FAILED_STAT, 1)
+            self.done = True  # nothing to resume
+            self._record(EXIT_FAILED, why)
+            self.close()
+            raise OutputUnwritableError(why) from error
+
+    @property
+    def open_failed(self) -> bool:
+        return bool(self.stats.get_value(OPEN_FAILED_STAT))
+
+    def _open(self) -> None:
         self.output.mkdir(parents=True, exist_ok=True)
         self._lock = self.store.lock()
         self._lock.__enter__()
@@ -172,6 +223,8 @@ class RunWriter:
         """End the run: suspend it, or merge, gate, decide and commit. Returns the exit
         status and its reason, also recorded in the stats. Raises when the commit fails
         (``regmig/dataset/commit_failed`` set, the exit recorded as a failure)."""
+        if self.open_failed:  # nothing was staged; the exit was recorded by open()
+            return EXIT_FAILED, str(self.stats.get_value(EXIT_REASON_STAT))
         try:
             if self.job is not None and reason != "finished":
                 return self._suspend(reason)
@@ -189,6 +242,7 @@ class RunWriter:
         """Release the staging, the journal and the lock (idempotent)."""
         if self.staging is not None:
             self.staging.close()
+            self.staging = None
         if self.job is not None:
             self.job.close_journal()
         if self._lock is not None:
@@ -241,7 +295,9 @@ class RunWriter:
         if self.job is not None:
             self._stage_journal()
         translations, count, fill = self._survey()
-        pairs = link_translations(translations)
+        kept = self._kept_translation_keys({key.url for key in translations})
+        pairs = link_translations(translations + kept)
+        del kept  # linked through, never rewritten: only this run's rows are merged
         stats.set_value("regmig/dataset/translation_pairs", pairs)
         stats.set_value("regmig/dataset/publications", count)
         if reason in (None, "finished"):  # a crawl cut short is not judged by its fill rates
@@ -253,6 +309,10 @@ class RunWriter:
             self.done = True  # finished: nothing left to resume
             logger.error("Nothing written (%s): the dataset is left as it was", why)
             return status, why
+        self._check_clock()
+        moved = self.store.move_foreign_files()
+        if moved:
+            stats.set_value(FOREIGN_FILES_STAT, len(moved))
         drops, errors = drops_and_errors(stats.get_stats())
         finished_at = dt.datetime.now(dt.UTC)
         # The run's time as runs/ (and so `regmig report`) states it; the summary prints it.
@@ -276,7 +336,9 @@ class RunWriter:
             key.url: list(key.translation_urls) for key in translations if key.translation_urls
         }
         del translations
-        outcome = self.store.commit(self._rows(links), run, ordered=True)
+        # A group split by a canonical conflict gives rows of several ids: sorted by the store.
+        ordered = not stats.get_value(CANONICAL_CONFLICTS_STAT)
+        outcome = self.store.commit(self._rows(links), run, ordered=ordered)
         self.done = True  # a commit that raised keeps the job directory: --resume retries it
         for name in ("new", "changed", "unchanged", "not_seen"):
             stats.set_value(f"regmig/dataset/{name}", getattr(outcome, name))
@@ -291,25 +353,51 @@ class RunWriter:
         )
         return status, why
 
+    def _check_clock(self) -> None:
+        """Warn when this run starts before the last run recorded: the clock is wrong now
+        or was then (the store never writes a first_seen_at after a last_seen_at)."""
+        last = self.store.last_run_started()
+        if last is not None and self.started_at < last:
+            self.stats.set_value(CLOCK_SKEW_STAT, 1)
+            logger.warning(
+                "Clock skew: this run started at %s, before the last recorded run (%s); "
+                "check the system clock. first_seen_at is kept no later than last_seen_at.",
+                self.started_at.isoformat(),
+                last.isoformat(),
+            )
+
     def _merged(
         self, *, count: bool = False, ordered: bool = False
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Each publication's (group key, row), merged from its staged sightings."""
         assert self.staging is not None
-        for key, records in self.staging.groups(ordered=ordered):
-            row = merge_sightings(
-                records,
-                is_publication=self.is_publication,
-                resolve=self.staging.resolve,
-                detect_language=self.detect_language,
-            )
-            if row is None:
-                if count:
-                    self.stats.inc_value("regmig/dataset/dropped/not_publication")
-                continue
-            if count and not row["page_fetched"]:
-                self.stats.inc_value("regmig/dataset/page_missing")
-            yield key, row
+        for key, group in self.staging.groups(ordered=ordered):
+            for records in split_canonical_conflicts(
+                group, self._canonical_conflict if count else None
+            ):
+                row = merge_sightings(
+                    records,
+                    is_publication=self.is_publication,
+                    resolve=self.staging.resolve,
+                    detect_language=self.detect_language,
+                )
+                if row is None:
+                    if count:
+                        self.stats.inc_value("regmig/dataset/dropped/not_publication")
+                    continue
+                if count and not row["page_fetched"]:
+                    self.stats.inc_value("regmig/dataset/page_missing")
+                yield key, row
+
+    def _canonical_conflict(self, page_url: str, canonical: str) -> None:
+        self.stats.inc_value(CANONICAL_CONFLICTS_STAT)
+        logger.warning(
+            "Canonical conflict: %s names %s as its canonical link, a page fetched with "
+            "another title; kept as two publications (a canonical naming a different "
+            "publication is not followed)",
+            page_url,
+            canonical,
+        )
 
     def _survey(self) -> tuple[list[TranslationKey], int, FillCounter]:
         """First pass: what translation linking needs of each row, the count, fill rates.
@@ -330,6 +418,14 @@ class RunWriter:
                 order.clear()
         self.staging.set_group_order(order)
         return projection, len(projection), fill
+
+    def _kept_translation_keys(self, seen: set[str]) -> list[TranslationKey]:
+        """Translation keys of the stored rows this run did not see (an incremental run
+        walks fewer listing pages): kept in the dataset, they still pair with this run's
+        rows, so a row's links do not depend on which pages the run walked."""
+        # the store's own rows: a foreign file beside them is moved away at the commit
+        table = self.store.read_own_publications(list(TRANSLATION_COLUMNS))
+        return [translation_key(row) for row in table.to_pylist() if row["url"] not in seen]
 
     def _rows(self, translations: Mapping[str, list[str]]) -> Iterator[dict[str, Any]]:
         """Second pass: full rows in id order with their linked translations, streamed."""

@@ -74,6 +74,8 @@ logger = logging.getLogger(__name__)
 LOCK_NAME = ".regmig.lock"
 PUBLICATIONS_DIR = "publications"
 PUBLICATIONS_FILE = "publications.parquet"
+# Where Parquet files found in publications/ that regmig did not write are moved.
+FOREIGN_DIR = "publications.foreign"
 RUNS_DIR = "runs"
 STAGING_GLOB = ".staging-*.sqlite*"
 # crawl ids become file names: no separators, no leading dot
@@ -332,6 +334,14 @@ class _Merger:
         table = _set_column(table, "last_seen_at", started)
         return _set_column(table, "crawl_id", pa.repeat(self.crawl_id, n))
 
+    def _not_after_now(self, first_seen: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Stored first_seen_at values, none later than this run (a run whose clock ran
+        ahead wrote them in the future): first_seen_at never passes last_seen_at."""
+        if isinstance(first_seen, pa.ChunkedArray):
+            first_seen = first_seen.combine_chunks()
+        later = pc.fill_null(pc.greater(first_seen, self.started), False)
+        return pc.if_else(later, self.started, first_seen)
+
     def _merge_chunk(self, existing: pa.Table, new: pa.Table) -> pa.Table:
         """Merge one existing batch with the run's rows whose ids fall in its range.
 
@@ -351,6 +361,7 @@ class _Merger:
 
         kept = existing.take(index.filter(unchanged))
         kept = _set_column(kept, "last_seen_at", pa.repeat(self.started, kept.num_rows))
+        kept = _set_column(kept, "first_seen_at", self._not_after_now(kept["first_seen_at"]))
         if kept.num_rows:
             sightings = new.filter(unchanged)
             for name in SIGHTING_FIELDS:
@@ -364,7 +375,9 @@ class _Merger:
                 kept = _set_column(kept, name, sightings.column(name))
         changed_rows = self._stamp(
             new.filter(changed),
-            first_seen=existing.column("first_seen_at").take(index.filter(changed)),
+            first_seen=self._not_after_now(
+                existing.column("first_seen_at").take(index.filter(changed))
+            ),
         )
         added_rows = self._stamp(new.filter(added))
         self.counts["new"] += added_rows.num_rows
@@ -556,6 +569,53 @@ class DatasetStore:
             logger.info("Removing leftover %s of an interrupted run", path)
             path.unlink(missing_ok=True)
 
+    # ------------------------------------------------------------------ foreign files
+
+    def foreign_files(self) -> list[Path]:
+        """Parquet files in ``publications/`` that the store did not write: pandas, pyarrow
+        and DuckDB would read them as part of the dataset."""
+        return [
+            path
+            for path in visible_parquet_files(self.publications_dir)
+            if path.name != PUBLICATIONS_FILE
+        ]
+
+    def move_foreign_files(self) -> list[Path]:
+        """Move the ``foreign_files`` to ``OUTPUT/publications.foreign/`` (kept, never
+        deleted), so that ``publications/`` holds only what regmig writes; warns for each.
+        Hold the lock."""
+        moved = []
+        for path in self.foreign_files():
+            target_dir = self.root / FOREIGN_DIR
+            target_dir.mkdir(parents=True, exist_ok=True)
+            target = target_dir / path.name
+            for n in range(1, 1000):
+                if not target.exists():
+                    break
+                target = target_dir / f"{path.stem}-{n}{path.suffix}"
+            os.replace(path, target)
+            logger.warning(
+                "%s was not written by regmig and would be read as part of the dataset: "
+                "moved to %s",
+                path,
+                target,
+            )
+            moved.append(target)
+        return moved
+
+    def last_run_started(self) -> dt.datetime | None:
+        """When the latest recorded run started (None before the first run)."""
+        files = visible_parquet_files(self.runs_dir)
+        if not files:
+            return None
+        try:
+            started = self.read_runs().column("started_at")
+        except DatasetError as error:
+            logger.warning("Cannot read the runs to check the clock: %s", error)
+            return None
+        latest = pc.max(started).as_py()
+        return None if latest is None else _to_utc(latest)
+
     # ------------------------------------------------------------------ reading
 
     def read_publications(self) -> pa.Table:
@@ -569,6 +629,16 @@ class DatasetStore:
             PUBLICATIONS_SCHEMA,
             PUBLICATIONS_UPGRADES,
         )
+
+    def read_own_publications(self, columns: list[str] | None = None) -> pa.Table:
+        """The publications the store itself wrote (``PUBLICATIONS_FILE`` only, not a foreign
+        file beside it), upgraded, optionally only ``columns``; an empty table if none."""
+        table = _read_files(
+            [path for path in [self.publications_dir / PUBLICATIONS_FILE] if path.is_file()],
+            PUBLICATIONS_SCHEMA,
+            PUBLICATIONS_UPGRADES,
+        )
+        return table.select(columns) if columns is not None else table
 
     def read_runs(self) -> pa.Table:
         """One row per run, ordered by started_at then crawl_id; empty table if none."""

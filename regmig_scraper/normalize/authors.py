@@ -55,9 +55,10 @@ REJECT_SINGLE_WORD = "single_word"  # a one-word part: "Reports", "Video", a lon
 REJECT_NO_NAMES = "no_names"  # nothing but labels, roles or punctuation
 REJECT_TOO_LONG = "too_long"  # longer than MAX_BYLINE_CHARS: a text dump, not a byline
 
-# A byline is short; seven authors with long names stay far below this. Longer input is not
-# parsed at all (bounds the work and keeps dumps out of the cache).
-MAX_BYLINE_CHARS = 1000
+# Longer input is not parsed at all (bounds the work and keeps dumps out of the cache). A
+# byline may be a long list: reports with 60 or more authors exist, and a list of several
+# hundred names stays below this; only a text dump passes it.
+MAX_BYLINE_CHARS = 20_000
 # A person's display name has a given name and a surname; a one-word part is a label
 # ("Reports"), a lone surname or a fragment.
 MIN_NAME_WORDS = 2

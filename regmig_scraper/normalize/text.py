@@ -42,10 +42,38 @@ logger = logging.getLogger(__name__)
 
 # --- whitespace and Unicode ------------------------------------------------------------------
 
-# Characters deleted outright: zero-width space/joiners, word joiner, BOM/zero-width no-break
-# space, soft hyphen, Mongolian vowel separator. They are invisible on the page and break
-# equality between two sightings of the same title.
-ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+# Characters deleted outright: zero-width space, word joiner, BOM/zero-width no-break space,
+# soft hyphen, Mongolian vowel separator. They are invisible on the page and break equality
+# between two sightings of the same title.
+ZERO_WIDTH_CHARS = "\u200b\u2060\ufeff\u00ad\u180e"
+# Zero-width joiner and non-joiner: part of the text where they join two characters of which
+# one needs them (emoji sequences such as 👩‍💻, Arabic-script words such as Persian's
+# می‌خواهم, Indic conjuncts), deleted elsewhere (Latin letters, edges, beside a space), where
+# they are as invisible as the characters above. A run of them is one.
+JOINER_RUN = re.compile(r"[\u200c\u200d]+")
+# Unicode categories of characters joiners work on: symbols (emoji, skin tones) and marks
+# (viramas, variation selectors); letters outside Latin, Greek and Cyrillic (U+0000-U+052F).
+JOINING_CATEGORIES = frozenset({"So", "Sk", "Mn", "Mc", "Me"})
+LAST_ALPHABETIC = 0x052F
+
+
+def _joins(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in JOINING_CATEGORIES or (
+        category.startswith("L") and ord(char) > LAST_ALPHABETIC
+    )
+
+
+def _joiner(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 or end == len(text):
+        return ""
+    before, after = text[start - 1], text[end]
+    if before.isspace() or after.isspace() or not (_joins(before) or _joins(after)):
+        return ""
+    return match.group()[0]
+
+
 # Characters that are spaces to a reader: no-break space, ogham space, the en/em/thin/hair space
 # family, narrow no-break space, medium mathematical space, ideographic space, tab and friends.
 SPACE_CHARS = "\u00a0\u1680\u202f\u205f\u3000\t\v\f" + "".join(
@@ -81,6 +109,8 @@ def normalize_whitespace(text: str | None, *, multiline: bool = False) -> str | 
     if "&" in text:
         text = html.unescape(text)
     text = text.replace("\r\n", "\n").translate(_TRANSLATION)
+    if "\u200c" in text or "\u200d" in text:
+        text = JOINER_RUN.sub(_joiner, text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if not multiline:
@@ -784,6 +814,21 @@ def truncate_at_word(text: str, limit: int) -> str:
     return cut.rstrip()
 
 
+# Where a byline may be cut: between two of its entries, never inside a name.
+LIST_BREAK = re.compile(r"[,;\n]")
+
+
+def truncate_list(text: str, limit: int) -> str:
+    """A list (a byline) cut to at most ``limit`` characters after its last whole entry; at a
+    word when it has no separator in its second half."""
+    if len(text) <= limit:
+        return text
+    breaks = [m.start() for m in LIST_BREAK.finditer(text, 0, limit + 1)]
+    if breaks and breaks[-1] >= limit // 2:
+        return text[: breaks[-1]].rstrip()
+    return truncate_at_word(text, limit)
+
+
 # --- record fields ---------------------------------------------------------------------------
 
 # Fields cleaned to one line; a value that is boilerplate as a whole becomes None.
@@ -871,7 +916,8 @@ def clean_field(
     if cleaned is not None:
         limit = max_body_chars if field == BODY_FIELD else max_chars
         if len(cleaned) > limit:
-            cleaned = truncate_at_word(cleaned, limit)
+            cut = truncate_list if field == AUTHORS_FIELD else truncate_at_word
+            cleaned = cut(cleaned, limit)
             counted.append(f"truncated/{field}")
     emptied_by = None
     if cleaned is None and text.strip():

@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 PAGER: Literal["pager"] = "pager"
 TAB: Literal["tab"] = "tab"
 
+# Request meta keys the spider and the site modules share.
+# The URL of the teaser that led to a publication's page, on the site's own host (a mirror's
+# links are moved back): the page's canonical link is read against it.
+META_TEASER_URL = "regmig_teaser_url"
+# Set by a site module on a publication's response when it ignored the page's canonical link
+# (its value says why, e.g. "offsite"); the spider counts it.
+META_CANONICAL_IGNORED = "regmig_canonical_ignored"
+
 
 @dataclass(frozen=True, slots=True)
 class ListingLink:
@@ -31,12 +39,16 @@ class ListingLink:
 
     ``kind`` says what the link is (a pager's next/previous page, or a tab of the program
     page); ``depth`` is its page number in its pager (0 for a first page or a tab), which
-    the spider compares with ``REGMIG_MAX_PAGER_PAGE``.
+    the spider compares with ``REGMIG_MAX_PAGER_PAGE``. ``block`` names the block whose
+    pager the link moves, as the teasers name theirs (``record["block"]``): an incremental
+    run follows it only when that block showed something new on the page (None: the site
+    cannot tell, so every teaser of the page counts).
     """
 
     url: str
     kind: Literal["pager", "tab"] = PAGER
     depth: int = 0
+    block: str | None = None
 
 
 @dataclass

@@ -135,3 +135,17 @@ def absolute(base_url: str, hrefs: Iterable[str | None]) -> list[str]:
         if url is not None:
             seen.setdefault(url, None)
     return list(seen)
+
+
+# How far from the end of a document its closing ``</html>`` may sit (comments, scripts a
+# server appends after it).
+HTML_END_WINDOW = 4_096
+HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+HTML_START = re.compile(r"<html[\s>]", re.IGNORECASE)
+
+
+def looks_truncated(text: str) -> bool:
+    """Whether an HTML document stops before its end: it opens ``<html>`` but has no
+    ``</html>`` near its end (a connection closed early with no Content-Length to tell)."""
+    head = text[: HTML_END_WINDOW * 4]
+    return bool(HTML_START.search(head)) and not HTML_END.search(text[-HTML_END_WINDOW:])

@@ -19,23 +19,35 @@ dataset, flagged there by ``page_fetched = false``. Every record names its site
 Every page that fails is counted once, by reason (``_failure_reason``): HTTP errors after
 Scrapy's retries, timeouts, resets, size limits, robots.txt, offsite redirects (dropped by
 Scrapy without calling the errback, counted here from the ``request_scheduled`` signal) and
-redirect loops (dropped by the duplicate filter, counted from ``request_dropped``). A redirect
+redirect loops (dropped by the duplicate filter, counted from ``request_dropped``), links
+longer than ``URLLENGTH_LIMIT`` (which Scrapy's middleware drops silently: never requested,
+counted as ``url_too_long``) and response headers too long for the HTTP client
+(``header_too_large``, see ``regmig_scraper.http_limits``). A redirect
 to a page already fetched from another link is requested once more so that the page's record
 names the teaser's URL as an alias (otherwise the teaser would become a second row). Pages
-whose declared charset is missing or wrong are decoded again (``sites.encoding``).
+whose declared charset is missing or wrong are decoded again (``sites.encoding``); documents
+with no ``</html>`` are read and counted as truncated.
 
 Arguments: ``start_url`` (any program page of a site, or of a copy of it served
-elsewhere: allowed domains follow its host) or ``start_urls`` (several, separated by
-whitespace or commas, e.g. ``scrapy crawl program -a start_urls="URL1 URL2"``).
+elsewhere: allowed domains follow its host; a start URL that redirects is followed wherever
+it leads, and the host it reaches joins the allowed domains) or ``start_urls`` (several,
+separated by whitespace or commas, e.g. ``scrapy crawl program -a start_urls="URL1 URL2"``).
 
 Stats: ``regmig/listing/pages``, ``regmig/listing/teasers``,
 ``regmig/listing/skipped/<reason>``, ``regmig/listing/repeats``,
 ``regmig/listing/exhausted`` (pager pages with nothing new), ``regmig/listing/pager_capped``
 (links past the pager cap), ``regmig/listing/limit_reached`` (links past
 ``REGMIG_MAX_LISTING_PAGES``),
+``regmig/listing/not_walked`` (incremental runs: pager pages not asked for, their block
+showed nothing new; read from the cache, see ``regmig_scraper.incremental``),
+``regmig/listing/not_walked_uncached``,
 ``regmig/listing/failed/<reason>``, ``regmig/pages/fetched``,
-``regmig/pages/failed/<reason>``, ``regmig/pages/redirect_refetched``,
-``regmig/encoding/repaired/<reason>``.
+``regmig/pages/failed/<reason>`` (also ``url_too_long``: a URL over Scrapy's
+``URLLENGTH_LIMIT``, which Scrapy would drop without a word), ``regmig/pages/redirect_refetched``,
+``regmig/pages/dropped/duplicate`` and ``regmig/listing/dropped/duplicate`` (dropped by
+Scrapy's duplicate filter), ``regmig/pages/truncated`` and ``regmig/listing/truncated``
+(documents with no ``</html>``), ``regmig/pages/canonical_ignored/<reason>``,
+``regmig/listing/start_redirected``, ``regmig/encoding/repaired/<reason>``.
 """
 
 from __future__ import annotations
@@ -50,25 +62,49 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from regmig_scraper.normalize.urls import normalize_url
+from regmig_scraper import http_limits
+from regmig_scraper.incremental import (
+    META_CACHE_ONLY,
+    UNCACHED,
+    TeaserMemory,
+    teaser_memory,
+)
+from regmig_scraper.normalize.urls import normalize_url, url_key
 from regmig_scraper.shutdown import SHUTDOWN_MESSAGE
-from regmig_scraper.sites.base import ListingPage, SiteExtractor, choose_site, unknown_site
+from regmig_scraper.sites.base import (
+    META_CANONICAL_IGNORED,
+    META_TEASER_URL,
+    PAGER,
+    ListingLink,
+    ListingPage,
+    SiteExtractor,
+    choose_site,
+    unknown_site,
+)
 from regmig_scraper.sites.encoding import repair_encoding
+from regmig_scraper.sites.markup import looks_truncated
 from regmig_scraper.sites.registry import load_sites
+from regmig_scraper.spiders.accelerators import FeedsAndSitemaps
 from regmig_scraper.status import LIMIT_REACHED
 
 logger = logging.getLogger(__name__)
 
 PUBLICATION_PRIORITY = 10
+# Pager pages an incremental run did not request: their block showed nothing new before.
+NOT_WALKED = "regmig/listing/not_walked"
 DEFAULT_START_URL = "https://www.migrationpolicy.org/programs/regional-migration"
 
 
 # Request meta key: the name of the site a request's page belongs to.
 META_SITE = "regmig_site"
+# Request meta key: the request is a start URL's (its redirects are followed to any host:
+# the page the start URL reached is the program, see ``_follow_moved_start``).
+META_START = "regmig_start"
 # Start URLs given as one string (``-a start_urls=...``): separated by whitespace, or by a
 # comma before the next URL (Drupal's pager values hold commas: ``page=0,0,2``).
 START_URL_SEPARATOR = re.compile(r"\s+|,\s*(?=https?://)", re.IGNORECASE)
@@ -126,7 +162,7 @@ def site_name_for(
     return name
 
 
-class ProgramSpider(scrapy.Spider):
+class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
     name = "program"
 
     def __init__(
@@ -146,6 +182,7 @@ class ProgramSpider(scrapy.Spider):
         self.sites: dict[str, SiteExtractor] = {}  # name -> extractor, for the programs'
         self.max_pager_page = 0
         self.max_listing_pages = 0
+        self.max_url_length = 0  # Scrapy's URLLENGTH_LIMIT (0: none)
         # Listing URLs requested so far: bounded by max_listing_pages.
         self._listing_requested: set[str] = set()
         self._limit_warned = False  # REGMIG_MAX_LISTING_PAGES reached: warned once
@@ -153,6 +190,13 @@ class ProgramSpider(scrapy.Spider):
         # few dozen bytes each), not with its listing pages.
         self._publications_requested: set[str] = set()
         self._teasers_seen: set[int] = set()
+        # Incremental runs: what earlier runs' listings showed. Unless this run walks
+        # everything, a pager is followed only while its pages show something new.
+        self.memory: TeaserMemory | None = None
+        self._not_walked: set[str] = set()  # pager pages left because nothing new led there
+        self._not_walked_site: dict[str, str] = {}  # their site's name
+        self.expected_from_feeds: set[str] = set()  # see spiders.accelerators
+        self._teaser_keys: set[str] = set()  # publications the listings showed (incremental)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProgramSpider:
@@ -161,6 +205,11 @@ class ProgramSpider(scrapy.Spider):
         spider.choose_sites(load_sites(settings), **_site_choice(settings))
         spider.max_pager_page = settings.getint("REGMIG_MAX_PAGER_PAGE")
         spider.max_listing_pages = settings.getint("REGMIG_MAX_LISTING_PAGES")
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
+        http_limits.install()  # a response header too long fails as header_too_large
+        spider.memory = teaser_memory(crawler)
+        if spider.memory is not None:
+            crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
@@ -196,12 +245,74 @@ class ProgramSpider(scrapy.Spider):
             if start in self._listing_requested:
                 continue
             self._listing_requested.add(start)
-            yield self._listing_request(start, program.site)
+            request = self._listing_request(start, program.site, **{META_START: True})
+            # A start URL that redirects (no ``www``, a program page that moved) is followed
+            # wherever it leads; its other requests keep to the allowed hosts.
+            request.meta["allow_offsite"] = True
+            yield request
 
-    def _listing_request(self, url: str, site: str) -> scrapy.Request:
+    def _listing_request(self, url: str, site: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=self.parse_listing, errback=self.listing_failed, meta={META_SITE: site}
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            meta={META_SITE: site, **meta},
         )
+
+    def _url_too_long(self, url: str, prefix: str) -> bool:
+        """Whether Scrapy's ``URLLENGTH_LIMIT`` would drop a request for ``url`` (silently):
+        counted here as a failure of the page instead, ``<prefix>url_too_long``."""
+        if not self.max_url_length or len(url) <= self.max_url_length:
+            return False
+        self._inc(f"{prefix}url_too_long")
+        logger.warning(
+            "URL longer than URLLENGTH_LIMIT (%s), not requested: %s...",
+            self.max_url_length,
+            url[:200],
+        )
+        return True
+
+    def _follow_moved_start(self, response: Response) -> None:
+        """Count a start page reached through redirects (the site reads its final URL as
+        the program's)."""
+        chain = response.meta.get("redirect_urls")
+        if response.meta.get(META_START) and chain:
+            self._inc("regmig/listing/start_redirected")
+            logger.info(
+                "Start URL %s redirected to %s: crawling the program there", chain[0], response.url
+            )
+
+    def _allow_moved_start_host(self, request: scrapy.Request) -> None:
+        """A start URL's redirect to another host: that host joins the allowed ones before
+        the redirect is downloaded (so its robots.txt is fetched too, and the program's
+        pager, tabs and publications are followed there)."""
+        host = (urlsplit(request.url).hostname or "").lower()
+        if host and not self._is_allowed_host(request.url):
+            logger.info("Start URL moved to host %s: it joins the allowed domains", host)
+            self.allowed_domains.append(host)
+
+    def spider_idle(self, spider: Any = None) -> None:
+        """Incremental runs: once the walk is over, read the pager pages it did not walk from
+        their cached copies (no request), so the run sees every teaser a full walk would
+        have, as the site last showed it; their own deeper pages follow the same way."""
+        pending = sorted(self._not_walked - self._listing_requested)
+        if not pending or self.crawler.engine is None:
+            return
+        # A feed named a new publication the walk has not met: walk on from the site.
+        from_site = bool(self.expected_from_feeds - self._teaser_keys)
+        for url in pending:
+            if len(self._listing_requested) >= self.max_listing_pages:
+                self._listing_limit_reached()
+                break
+            self._listing_requested.add(url)
+            meta = {} if from_site else {META_CACHE_ONLY: True}
+            if from_site:
+                self._not_walked.discard(url)
+                self._inc(NOT_WALKED, -1)
+                self._inc("regmig/feeds/walked_on")
+            request = self._listing_request(url, self._not_walked_site[url], **meta)
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def _site_of(self, response: Response) -> SiteExtractor:
         """The extractor of the site the response's request was made for (a request saved
@@ -212,6 +323,13 @@ class ProgramSpider(scrapy.Spider):
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, count)
+
+    def _check_complete(self, response: TextResponse, kind: str) -> None:
+        """Count a document that stops before its end (``regmig/<kind>/truncated``): its
+        fields may be missing, a listing's last rows lost. The page is still read."""
+        if looks_truncated(response.text):
+            self._inc(f"regmig/{kind}/truncated")
+            logger.warning("Truncated document (no </html>): %s", response.url)
 
     def _decoded(self, response: TextResponse) -> TextResponse:
         response, repair = repair_encoding(response)
@@ -230,33 +348,82 @@ class ProgramSpider(scrapy.Spider):
         return False
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        if UNCACHED in response.flags:
+            # A page not walked that the cache does not hold either: nothing to read.
+            self._inc("regmig/listing/not_walked_uncached")
+            return
         if not isinstance(response, TextResponse):
             self._inc("regmig/listing/failed/not_html")
             return
         response = self._decoded(response)
         self._inc("regmig/listing/pages")
+        self._check_complete(response, "listing")
+        self._follow_moved_start(response)
         site = self._site_of(response)
         page = site.extract_listing(response, seen=self._seen_before)
         for reason, count in sorted(page.skipped.items()):
             self._inc(f"regmig/listing/skipped/{reason}", count)
+        fresh = self._fresh_blocks(page)  # before the teasers go out (and are remembered)
         yield from self._follow_teasers(page, site)
         if page.is_continuation and all(t.get("repeat") for t in page.teasers):
             # A pager page past the first that shows nothing new: the pager ran out (or
             # loops, or generates pages without end). Its links lead nowhere new.
             self._inc("regmig/listing/exhausted")
             return
-        yield from self._follow_listing_links(page, site)
+        yield from self._follow_listing_links(page, site, fresh)
+        if response.meta.get(META_START):
+            # incremental runs: the program's feeds and its site's sitemaps, one request each
+            yield from self._accelerators(response, page.program, {META_SITE: site.name})
+
+    def _fresh_blocks(self, page: ListingPage) -> set[str | None] | None:
+        """The blocks of ``page`` that show a teaser earlier runs' listings did not (None
+        when every pager is walked: not incremental, or a full walk). ``None`` in the set:
+        the page shows something new somewhere."""
+        if self.memory is None or self.memory.full_walk:
+            return None
+        fresh: set[str | None] = set()
+        for teaser in page.teasers:
+            if not self.memory.is_known(teaser):
+                fresh.update((teaser.get("block"), None))
+        return fresh
+
+    def _walked_pager_links(
+        self, page: ListingPage, fresh: set[str | None] | None
+    ) -> set[str] | None:
+        """The pager links of ``page`` an incremental run follows (None: every link).
+
+        Listings are newest first, so what lies deeper than a page that shows nothing new
+        is known too: a block's pager is walked one page at a time, to the next page (its
+        shallowest link not requested yet) only from a page where that block showed
+        something new. Tabs and first pages are always followed.
+        """
+        if fresh is None:
+            return None
+        shallowest: dict[str | None, ListingLink] = {}
+        for link in page.links:
+            if link.kind != PAGER or link.depth == 0 or link.url in self._listing_requested:
+                continue
+            if link.block not in fresh:
+                continue
+            best = shallowest.get(link.block)
+            if best is None or link.depth < best.depth:
+                shallowest[link.block] = link
+        return {link.url for link in shallowest.values()}
 
     def _follow_teasers(self, page: ListingPage, site: SiteExtractor) -> Iterator[Any]:
         """Each teaser's record, and a request for its publication's page (once per page)."""
         for teaser in page.teasers:
             self._inc("regmig/listing/teasers")
             teaser["site"] = site.name
+            if self.memory is not None:
+                self._teaser_keys.add(url_key(teaser["request_url"]))
             yield teaser
             request_url = normalize_url(teaser["request_url"])
             if request_url in self._publications_requested:
                 continue  # the duplicate filter would drop it; skip the round trip
             self._publications_requested.add(request_url)
+            if self._url_too_long(request_url, "regmig/pages/failed/"):
+                continue  # the teaser's row stays, page_fetched = false
             yield scrapy.Request(
                 request_url,
                 callback=self.parse_publication,
@@ -267,24 +434,43 @@ class ProgramSpider(scrapy.Spider):
                 meta={
                     "program": page.program,
                     "teaser_link": teaser["request_url"],
+                    META_TEASER_URL: teaser["url"],
                     META_SITE: site.name,
                 },
             )
 
     def _follow_listing_links(
-        self, page: ListingPage, site: SiteExtractor
+        self, page: ListingPage, site: SiteExtractor, fresh: set[str | None] | None = None
     ) -> Iterator[scrapy.Request]:
-        """Requests for the program's pager and tab pages the site found, within bounds."""
+        """Requests for the program's pager and tab pages the site found, within bounds;
+        in an incremental run, only those ``_walked_pager_links`` allows."""
+        walked = self._walked_pager_links(page, fresh)
         for link in page.links:
             if link.depth > self.max_pager_page:
                 self._inc("regmig/listing/pager_capped")
                 continue
             if link.url in self._listing_requested:
                 continue  # already requested (Scrapy's duplicate filter would drop it too)
+            if (
+                walked is not None
+                and link.kind == PAGER
+                and link.depth > 0
+                and (link.url not in walked)
+            ):
+                if link.url not in self._not_walked:
+                    self._not_walked.add(link.url)
+                    self._not_walked_site[link.url] = site.name
+                    self._inc(NOT_WALKED)
+                continue
+            if link.url in self._not_walked:  # another page showed something new after all
+                self._not_walked.discard(link.url)
+                self._inc(NOT_WALKED, -1)
             if len(self._listing_requested) >= self.max_listing_pages:
                 self._listing_limit_reached()
                 continue
             self._listing_requested.add(link.url)
+            if self._url_too_long(link.url, "regmig/listing/failed/"):
+                continue
             yield self._listing_request(link.url, site.name)
 
     def _listing_limit_reached(self) -> None:
@@ -302,8 +488,13 @@ class ProgramSpider(scrapy.Spider):
             self._inc("regmig/pages/failed/not_html")
             return
         response = self._decoded(response)
+        self._check_complete(response, "pages")
         site = self._site_of(response)
         record = site.extract_publication(response)
+        ignored = response.meta.get(META_CANONICAL_IGNORED)
+        if ignored:
+            self._inc(f"regmig/pages/canonical_ignored/{ignored}")
+            logger.warning("Canonical link of %s ignored (%s)", response.url, ignored)
         if record.get("page_kind") is None:
             # No node, no type label, no date: an error page served as 200, a login wall...
             # The teaser still gives the publication's row, flagged page_fetched = false.
@@ -343,6 +534,9 @@ class ProgramSpider(scrapy.Spider):
         before it is ever downloaded, without calling the errback."""
         if not request.meta.get("redirect_urls") or request.dont_filter:
             return
+        if request.meta.get(META_START):
+            self._allow_moved_start_host(request)
+            return
         if request.meta.get("allow_offsite") or self._is_allowed_host(request.url):
             return
         self._inc(f"{self._failed_prefix(request)}offsite_redirect")
@@ -353,11 +547,18 @@ class ProgramSpider(scrapy.Spider):
         )
 
     def request_dropped(self, request: scrapy.Request, spider: Any = None) -> None:
-        """A redirect the duplicate filter dropped: a loop (counted as a failure), or a
-        redirect to a page already requested from another link (requested once more, without
-        following further redirects, so that the page's record names this alias)."""
+        """A request the duplicate filter dropped. A redirect: a loop (counted as a failure),
+        or a redirect to a page already requested from another link (requested once more,
+        without following further redirects, so that the page's record names this alias).
+        Any other request: the same page as one already requested under another URL, counted
+        under ``regmig/pages/dropped/duplicate`` (``regmig/listing/dropped/duplicate``)."""
         chain = request.meta.get("redirect_urls")
-        if not chain or self.crawler.engine is None:
+        if not chain:
+            kind = "listing" if self._is_listing(request) else "pages"
+            self._inc(f"regmig/{kind}/dropped/duplicate")
+            logger.info("Duplicate request dropped: %s", request.url)
+            return
+        if self.crawler.engine is None:
             return
         target = normalize_url(request.url)
         if target in {normalize_url(url) for url in chain}:
@@ -425,6 +626,8 @@ def _failure_reason(failure: Failure) -> str:
     value = failure.value
     if isinstance(value, HttpError):
         return f"http_{value.response.status}"
+    if http_limits.HeaderTooLargeError.__name__ in str(value):  # inside a ResponseFailed
+        return "header_too_large"
     if isinstance(value, IgnoreRequest):
         message = str(value)
         return next((reason for p, reason in IGNORED_REASONS if p.search(message)), "ignored")

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from regmig_scraper.sites.mpi import listing, publication
 from regmig_scraper.sites.mpi.pager import normalize_listing_url
-from regmig_scraper.sites.mpi.rules import MPI_RULES
+from regmig_scraper.sites.mpi.rules import MPI_HOSTS, MPI_RULES
 
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
@@ -42,7 +42,7 @@ class MpiDrupalSite:
     """Extractor for migrationpolicy.org and its mirrors."""
 
     name = "mpi"
-    hosts = ("migrationpolicy.org", "migrationpolicyinstitute-europe.com")
+    hosts = MPI_HOSTS
     rules = MPI_RULES  # what its pages add to the shared normalizers
 
     def listing_url(self, url: str) -> str:

@@ -35,6 +35,7 @@ from regmig_scraper.sites.mpi.page import (
     PAGE_AUTHORS,
     PAGE_TITLE,
     PAGE_TYPE_LABEL,
+    base_url,
     content_scope,
     css_classes,
     first_line,
@@ -144,7 +145,7 @@ def _teaser(
     fields = _RowFields(row.root)
     link = _teaser_link(fields, response, site_hosts)
     if link is None:
-        hrefs = absolute(response.url, [a.get("href") for a in fields.anchors])
+        hrefs = absolute(base_url(response), [a.get("href") for a in fields.anchors])
         offsite = any(_on_site(url, response, site_hosts) is None for url in hrefs)
         return None, "offsite_link" if offsite else "no_link"
     path = urlsplit(link).path
@@ -194,7 +195,7 @@ def _teaser_link(fields: _RowFields, response: TextResponse, site_hosts: set[str
 
     Links inside author fields point to people, not to the publication.
     """
-    for url in absolute(response.url, fields.link_candidates()):
+    for url in absolute(base_url(response), fields.link_candidates()):
         on_site = _on_site(url, response, site_hosts)
         if on_site is not None:
             return on_site
@@ -209,31 +210,39 @@ def _listing_links(
     Each of Drupal's pagers is followed on its own (the others back on their first
     page), so several pagers on one page do not multiply into every combination.
     """
-    program_path = _program_path(response)
+    program_paths = _program_paths(response)
     current_vector = page_vector_of(response.url)
     found: dict[str, ListingLink] = {}
+    base = base_url(response)
     for pager in scope.css("ul.pager, ul.quicktabs-tabs"):
         kind = TAB if "quicktabs-tabs" in css_classes(pager) else PAGER
-        hrefs = absolute(response.url, pager.css("a::attr(href)").getall())
+        block = _block_name(pager.root) if kind == PAGER else None
+        hrefs = absolute(base, pager.css("a::attr(href)").getall())
         element = pager_element(hrefs, current_vector)
         for url in hrefs:
             on_site = _on_site(url, response, site_hosts)
-            if on_site is None or urlsplit(on_site).path.rstrip("/") != program_path:
+            if on_site is None or urlsplit(on_site).path.rstrip("/") not in program_paths:
                 continue
             vector = page_vector_of(on_site)
             if element is not None and vector:
                 vector = tuple(isolate(vector, element))
             listing = normalize_listing_url(on_site, page_vector=vector)
             if listing not in found:
-                found[listing] = ListingLink(listing, kind, max(vector, default=0))
+                found[listing] = ListingLink(listing, kind, max(vector, default=0), block)
     return list(found.values())
 
 
-def _program_path(response: TextResponse) -> str:
-    """The path of the program a listing page belongs to: the path it was requested on
-    (before any redirect), which the program's own pager and tab links keep."""
+def _program_paths(response: TextResponse) -> set[str]:
+    """The paths of the program a listing page belongs to, which its own pager and tab links
+    keep: the path it was requested on and, when it redirected (a program page that moved),
+    the path it reached and the one its canonical link names."""
     requested = request_meta(response).get("redirect_urls") or [response.url]
-    return urlsplit(requested[0]).path.rstrip("/")
+    paths = {urlsplit(requested[0]).path, urlsplit(response.url).path}
+    if request_meta(response).get("redirect_urls"):
+        canonical = join_href(response, link_href(response.selector, "canonical"))
+        if canonical:
+            paths.add(urlsplit(canonical).path)
+    return {path.rstrip("/") for path in paths}
 
 
 class _RowFields:

@@ -60,14 +60,20 @@ def request_meta(response: TextResponse) -> dict:
         return {}
 
 
-def join_href(response: TextResponse, href: str | None) -> str | None:
-    """``href`` made absolute as the page's links are (``<base href>`` first), if it is an
-    http(s) URL; None for a link no parser accepts (a hostile ``<base>`` is ignored)."""
+def base_url(response: TextResponse) -> str:
+    """The URL the page's relative links resolve against: its ``<base href>`` (itself
+    resolved against the page URL), else the page URL; a hostile ``<base>`` is ignored."""
     try:
         base = get_base_url(response)
     except ValueError:
-        base = response.url
-    return join_url(base, href)
+        return response.url
+    return base if base.startswith(("http://", "https://")) else response.url
+
+
+def join_href(response: TextResponse, href: str | None) -> str | None:
+    """``href`` made absolute as the page's links are (``<base href>`` first), if it is an
+    http(s) URL; None for a link no parser accepts."""
+    return join_url(base_url(response), href)
 
 
 def title_from_head(response: TextResponse) -> str | None:

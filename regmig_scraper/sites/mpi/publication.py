@@ -11,6 +11,7 @@ headline in it), so a page whose selectors find everything costs nothing more.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from regmig_scraper.items import SOURCE_PAGE, Record, new_record
 from regmig_scraper.metadata import extract_metadata
 from regmig_scraper.metadata.record import metadata_fields
 from regmig_scraper.normalize.urls import host_of, normalize_url, rebase
+from regmig_scraper.sites.base import META_CANONICAL_IGNORED, META_TEASER_URL, claimed_by
 from regmig_scraper.sites.markup import (
     absolute,
     attribute,
@@ -43,6 +45,7 @@ from regmig_scraper.sites.mpi.page import (
     request_meta,
     title_from_head,
 )
+from regmig_scraper.sites.mpi.rules import MPI_HOSTS
 
 # Drupal node types (``node-<type>`` classes) that are publications, and those that are not.
 PUBLICATION_KINDS = frozenset(
@@ -111,8 +114,7 @@ def extract_publication(response: TextResponse) -> Record:
     """The raw record of a publication's own page (``page_kind`` None: not one)."""
     selector = response.selector
     scope = content_scope(selector)
-    canonical_href = link_href(selector, "canonical") or meta_content(selector, "og:url")
-    canonical = normalize_url(join_href(response, canonical_href) or response.url)
+    canonical = _canonical_url(response)
     origin = origin_of(canonical)
     node = scope.css(".node")
     node = node[0] if node else None
@@ -208,6 +210,39 @@ def _with_fallback(record: Record, response: TextResponse) -> Record:
             record["page_kind"] = "unknown"  # no node markup, but it reads like a publication
     record["provenance"] = provenance
     return record
+
+
+def _same_site(host: str, hosts: set[str]) -> bool:
+    return host.removeprefix("www.") in {h.removeprefix("www.") for h in hosts}
+
+
+def _canonical_url(response: TextResponse) -> str:
+    """The page's canonical URL, on the site's own host.
+
+    The canonical link (else ``og:url``) is resolved against the document's base URL, so a
+    relative or root-relative one works; one on the crawl's host (a copy served elsewhere)
+    is moved onto the site's host that the teaser named, as listing links are. A canonical
+    on another site is ignored (the page's own URL stands, and the response's meta says
+    why under ``META_CANONICAL_IGNORED``): a page cannot claim another site's address.
+    """
+    page_url = response.url
+    teaser_url = request_meta(response).get(META_TEASER_URL)
+    site_origin = origin_of(teaser_url) if teaser_url else None
+    if site_origin and host_of(site_origin) != host_of(page_url):
+        page_url = rebase(page_url, site_origin)  # a mirror's page, named as the teaser does
+    href = link_href(response.selector, "canonical") or meta_content(response.selector, "og:url")
+    joined = join_href(response, href)
+    if joined is None:
+        return normalize_url(page_url)
+    host = host_of(joined)
+    if host == host_of(response.url):
+        return normalize_url(rebase(joined, origin_of(page_url)))
+    site_hosts = {host_of(page_url)}
+    if _same_site(host, site_hosts) or claimed_by(host, MPI_HOSTS) is not None:
+        return normalize_url(joined)
+    with contextlib.suppress(AttributeError):
+        response.meta[META_CANONICAL_IGNORED] = "offsite"
+    return normalize_url(page_url)
 
 
 def _translations(

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from regmig_scraper.normalize.site_rules import SiteRules
 
+# The hosts the site publishes on (each with its subdomains).
+MPI_HOSTS = ("migrationpolicy.org", "migrationpolicyinstitute-europe.com")
+
 MPI_RULES = SiteRules(
     names=("migrationpolicy.org", "Migration Policy Institute"),
     chrome=(

@@ -1,0 +1,187 @@
+"""Feeds and sitemaps in incremental runs: one request each, accelerators and cross-checks.
+
+``ProgramSpider`` mixes this in. After an incremental run reads a program's first page it asks,
+once each:
+
+- the RSS/Atom feeds the page names (``<link rel="alternate">``): an entry the teaser memory
+  does not know, dated after the last run started, is a publication the walk should meet (it
+  stops where a pager shows nothing new): if the walk ends without meeting it, the pager pages
+  it left are asked for from the site instead of read from the cache (the spider's
+  ``spider_idle``). It is never requested on the feed's word alone: a page's feeds may be the
+  whole site's. A known entry dated after the last run started is asked again (revalidated):
+  its teaser may say nothing of the change;
+- the XML sitemaps the site's robots.txt names (the robots.txt Scrapy fetched already: the
+  HTTP cache answers it, no second request), and the child sitemaps of a sitemap index (at
+  most ``MAX_CHILD_SITEMAPS``): a publication the memory knows whose ``lastmod`` is after the
+  last run started is revalidated. A page a sitemap names but no listing of the program ever
+  showed is left alone (a sitemap does not say which program lists a page).
+
+Nothing is ever skipped because of a feed or a sitemap: they only add requests. One that
+fails is counted (``regmig/feeds/failed/<reason>``), never a failure of the run. Parsing is
+``regmig_scraper.feeds`` (pure functions).
+
+Stats: ``regmig/feeds/requested``, ``regmig/feeds/entries``, ``regmig/feeds/new``,
+``regmig/feeds/changed``, ``regmig/feeds/walked_on`` (pages asked for from the site because a
+feed's new entry was not met), ``regmig/sitemaps/requested``, ``regmig/sitemaps/entries``,
+``regmig/sitemaps/changed``, ``regmig/sitemaps/not_listed``, ``regmig/sitemaps/capped``,
+``regmig/feeds/failed/<reason>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from regmig_scraper import feeds
+from regmig_scraper.incremental import (
+    META_LISTING_CHANGED,
+    META_ONCE_PER_RUN,
+    META_TEASER_LINK,
+)
+from regmig_scraper.normalize.urls import normalize_url, url_key
+
+if TYPE_CHECKING:
+    from regmig_scraper.incremental import TeaserMemory
+
+logger = logging.getLogger(__name__)
+
+MAX_CHILD_SITEMAPS = 20  # of one sitemap index: a site's whole archive is not a nightly's job
+ACCELERATOR_PRIORITY = 20  # before the walk goes deep: what they flag is asked early
+META_PROGRAM = "program"
+META_SITEMAP_DEPTH = "regmig_sitemap_depth"
+
+
+class FeedsAndSitemaps:
+    """Requests and callbacks for feeds and sitemaps (mixed into the program spider)."""
+
+    memory: TeaserMemory | None
+    _publications_requested: set[str]
+    # Keys of publications a feed dates after the last run that no listing showed before:
+    # when the walk has not met them by its end, it walks the pages it left from the site.
+    expected_from_feeds: set[str]
+
+    # provided by the spider
+    def _inc(self, key: str, count: int = 1) -> None: ...
+    def _is_allowed_host(self, url: str) -> bool: ...
+    def parse_publication(self, response: Response) -> Iterator[Any]: ...
+    def publication_failed(self, failure: Failure) -> None: ...
+
+    def _accelerators(
+        self, response: TextResponse, program: str | None, meta: dict[str, Any]
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the feeds a program's first page names and its site's robots.txt."""
+        if self.memory is None:
+            return
+        for url in feeds.feed_links(response.text, response.url):
+            if self._is_allowed_host(url):
+                self._inc("regmig/feeds/requested")
+                yield self._side_request(url, self.parse_feed, program, meta)
+        parts = urlsplit(response.url)
+        robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        # Scrapy's robots.txt middleware fetched it already: the cache answers
+        yield self._side_request(
+            robots, self.parse_robots, program, meta, **{META_ONCE_PER_RUN: True}
+        )
+
+    def _side_request(
+        self, url: str, callback: Any, program: str | None, meta: dict[str, Any], **extra: Any
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.accelerator_failed,
+            priority=ACCELERATOR_PRIORITY,
+            meta={**meta, META_PROGRAM: program, **extra},
+        )
+
+    def _recheck(self, url: str, program: str | None, meta: dict[str, Any]) -> scrapy.Request:
+        """A request for a publication page flagged as changed (asked again even when the
+        walk requested it already)."""
+        request_url = normalize_url(url)
+        again = request_url in self._publications_requested
+        self._publications_requested.add(request_url)
+        return scrapy.Request(
+            request_url,
+            callback=self.parse_publication,
+            errback=self.publication_failed,
+            priority=ACCELERATOR_PRIORITY,
+            dont_filter=again,
+            meta={
+                **{k: v for k, v in meta.items() if k == "regmig_site"},
+                META_PROGRAM: program,
+                META_TEASER_LINK: url,
+                META_LISTING_CHANGED: True,
+            },
+        )
+
+    def _changed_since_last_run(self, entries: list[feeds.Entry]) -> set[str]:
+        assert self.memory is not None
+        if self.memory.last_run is None:
+            return set()
+        return {e.url for e in feeds.changed_since(entries, self.memory.last_run)}
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        assert self.memory is not None
+        entries = feeds.parse_feed(response.body, response.url)
+        self._inc("regmig/feeds/entries", len(entries))
+        changed = self._changed_since_last_run(entries)
+        program = response.meta.get(META_PROGRAM)
+        for entry in entries:
+            if not self._is_allowed_host(entry.url):
+                continue
+            key = url_key(entry.url)
+            if key not in self.memory.previous:
+                # No listing showed it to the last runs. It may be the program's, deeper than
+                # the walk goes, or another program's (a site-wide feed): the walk looks for
+                # it (``expected_from_feeds``), never the feed alone.
+                if self.memory.last_run is None or entry.url in changed:
+                    self._inc("regmig/feeds/new")
+                    self.expected_from_feeds.add(key)
+            elif entry.url in changed:
+                self._inc("regmig/feeds/changed")
+                yield self._recheck(entry.url, program, response.meta)
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        program = response.meta.get(META_PROGRAM)
+        for url in feeds.robots_sitemaps(response.text, response.url):
+            if self._is_allowed_host(url):
+                self._inc("regmig/sitemaps/requested")
+                yield self._side_request(url, self.parse_sitemap, program, response.meta)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        assert self.memory is not None
+        sitemap = feeds.parse_sitemap(response.body, response.url)
+        program = response.meta.get(META_PROGRAM)
+        if sitemap.sitemaps and not response.meta.get(META_SITEMAP_DEPTH):
+            children = [url for url in sitemap.sitemaps if self._is_allowed_host(url)]
+            if len(children) > MAX_CHILD_SITEMAPS:
+                self._inc("regmig/sitemaps/capped", len(children) - MAX_CHILD_SITEMAPS)
+            for url in children[:MAX_CHILD_SITEMAPS]:
+                self._inc("regmig/sitemaps/requested")
+                yield self._side_request(
+                    url, self.parse_sitemap, program, response.meta, **{META_SITEMAP_DEPTH: 1}
+                )
+        self._inc("regmig/sitemaps/entries", len(sitemap.entries))
+        for url in sorted(self._changed_since_last_run(list(sitemap.entries))):
+            if url_key(url) not in self.memory.previous:
+                self._inc("regmig/sitemaps/not_listed")
+                continue
+            self._inc("regmig/sitemaps/changed")
+            yield self._recheck(url, program, response.meta)
+
+    def accelerator_failed(self, failure: Failure) -> None:
+        from regmig_scraper.spiders.program import _failure_reason
+
+        self._inc(f"regmig/feeds/failed/{_failure_reason(failure)}")
+        request = getattr(failure, "request", None)
+        logger.info(
+            "Feed or sitemap not read: %s (%s)", getattr(request, "url", "?"), failure.value
+        )
