@@ -30,6 +30,7 @@ BOUNDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "REGMIG_LANGUAGE_MIN_CONFIDENCE": (lambda v: 0 <= v <= 1, "a number from 0 to 1"),
     "REGMIG_DATES_ORDER": (lambda v: str(v).upper() in ("MDY", "DMY"), "MDY or DMY"),
     "REGMIG_DATES_MIN_YEAR": (lambda v: 1 <= v <= 9999, "a year"),
+    "REGMIG_DATES_FUTURE_DAYS": (lambda v: v >= 0, "a number of days >= 0"),
 }
 # Scrapy settings the project sets or relies on: name -> (reader, check, what it must be).
 SCRAPY_SETTINGS: dict[str, tuple[str, Callable[[Any], bool], str]] = {

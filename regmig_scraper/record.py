@@ -41,6 +41,7 @@ RECORD_FIELD_DOCS: dict[str, str] = {
     "content_type_label": "e.g. 'Policy Briefs', 'Video, Audio'",
     "date_raw": "displayed date text, e.g. 'April 2021'",
     "posted_raw": "event pages: the page's own posted date, if shown",
+    "modified_raw": "page: its last modification date as found ('2023-05-04T10:00:00Z')",
     "authors_raw": "byline text, e.g. 'By A, B and C'",
     "summary": "teaser / description text",
     "body_text": "page: main text",
@@ -49,6 +50,7 @@ RECORD_FIELD_DOCS: dict[str, str] = {
     "html_lang": "<html lang>, usually the chrome's language",
     "content_lang": "lang attribute on the content node, if any",
     "og_locale": "og:locale meta, if any",
+    "provenance": "dict[str, str]: field -> rule that produced it ('mpi', 'jsonld', ...)",
     # --- normalized ---
     "content_type": "stable code: report, policy_brief, ...",
     "language": "ISO 639-1 or 'und'",
@@ -57,7 +59,9 @@ RECORD_FIELD_DOCS: dict[str, str] = {
     "date_precision": "'day' | 'month' | 'year' | None",
     "date_flag": "why a date was not parsed: 'unparsed', 'implausible', ...",
     "posted": "datetime.date of posted_raw, or None",
-    "authors": "list[str]",
+    "modified": "datetime.date of modified_raw, or None",
+    "authors": "list[str]; set by an extractor that split the byline itself (the generic "
+    "cascade), kept by the authors normalizer",
 }
 RECORD_FIELDS: frozenset[str] = frozenset(RECORD_FIELD_DOCS)
 

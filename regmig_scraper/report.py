@@ -199,7 +199,8 @@ def quality_flags(rows: Sequence[Mapping[str, Any]]) -> tuple[QualityFlag, ...]:
     untitled = [row for row in rows if _blank(row.get("title"))]
     unknown_language = [row for row in rows if row.get("language") in (None, "", UNKNOWN_LANGUAGE)]
     not_fetched = [row for row in rows if row.get("page_fetched") is False]
-    date_flagged = [row for row in rows if row.get("date_flag") is not None]
+    # an upcoming event's date ("future") is its date: neither unparsed nor doubtful
+    date_flagged = [row for row in rows if row.get("date_flag") not in (None, "future")]
     date_flags = Counter(str(row["date_flag"]) for row in date_flagged)
     return (
         QualityFlag(

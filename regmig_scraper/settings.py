@@ -81,14 +81,21 @@ REGMIG_CONTENT_TYPES_ENABLED = True
 REGMIG_CONTENT_TYPES_EXTRA: dict[str, str] = {}  # extra label -> type code mappings
 REGMIG_DATES_ENABLED = True
 REGMIG_DATES_ORDER = "MDY"  # order of numeric dates: MPI is a US site
-REGMIG_DATES_LANGUAGES = ["en", "es"]
+# month and weekday names read; a site's SiteRules.languages replace them (MPI: en, es)
+REGMIG_DATES_LANGUAGES = ["en", "es", "de", "fr", "pt", "it"]
 REGMIG_DATES_MIN_YEAR = 1990  # earlier dates are implausible: kept raw, parsed null
+# an event's date up to this many days after the crawl's date is kept, flagged "future"
+REGMIG_DATES_FUTURE_DAYS = 730
 # The crawl's date for the plausibility checks, ISO 8601; "" is the day the crawl starts.
 # Pinned by tests and re-runs of old snapshots.
 REGMIG_DATES_TODAY = ""
 REGMIG_AUTHORS_ENABLED = True
+# byline labels and conjunctions read ("By"/"Por"/"Von"/"Par"/"Di"); a site's SiteRules.languages
+# replace them (MPI: en, es)
+REGMIG_AUTHORS_LANGUAGES = ["en", "es", "de", "fr", "pt", "it"]
 REGMIG_LANGUAGE_ENABLED = True
-REGMIG_LANGUAGE_LANGUAGES = ["en", "es"]
+# languages detected from the text; a site's SiteRules.languages replace them (MPI: en, es)
+REGMIG_LANGUAGE_LANGUAGES = ["en", "es", "de", "fr", "pt", "it"]
 REGMIG_LANGUAGE_SEED = 0  # langdetect is random: a fixed seed makes detection deterministic
 REGMIG_LANGUAGE_MIN_CONFIDENCE = 0.80  # below it, the page's own signals decide
 
@@ -99,6 +106,7 @@ ITEM_PIPELINES = {
     "pipelines.dates.DatePipeline": 300,
     "pipelines.authors.AuthorsPipeline": 400,
     "pipelines.language.LanguagePipeline": 500,
+    "pipelines.provenance.ProvenancePipeline": 800,  # counts each field's rule
     "pipelines.dataset.DatasetPipeline": 900,
 }
 

@@ -53,15 +53,19 @@ def make_row(url: str, /, **overrides: Any) -> dict[str, Any]:
         "date_raw": "April 2021",
         "date_flag": None,
         "posted": None,
+        "modified": None,
         "authors": list(AUTHORS),
+        "authors_raw": None,
         "summary": "The countries in the region face an opportunity to strengthen cooperation.",
         "body_text": "Migration profoundly shapes the U.S. relationship with Mexico.",
         "pdf_urls": [f"{SITE}/sites/default/files/publications/report.pdf"],
         "program": PROGRAM_TITLE,
+        "site": None,
         "listing_urls": [PROGRAM],
         "alternate_urls": [],
         "translation_urls": [],
         "page_fetched": True,
+        "provenance": None,
     }
     row.update(overrides)
     return row

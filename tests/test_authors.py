@@ -165,6 +165,49 @@ def test_split_authors(raw: str | None, expected: list[str]) -> None:
     assert split_authors(raw) == expected
 
 
+# (byline, languages, names): any language the caller names, from the one table of byline
+# words (metadata.bylines.BYLINE_WORDS); MPI's languages (en, es) leave the others alone.
+LANGUAGE_CASES = [
+    ("Von Anna Müller und Bernd Schmidt", ("de",), ["Anna Müller", "Bernd Schmidt"]),
+    ("Par Claire Dubois et Jean Martin", ("fr",), ["Claire Dubois", "Jean Martin"]),
+    ("Por Ana Souza e João Silva", ("pt",), ["Ana Souza", "João Silva"]),
+    ("Di Marco Rossi e Giulia Bianchi", ("it",), ["Marco Rossi", "Giulia Bianchi"]),
+    ("Por Ana Souza y Juan Pérez", ("es",), ["Ana Souza", "Juan Pérez"]),
+    ("By Ana Souza and Juan Pérez", ("en", "es", "de", "fr", "pt", "it"),
+     ["Ana Souza", "Juan Pérez"]),
+    ("Anna Müller und Bernd Schmidt", ("en", "es"), []),  # a sentence to MPI's languages
+    ("Par Claire Dubois et Jean Martin", ("en", "es"), []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "languages", "expected"), LANGUAGE_CASES)
+def test_split_authors_in_the_sites_languages(
+    raw: str, languages: tuple[str, ...], expected: list[str]
+) -> None:
+    assert split_authors(raw, languages=languages) == expected
+
+
+def test_pipeline_reads_bylines_in_the_sites_languages() -> None:
+    from regmig_scraper.normalize.site_rules import SiteRules
+
+    pipeline = AuthorsPipeline(
+        languages=("en", "es", "de", "fr", "pt", "it"),
+        rules={"mpi": SiteRules(languages=("en", "es"))},
+    )
+    german = pipeline.process_item({"authors_raw": "Von Anna Müller und Bernd Schmidt"})
+    on_mpi = pipeline.process_item(
+        {"site": "mpi", "authors_raw": "Von Anna Müller und Bernd Schmidt"}
+    )
+    assert german["authors"] == ["Anna Müller", "Bernd Schmidt"]
+    assert on_mpi["authors"] == []
+
+
+def test_pipeline_keeps_names_the_extractor_split() -> None:
+    pipeline = AuthorsPipeline()
+    item = pipeline.process_item({"authors_raw": "Jane Doe; X", "authors": ["Jane Doe"]})
+    assert item["authors"] == ["Jane Doe"]
+
+
 # (text that is not a byline, rejection reason)
 REJECTED_CASES = [
     (

@@ -44,15 +44,19 @@ EXPECTED_PUBLICATION_COLUMNS = [
     ("date_raw", pa.string(), True),
     ("date_flag", pa.string(), True),
     ("posted", pa.date32(), True),
+    ("modified", pa.date32(), True),
     ("authors", STRINGS, True),
+    ("authors_raw", pa.string(), True),
     ("summary", pa.string(), True),
     ("body_text", pa.string(), True),
     ("pdf_urls", STRINGS, True),
     ("program", pa.string(), True),
+    ("site", pa.string(), True),
     ("listing_urls", STRINGS, True),
     ("alternate_urls", STRINGS, True),
     ("translation_urls", STRINGS, True),
     ("page_fetched", pa.bool_(), True),
+    ("provenance", pa.map_(pa.string(), pa.string()), True),
     ("content_hash", pa.string(), True),
     ("first_seen_at", TS, True),
     ("last_seen_at", TS, True),
@@ -95,8 +99,8 @@ def test_runs_schema_columns_types_and_order() -> None:
 
 @pytest.mark.parametrize("schema", [PUBLICATIONS_SCHEMA, RUNS_SCHEMA])
 def test_schemas_carry_their_version(schema: pa.Schema) -> None:
-    assert SCHEMA_VERSION == 1
-    assert schema.metadata == {b"regmig.schema_version": b"1"}
+    assert SCHEMA_VERSION == 2
+    assert schema.metadata == {b"regmig.schema_version": b"2"}
 
 
 def test_content_fields_are_everything_but_identity_and_sightings() -> None:
@@ -108,6 +112,11 @@ def test_content_fields_are_everything_but_identity_and_sightings() -> None:
         "crawl_id",
         "listing_urls",
         "alternate_urls",
+        # how the page was read (version 2): not hashed, refreshed on every sighting
+        "modified",
+        "authors_raw",
+        "site",
+        "provenance",
     }
     assert set(CONTENT_FIELDS) == set(PUBLICATIONS_SCHEMA.names) - not_content
     assert "title" in CONTENT_FIELDS and "translation_urls" in CONTENT_FIELDS
@@ -326,7 +335,7 @@ def _write(table: pa.Table, path: Path, version: bytes | None) -> Path:
 
 def test_read_current_version(tmp_path: Path) -> None:
     table = _full_table()
-    back = read_dataset_table(_write(table, tmp_path / "p.parquet", b"1"))
+    back = read_dataset_table(_write(table, tmp_path / "p.parquet", b"2"))
     assert back.equals(table) and back.schema.metadata == PUBLICATIONS_SCHEMA.metadata
 
 
@@ -352,9 +361,41 @@ def test_upgrade_keeps_content_hash_of_rows_without_the_new_columns() -> None:
     assert content_hash(old_row) == content_hash({**old_row, "date_flag": None, "posted": None})
 
 
+def test_version_1_file_gets_the_version_2_columns_empty(tmp_path: Path) -> None:
+    v1 = _full_table().drop_columns(["modified", "authors_raw", "site", "provenance"])
+    back = read_dataset_table(_write(v1, tmp_path / "p.parquet", b"1"))
+    assert back.schema.equals(PUBLICATIONS_SCHEMA, check_metadata=True)
+    for name in ("modified", "authors_raw", "site", "provenance"):
+        assert back.column(name).null_count == back.num_rows
+    assert back.column("content_hash").to_pylist() == v1.column("content_hash").to_pylist()
+
+
+def test_content_hash_ignores_how_the_page_was_read() -> None:
+    row = make_row(REPORT_EN)
+    read = {
+        "modified": dt.date(2024, 5, 4),
+        "authors_raw": "By A and B",
+        "site": "www.migrationpolicy.org",
+        "provenance": {"title": "mpi", "published": "generic:jsonld"},
+    }
+    assert content_hash(row) == content_hash({**row, **read})
+
+
+def test_provenance_map_round_trips_sorted_by_field() -> None:
+    row = {"id": "a", "url": "https://x/a", "provenance": {"title": "mpi", "authors": "mpi"}}
+    back = rows_to_table([row], PUBLICATIONS_SCHEMA).to_pylist()[0]
+    assert back["provenance"] == [("authors", "mpi"), ("title", "mpi")]
+
+
+def test_provenance_must_map_strings_to_strings() -> None:
+    row = {"id": "a", "url": "https://x/a", "provenance": {"title": 1}}
+    with pytest.raises(SchemaMismatchError, match="provenance"):
+        rows_to_table([row], PUBLICATIONS_SCHEMA)
+
+
 def test_newer_version_is_refused(tmp_path: Path) -> None:
-    path = _write(_full_table(), tmp_path / "p.parquet", b"2")
-    with pytest.raises(SchemaMismatchError, match=r"version 2 is newer"):
+    path = _write(_full_table(), tmp_path / "p.parquet", b"3")
+    with pytest.raises(SchemaMismatchError, match=r"version 3 is newer"):
         read_dataset_table(path)
 
 

@@ -140,7 +140,7 @@ def test_round_trip_pyarrow(committed: tuple[Path, dict]) -> None:
     root, expected = committed
     table = pads.dataset(root / "publications", format="parquet").to_table()
     assert table.schema.equals(PUBLICATIONS_SCHEMA, check_metadata=False)
-    assert pq.read_schema(publications_file(root)).metadata[b"regmig.schema_version"] == b"1"
+    assert pq.read_schema(publications_file(root)).metadata[b"regmig.schema_version"] == b"2"
     assert table.column("id").to_pylist() == sorted(expected)  # written in id order
     assert by_id(table) == expected
 
@@ -300,7 +300,7 @@ def test_run_record(tmp_path: Path) -> None:
     assert record["drops"] == [("duplicate", 2), ("not_a_publication", 5)]
     assert record["errors"] == [("http_404", 1)]
     assert (record["started_at"], record["finished_at"]) == (JAN, JAN + dt.timedelta(minutes=5))
-    assert record["output"] == str(tmp_path) and record["schema_version"] == 1
+    assert record["output"] == str(tmp_path) and record["schema_version"] == 2
     assert record["translation_pairs"] == 1 and record["package_version"] == "0.1.0"
     assert json.loads(record["stats_json"]) == {
         "downloader/response_status_count/200": 12,
@@ -309,7 +309,7 @@ def test_run_record(tmp_path: Path) -> None:
     }
     assert record["stats_json"].index("downloader") < record["stats_json"].index("start_time")
     runs_file = tmp_path / "runs" / "run-c1.parquet"
-    assert pq.read_schema(runs_file).metadata[b"regmig.schema_version"] == b"1"
+    assert pq.read_schema(runs_file).metadata[b"regmig.schema_version"] == b"2"
 
 
 @pytest.mark.parametrize(
@@ -532,10 +532,46 @@ def test_older_schema_version_is_upgraded_and_rewritten_on_commit(tmp_path: Path
     assert upgraded.column("posted").null_count == 2
     result = store.commit(rows, run("c1", FEB))
     assert result == CommitResult(new=0, changed=0, unchanged=2, not_seen=0, total=2)
-    assert pq.read_schema(publications_file(tmp_path)).metadata[b"regmig.schema_version"] == b"1"
+    assert pq.read_schema(publications_file(tmp_path)).metadata[b"regmig.schema_version"] == b"2"
     after = by_id(store.read_publications())
     assert {row["crawl_id"] for row in after.values()} == {"c0"}  # content unchanged
     assert {row["last_seen_at"] for row in after.values()} == {FEB}
+
+
+V2_COLUMNS = ["modified", "authors_raw", "site", "provenance"]
+
+
+def test_v2_run_over_a_v1_dataset_changes_nothing_and_fills_the_new_columns(
+    tmp_path: Path,
+) -> None:
+    v1_rows = [make_row(REPORT_EN), make_row(REPORT_ES)]
+    full = list(expected_rows(v1_rows, JAN, "c0").values())
+    table = rows_to_table(full, PUBLICATIONS_SCHEMA).drop_columns(V2_COLUMNS)
+    publications_file(tmp_path).parent.mkdir(parents=True)
+    pq.write_table(table.replace_schema_metadata({b"regmig.schema_version": b"1"}),
+                   publications_file(tmp_path))  # fmt: skip
+    # The same input read by version 2: the same content, and the new columns filled.
+    v2_rows = [
+        {
+            **row,
+            "modified": dt.date(2024, 5, 4),
+            "authors_raw": "By " + " and ".join(row["authors"]),
+            "site": "www.migrationpolicy.org",
+            "provenance": {"title": "mpi", "published": "generic:jsonld"},
+        }
+        for row in v1_rows
+    ]
+    store = DatasetStore(tmp_path)
+    result = store.commit(v2_rows, run("c1", FEB))
+    assert result == CommitResult(new=0, changed=0, unchanged=2, not_seen=0, total=2)
+    after = by_id(store.read_publications())
+    assert {row["crawl_id"] for row in after.values()} == {"c0"}  # not reported as changed
+    assert {row["site"] for row in after.values()} == {"www.migrationpolicy.org"}
+    assert all(row["modified"] == dt.date(2024, 5, 4) for row in after.values())
+    assert all(dict(row["provenance"])["published"] == "generic:jsonld" for row in after.values())
+    # and a third run over the same input is still unchanged
+    again = store.commit(v2_rows, run("c2", FEB + dt.timedelta(days=1)))
+    assert (again.changed, again.unchanged) == (0, 2)
 
 
 def test_newer_schema_version_is_refused_and_left_alone(tmp_path: Path) -> None:

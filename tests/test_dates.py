@@ -177,12 +177,71 @@ def test_unknown_order_is_a_programming_error() -> None:
         ("28 de febrero de 2019", ("en",), None),
         ("Noviembre 2020", ("es",), dt.date(2020, 11, 1)),
         ("November 2020", ("es",), None),
+        # any language the caller names, from the one month table (metadata.dates)
+        ("4. Mai 2023", ("de",), dt.date(2023, 5, 4)),
+        ("Donnerstag, 4. Mai 2023", ("de",), dt.date(2023, 5, 4)),
+        ("März 2021", ("de",), dt.date(2021, 3, 1)),
+        ("12 avril 2022", ("fr",), dt.date(2022, 4, 12)),
+        ("1er mai 2020", ("fr",), dt.date(2020, 5, 1)),
+        ("févr. 2021", ("fr",), dt.date(2021, 2, 1)),
+        ("4 de maio de 2023", ("pt",), dt.date(2023, 5, 4)),
+        ("4 maggio 2023", ("it",), dt.date(2023, 5, 4)),
+        ("4. Mai 2023", ("en", "es"), None),  # MPI's languages do not read German
+        ("12 avril 2022", ("en", "es"), None),
     ],
 )
 def test_languages_restrict_month_names(
     raw: str, languages: tuple[str, ...], expected: dt.date | None
 ) -> None:
     assert parse_date(raw, today=TODAY, languages=languages).value == expected
+
+
+class MemoryStats:
+    """The one stats method the pipelines call."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+# (raw, future_days, expected value, flag): an event's date after today is its date, flagged.
+FUTURE_CASES = [
+    ("July 2025", 730, dt.date(2025, 7, 1), "future"),
+    ("June 2, 2025", 730, dt.date(2025, 6, 2), "future"),
+    ("Thursday, April 15, 2027", 730, dt.date(2027, 4, 15), "future"),
+    ("June 1, 2025", 730, dt.date(2025, 6, 1), None),  # today is not the future
+    ("May 2025", 730, dt.date(2025, 5, 1), None),
+    ("June 2, 2028", 730, None, "implausible"),  # beyond the bound
+    ("2030", 730, None, "implausible"),
+    ("June 2, 2025", 0, None, "implausible"),  # no bound: not an event
+]
+
+
+@pytest.mark.parametrize(("raw", "future_days", "value", "flag"), FUTURE_CASES)
+def test_future_dates_within_the_bound_are_kept_and_flagged(
+    raw: str, future_days: int, value: dt.date | None, flag: str | None
+) -> None:
+    parsed = parse_date(raw, today=TODAY, future_days=future_days)
+    assert (parsed.value, parsed.flag) == (value, flag)
+
+
+def test_pipeline_keeps_an_upcoming_events_date_and_not_a_reports() -> None:
+    stats = MemoryStats()
+    pipeline = DatePipeline(today=TODAY, future_days=730, stats=stats)
+    event = pipeline.process_item({"date_raw": "September 9, 2025", "page_kind": "event"})
+    webinar = pipeline.process_item({"date_raw": "September 9, 2025", "content_type": "webinar"})
+    report = pipeline.process_item({"date_raw": "September 9, 2025", "content_type": "report"})
+    modified = pipeline.process_item({"date_raw": "2024", "modified_raw": "2025-05-04T10:00:00Z"})
+    pipeline.close_spider()
+    assert (event["published"], event["date_flag"]) == (dt.date(2025, 9, 9), "future")
+    assert (webinar["published"], webinar["date_flag"]) == (dt.date(2025, 9, 9), "future")
+    assert (report["published"], report["date_flag"]) == (None, "implausible")
+    assert modified["modified"] == dt.date(2025, 5, 4)
+    assert stats.values["regmig/dates/future"] == 2
+    assert stats.values["regmig/dates/failed/implausible"] == 1  # the event is not an error
+    assert stats.values["regmig/dates/modified/parsed"] == 1
 
 
 def test_min_year_is_configurable() -> None:
@@ -242,7 +301,7 @@ def test_parsed_date_is_frozen() -> None:
 
 # --- properties ---------------------------------------------------------------------------
 
-VALID_FLAGS = {None, "unparsed", "implausible", "too_long", "ambiguous"}
+VALID_FLAGS = {None, "unparsed", "implausible", "too_long", "ambiguous", "future"}
 
 # Fragments that steer random strings into the exact formats and into dateparser.
 DATE_FRAGMENTS = st.sampled_from(

@@ -669,7 +669,10 @@ class PortugueseSite:
 
 
 def test_pipeline_detects_among_each_records_sites_languages() -> None:
-    pipeline, _ = make_pipeline(REGMIG_SITES={"pt": "tests.test_language.PortugueseSite"})
+    pipeline, _ = make_pipeline(
+        REGMIG_SITES={"pt": "tests.test_language.PortugueseSite"},
+        REGMIG_LANGUAGE_LANGUAGES=["en", "es"],
+    )
     text = "A política migratória do Brasil e a cooperação regional na América do Sul"
     portuguese = pipeline.process_item({"site": "pt", "title": text})
     default = pipeline.process_item({"title": text})

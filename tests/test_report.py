@@ -268,6 +268,19 @@ def test_quality_flags(report):
     assert flags["date_flagged"].breakdown == (("unparsed", 1),)
 
 
+def test_an_upcoming_events_date_is_not_a_flagged_date() -> None:
+    from regmig_scraper.report import quality_flags
+
+    rows = [
+        {"url": "https://x/e", "title": "Event", "published": dt.date(2030, 1, 1),
+         "date_flag": "future", "content_type": "event"},
+        {"url": "https://x/r", "title": "Report", "published": None, "date_flag": "unparsed",
+         "content_type": "report"},
+    ]  # fmt: skip
+    flags = {flag.name: flag for flag in quality_flags(rows)}
+    assert flags["date_flagged"].breakdown == (("unparsed", 1),)
+
+
 def test_flag_examples_name_the_rows(report):
     flags = {flag.name: flag for flag in report.flags}
     assert [e.url for e in flags["undated"].examples] == [

@@ -15,6 +15,9 @@ published, date_precision      the most precise date among all sightings (day > 
 summary                        the page's description; else the first teaser's
 language                       the page's (it has the most text); else detected from the first
                                teaser's title and summary
+modified, provenance           the page's (the rules that read it, field -> rule)
+authors_raw                    the sighting the authors came from
+site                           the host of the canonical URL
 ============================  ==============================================================
 
 "First teaser" is in a fixed order, ``_teaser_order``: by block, position, listing URL. Not
@@ -34,7 +37,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from regmig_scraper.normalize.urls import normalize_url, publication_id, rebase, url_key
+from regmig_scraper.normalize.urls import (
+    host_of,
+    normalize_url,
+    publication_id,
+    rebase,
+    url_key,
+)
 from regmig_scraper.record import SOURCE_PAGE
 
 Record = Mapping[str, Any]
@@ -59,6 +68,15 @@ def _best_date(records: Sequence[Record]) -> Record | None:
         ):
             best = record
     return best
+
+
+# Flags a parsed date keeps in the row: an event's date in the future is its date, flagged.
+DATED_FLAGS_KEPT = frozenset({"future"})
+
+
+def _dated_flag(dated: Record) -> str | None:
+    flag = dated.get("date_flag")
+    return flag if flag in DATED_FLAGS_KEPT else None
 
 
 def _teaser_order(record: Record) -> tuple[str, int, str]:
@@ -107,6 +125,7 @@ def merge_sightings(
         (r for r in page_first if r.get("language") not in (None, "", "und")), None
     )
     label_source = next((r for r in teaser_first if r.get("content_type_label")), None)
+    authors_source = next((r for r in page_first if r.get("authors")), None)
     language, confidence = (
         (language_source.get("language"), language_source.get("language_confidence"))
         if language_source
@@ -144,17 +163,22 @@ def merge_sightings(
         "published": dated.get("published") if dated else None,
         "date_precision": dated.get("date_precision") if dated else None,
         "date_raw": dated.get("date_raw") if dated else undated,
-        "date_flag": None if dated else _first(page_first, "date_flag"),
+        "date_flag": _dated_flag(dated) if dated else _first(page_first, "date_flag"),
         "posted": _first(pages, "posted"),
-        "authors": list(_first(page_first, "authors") or []),
+        "modified": _first(pages, "modified"),
+        "authors": list(authors_source["authors"]) if authors_source else [],
+        "authors_raw": (authors_source or {}).get("authors_raw")
+        or _first(page_first, "authors_raw"),
         "summary": _first(page_first, "summary"),
         "body_text": _first(pages, "body_text"),
         "pdf_urls": list(_first(pages, "pdf_urls") or []),
         "program": _first(teaser_first, "program"),
+        "site": host_of(url) or None,
         "listing_urls": sorted({r["listing_url"] for r in teasers if r.get("listing_url")}),
         "alternate_urls": sorted(seen_urls),
         "translation_urls": sorted(translations),
         "page_fetched": bool(pages),
+        "provenance": dict(_first(pages, "provenance") or {}) or None,
     }
 
 

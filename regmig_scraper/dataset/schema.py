@@ -8,6 +8,15 @@ the column and the offending row) instead of coercing a value that does not fit.
 ``content_hash`` fingerprints what a publication *says* (``CONTENT_FIELDS``), not where or when
 it was seen, so that re-crawling an unchanged site changes nothing but ``last_seen_at``.
 
+How a page was read is not what it says: the columns added in version 2 -- ``modified`` (the
+page's own "last modified" date), ``authors_raw`` (the byline as shown), ``site`` (the host) and
+``provenance`` (field -> the rule that produced it) -- are ``REFRESHED_FIELDS``: left out of the
+hash, and taken from this run whenever a publication is seen again unchanged. So the first run
+of version 2 over a version-1 dataset reports 0 changed publications (the upgrade adds the four
+columns, empty, and keeps every stored hash as it is, since the hash never covered them) and
+fills the new columns of every row it sees; a new cascade rule answering for a page, or a site
+bumping its modification date without changing the text, is not a change of the publication.
+
 Schema evolution: a file written with an older ``regmig.schema_version`` is upgraded in memory
 by the functions in ``PUBLICATIONS_UPGRADES`` (version N -> N + 1) and rewritten on the next
 commit; a newer, unknown or missing version, or a column of an incompatible type, is refused.
@@ -30,13 +39,14 @@ import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_VERSION_KEY = b"regmig.schema_version"
 _SCHEMA_METADATA = {SCHEMA_VERSION_KEY: str(SCHEMA_VERSION).encode()}
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
 STRING_LIST = pa.list_(pa.string())
 COUNTER_MAP = pa.map_(pa.string(), pa.int64())
+STRING_MAP = pa.map_(pa.string(), pa.string())
 
 PUBLICATIONS_SCHEMA = pa.schema(
     [
@@ -52,15 +62,19 @@ PUBLICATIONS_SCHEMA = pa.schema(
         pa.field("date_raw", pa.string()),  # as displayed: "April 2021"
         pa.field("date_flag", pa.string()),  # why no date: unparsed, implausible, ...
         pa.field("posted", pa.date32()),  # event pages: the page's own posted date
+        pa.field("modified", pa.date32()),  # v2: the page's last modification date
         pa.field("authors", STRING_LIST),
+        pa.field("authors_raw", pa.string()),  # v2: the byline as shown
         pa.field("summary", pa.string()),
         pa.field("body_text", pa.string()),
         pa.field("pdf_urls", STRING_LIST),
         pa.field("program", pa.string()),
+        pa.field("site", pa.string()),  # v2: host of the canonical URL
         pa.field("listing_urls", STRING_LIST),  # listing pages it appeared on (sorted)
         pa.field("alternate_urls", STRING_LIST),  # other URLs that led to it (sorted)
         pa.field("translation_urls", STRING_LIST),  # canonical URLs of its translations
         pa.field("page_fetched", pa.bool_()),  # False: known from listings only
+        pa.field("provenance", STRING_MAP),  # v2: field -> rule that produced it
         pa.field("content_hash", pa.string()),  # sha256 over CONTENT_FIELDS
         pa.field("first_seen_at", UTC_TIMESTAMP),  # started_at of the first run that saw it
         pa.field("last_seen_at", UTC_TIMESTAMP),  # started_at of the last run that saw it
@@ -97,11 +111,14 @@ RUNS_SCHEMA = pa.schema(
 STORE_FIELDS: tuple[str, ...] = ("content_hash", "first_seen_at", "last_seen_at", "crawl_id")
 # Where a publication was seen: merged as a sorted union across runs, never part of the content.
 SIGHTING_FIELDS: tuple[str, ...] = ("listing_urls", "alternate_urls")
+# How (and when) the page was read, not what it says: not hashed; an unchanged publication
+# takes this run's values (see the module docstring). All added in version 2.
+REFRESHED_FIELDS: tuple[str, ...] = ("modified", "authors_raw", "site", "provenance")
 # What a publication says: a change in any of these is a change of the publication.
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     name
     for name in PUBLICATIONS_SCHEMA.names
-    if name not in {"id", *STORE_FIELDS, *SIGHTING_FIELDS}
+    if name not in {"id", *STORE_FIELDS, *SIGHTING_FIELDS, *REFRESHED_FIELDS}
 )
 # The schema of the rows a run hands to ``DatasetStore.commit``.
 PUBLICATIONS_INPUT_SCHEMA = pa.schema(
@@ -173,6 +190,15 @@ _STRICT_VALUES: tuple[tuple[Callable[[pa.DataType], bool], Callable[[Any], bool]
     ),
     # list<string> splits a str into characters; sets and dicts have no reliable order
     (pa.types.is_list, lambda v: isinstance(v, list | tuple), "a list"),
+    # map<string, string> (provenance): a dict of str -> str, stored in key order
+    (
+        lambda t: pa.types.is_map(t) and pa.types.is_string(t.item_type),
+        lambda v: (
+            isinstance(v, Mapping)
+            and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items())
+        ),
+        "a dict of str -> str",
+    ),
     # float64 takes True as 1.0
     (
         pa.types.is_floating,
@@ -208,6 +234,8 @@ def _column_array(
                         f"column {field.name!r} ({field.type}) expects {expected}, got "
                         f"{type(value).__name__} {_short(value)} in row {_row_label(row)}"
                     )
+    if pa.types.is_map(field.type):
+        values = [_stored(field, value) for value in values]
     try:
         array = pa.array(values, type=field.type, from_pandas=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as exc:
@@ -226,6 +254,13 @@ def _column_array(
             f"column {field.name!r} must not be null, missing in row {_row_label(row)}"
         )
     return array
+
+
+def _stored(field: pa.Field, value: Any) -> Any:
+    """A map column's dict as pyarrow takes it: its items, sorted by key (a stable order)."""
+    if isinstance(value, Mapping) and pa.types.is_map(field.type):
+        return sorted(value.items())
+    return value
 
 
 def rows_to_table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
@@ -260,9 +295,30 @@ def _v0_to_v1(table: pa.Table) -> pa.Table:
     return table
 
 
+def _v1_to_v2(table: pa.Table) -> pa.Table:
+    """Version 2 adds ``modified``, ``authors_raw``, ``site`` and ``provenance``: empty here.
+
+    The stored ``content_hash`` values stay valid: the hash never covers these columns
+    (``REFRESHED_FIELDS``), so the next run fills them without counting a row as changed.
+    """
+    for name in REFRESHED_FIELDS:
+        if name not in table.column_names:
+            index = PUBLICATIONS_SCHEMA.names.index(name)
+            field = PUBLICATIONS_SCHEMA.field(name)
+            table = table.add_column(
+                min(index, table.num_columns), field, pa.nulls(table.num_rows, field.type)
+            )
+    return table
+
+
+def _runs_unchanged(table: pa.Table) -> pa.Table:
+    """The runs table has the same columns in version 2 as in version 1."""
+    return table
+
+
 # version N -> function turning a version-N table into a version-N+1 table
-PUBLICATIONS_UPGRADES: dict[int, Callable[[pa.Table], pa.Table]] = {0: _v0_to_v1}
-RUNS_UPGRADES: dict[int, Callable[[pa.Table], pa.Table]] = {}
+PUBLICATIONS_UPGRADES: dict[int, Callable[[pa.Table], pa.Table]] = {0: _v0_to_v1, 1: _v1_to_v2}
+RUNS_UPGRADES: dict[int, Callable[[pa.Table], pa.Table]] = {1: _runs_unchanged}
 
 
 def schema_version(schema: pa.Schema) -> int | None:

@@ -17,7 +17,8 @@ run removes the leftovers.
 
 Merge across runs, by ``id`` (see ``DatasetStore.commit``): new ids are added, a changed
 ``content_hash`` replaces the values (``first_seen_at`` kept), an unchanged one only moves
-``last_seen_at`` and unions ``listing_urls``/``alternate_urls``; ids not seen are kept.
+``last_seen_at``, unions ``listing_urls``/``alternate_urls`` and takes this run's
+``REFRESHED_FIELDS`` (modified, authors_raw, site, provenance); ids not seen are kept.
 The existing file is merge-joined in batches (``ParquetFile.iter_batches``) with this run's
 rows; rows handed over in id order (``commit(..., ordered=True)``, as the dataset pipeline
 does) are converted and merged as they come, so memory stays bounded by a few batches
@@ -53,6 +54,7 @@ from regmig_scraper.dataset.schema import (
     PUBLICATIONS_INPUT_SCHEMA,
     PUBLICATIONS_SCHEMA,
     PUBLICATIONS_UPGRADES,
+    REFRESHED_FIELDS,
     RUNS_SCHEMA,
     RUNS_UPGRADES,
     SCHEMA_VERSION,
@@ -369,6 +371,8 @@ class _Merger:
                     sightings.column(name).to_pylist(),
                 )
                 kept = _set_column(kept, name, pa.array(list(merged), type=STRING_LIST))
+            for name in REFRESHED_FIELDS:  # how the page was read: this run's, not hashed
+                kept = _set_column(kept, name, sightings.column(name))
         changed_rows = self._stamp(
             new.filter(changed),
             first_seen=self._not_after_now(

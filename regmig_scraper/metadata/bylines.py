@@ -18,6 +18,19 @@ import functools
 import re
 import unicodedata
 
+# Per language: the word that opens a byline ("By A") and the words that join two people
+# ("A and B"). ``normalize.authors`` builds its byline grammar for a site's languages from this
+# table; the patterns below read every language at once.
+BYLINE_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "en": (("by",), ("and", "with")),
+    "es": (("por",), ("y", "con")),
+    "de": (("von",), ("und", "mit")),
+    "fr": (("par",), ("et", "avec")),
+    "pt": (("por",), ("e", "com")),
+    "it": (("di",), ("e", "con")),
+    "nl": (("door",), ("en", "met")),
+}
+
 # Byline labels that open the text, in the languages of the corpus pages.
 BYLINE_LABEL = re.compile(
     r"^\s*(?:(?:written|posted|published|reported|edited|compiled|text|story|words|"

@@ -23,7 +23,9 @@ published (never a modification date, a copyright year, a comment's or a teaser'
     2. meta tags in ``meta_tags.PUBLISHED_KEYS`` order: ``citation_publication_date``,
        ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
        ``sailthru.date``... (the key), then any key named like a publication date;
-    3. microdata ``itemprop=datePublished`` outside sidebars (``microdata_datePublished``).
+    3. microdata ``itemprop=datePublished`` outside sidebars (``microdata_datePublished``), then
+       RDFa ``property="dc:date"`` / ``dcterms:issued`` ... (``rdfa_date``; the period shown
+       when it is a month or year of that value).
     Visible (dates that name a day):
     4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
        ``<article>`` (``itemprop_datePublished``, ``time_element``);
@@ -365,6 +367,15 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
 
 # Microdata publication dates anywhere in the body.
 MICRODATA_PUBLISHED = etree.XPath("//body//*[@itemprop='datePublished']")
+# RDFa publication dates anywhere in the body (Drupal writes ``property="dc:date"`` with the
+# ISO value in ``content`` on the date it shows).
+RDFA_PUBLISHED_PROPERTIES = ("dc:date", "dcterms:date", "dc:created", "dcterms:created",
+                             "dcterms:issued", "schema:datePublished")  # fmt: skip
+RDFA_PUBLISHED = etree.XPath(
+    "//body//*[@content]["
+    + " or ".join(f"@property='{p}'" for p in RDFA_PUBLISHED_PROPERTIES)
+    + "]"
+)
 
 
 # JSON-LD types of catalogue entries rather than publications.
@@ -383,7 +394,9 @@ def _close(one: DateValue, other: DateValue) -> bool:
 def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None:
     """Steps 1-2 of the cascade: JSON-LD of the main item, then the meta tags (the known keys,
     then any key named like a publication date: ``shareaholic:article_published_time``),
-    then microdata ``itemprop=datePublished`` outside sidebars and lists.
+    then microdata ``itemprop=datePublished`` and RDFa ``property="dc:date"`` (and friends)
+    outside sidebars and lists. An RDFa date that shows a coarser period of its own value
+    ("April 2021" on ``content="2021-04-01T00:00:00-05:00"``) is that period.
 
     The JSON-LD ``WebPage`` node's date is not read: every page of a WordPress site has one
     (Yoast), articles and static pages alike, so it does not say the page is dated.
@@ -401,11 +414,29 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
             raw = element.get("content") or element.get("datetime") or text_of(element)
             candidates.append((raw, "microdata_datePublished"))
             break
+    for element in RDFA_PUBLISHED(root):
+        if not is_excluded(element) and not in_review(element):
+            candidates.append((element.get("content"), "rdfa_date"))
+            shown = find_date_in_text(text_of(element, limit=80), source="rdfa_date", today=today)
+            break
+    else:
+        shown = None
     for raw, source in candidates:
         value = parse_date_value(raw, source=source, today=today, day_first=day_first)
         if value is not None:
+            if source == "rdfa_date" and shown is not None and _shown_period(shown, value):
+                return shown
             return value
     return None
+
+
+def _shown_period(shown: DateValue, value: DateValue) -> bool:
+    """Whether ``shown`` is a coarser period that holds ``value`` (month or year of it)."""
+    if shown.precision == "month":
+        return (shown.value.year, shown.value.month) == (value.value.year, value.value.month)
+    if shown.precision == "year":
+        return shown.value.year == value.value.year
+    return False
 
 
 def _published_visible(root, h1, today, day_first, at_headline=False) -> DateValue | None:

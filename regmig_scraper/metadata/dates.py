@@ -29,13 +29,11 @@ MIN_YEAR = 1995
 # The most characters of a metadata value that is parsed (a date is short; a dump is not).
 MAX_VALUE_CHARS = 200
 
-# Month names (casefolded, accents kept and also stripped) -> month number.
-MONTHS: dict[str, int] = {}
+# Month names per language (casefolded): full names, then the abbreviations that language uses.
+# The one table of month names in this project: ``normalize.dates`` reads its languages from it.
 _MONTH_LISTS = {
     "en": "january february march april may june july august september october november december",
-    "en3": "jan feb mar apr may jun jul aug sep oct nov dec",
     "de": "januar februar märz april mai juni juli august september oktober november dezember",
-    "de_at": "jänner feber maerz",  # Austrian forms, "maerz" ASCII form of "März"
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
     "diciembre",
@@ -46,29 +44,43 @@ _MONTH_LISTS = {
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
     "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
     "listopada grudnia",
-    "pl_nom": "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień "
-    "październik listopad grudzień",
 }
+# Other forms: abbreviations, Austrian German, Polish nominatives, Southern Cone "setiembre".
+_MONTH_FORMS = {
+    "en": {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+           "sept": 9, "oct": 10, "nov": 11, "dec": 12},
+    "de": {"jänner": 1, "feber": 2, "maerz": 3, "sept": 9, "okt": 10, "dez": 12, "mär": 3,
+           "mrz": 3},
+    "fr": {"janv": 1, "févr": 2, "fév": 2, "avr": 4, "juil": 7, "sept": 9, "déc": 12},
+    "es": {"setiembre": 9, "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6,
+           "jul": 7, "ago": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dic": 12},
+    "it": {"gen": 1, "giu": 6, "lug": 7, "set": 9, "ott": 10, "dic": 12},
+    "pt": {"set": 9, "out": 10},
+    "nl": {"mei": 5, "mrt": 3, "okt": 10},
+    "pl": {"styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6,
+           "lipiec": 7, "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11,
+           "grudzień": 12},
+}  # fmt: skip
+
+
+def _without_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+# Language -> month name (casefolded, accents kept and also stripped) -> month number.
+MONTH_NAMES_BY_LANGUAGE: dict[str, dict[str, int]] = {}
 for _lang, _names in _MONTH_LISTS.items():
-    _words = _names.split()
-    if _lang == "de_at":
-        MONTHS.update({"jänner": 1, "feber": 2, "maerz": 3})
-        continue
-    for _number, _word in enumerate(_words, start=1):
+    _table = dict(zip(_names.split(), range(1, 13), strict=True))
+    _table.update(_MONTH_FORMS.get(_lang, {}))
+    for _word, _number in list(_table.items()):
+        _table.setdefault(_without_accents(_word), _number)
+    MONTH_NAMES_BY_LANGUAGE[_lang] = _table
+# Every language's month names at once: the extractor reads pages in any language.
+MONTHS: dict[str, int] = {}
+for _table in MONTH_NAMES_BY_LANGUAGE.values():
+    for _word, _number in _table.items():
         MONTHS.setdefault(_word, _number)
-# Abbreviations beyond English ("Sept.", "Okt.", "déc.", "dic.", "févr.").
-MONTHS.update(
-    {
-        "sept": 9, "okt": 10, "dez": 12, "mär": 3, "mrz": 3, "janv": 1, "févr": 2, "fév": 2,
-        "avr": 4, "juil": 7, "déc": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12, "set": 9,
-        "out": 10, "gen": 1, "giu": 6, "lug": 7, "ott": 10, "mei": 5, "mrt": 3, "okt.": 10,
-    }
-)  # fmt: skip
-for _word, _number in list(MONTHS.items()):
-    _plain = "".join(
-        c for c in unicodedata.normalize("NFD", _word) if unicodedata.category(c) != "Mn"
-    )
-    MONTHS.setdefault(_plain, _number)
+MONTHS["okt."] = 10
 
 _MONTH_ALT = "|".join(sorted((re.escape(w) for w in MONTHS), key=len, reverse=True))
 # A month name as a whole word (not "mayor", "decision", "marchand").

@@ -81,7 +81,9 @@ NOT_PUBLISHED = re.compile(
     r"updated|update|modified|last\s+(?:changed|edited|reviewed)|revised|aktualisiert|"
     r"geändert|zuletzt|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
     r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
-    r"expires|deadline|event\s+date|läuft\s+bis",
+    r"expires|deadline|event\s+date|läuft\s+bis|"
+    # a date filter's placeholder shows the crawl's date: "E.g., 09/19/2022", "z.B. 19.09.2022"
+    r"\be\.\s?g\.|\bz\.\s?b\.|\bp\.\s?ej\.",
     re.IGNORECASE,
 )
 # Class words of a modification date. A bare "updated" class is not one: hAtom themes write
@@ -697,7 +699,21 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         text = text_of(element)
         if len(text) <= MAX_LINE_CHARS and _starts_by(text):
             return text, "byline_text"
+        # a label of its own ("<div>By</div><div>A, B and C</div>", Drupal's inline field
+        # label): the names are the next element's
+        if len(element) == 0 and BARE_BY_LABEL.match(text):
+            names = element.getnext()
+            if names is not None and isinstance(names.tag, str):
+                joined = f"{own.rstrip(':').strip()} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
+                if len(joined) <= MAX_LINE_CHARS and _starts_by(joined):
+                    return joined, "byline_label"
     return None
+
+
+# A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:".
+BARE_BY_LABEL = re.compile(
+    r"^\s*(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?\s*$", re.I
+)
 
 
 # The opening of a byline line: "By", "Posted by", "Ein Beitrag von", "Text:", "Autor:".

@@ -7,11 +7,14 @@ field (``authors_raw``), and reads, in order:
 1. whitespace and entities normalized (``normalize.text.normalize_whitespace``, lines kept);
 2. a string that opens with another field's label ("Speakers:", "Moderator:", "Photo:") is not
    a byline: rejected (``not_byline``);
-3. byline labels go: "By", "Por", "Written by", "Authors:", "Autores:" (``BYLINE_LABEL``);
+3. byline labels go: "By", "Por", "Written by", "Authors:", "Autores:" (``BYLINE_LABEL``), and
+   the label of each of the byline's ``languages`` ("Von", "Par", "Di": the one table of byline
+   words, ``metadata.bylines.BYLINE_WORDS``);
 4. "et al." / "and others" / "y otros" at the end go (``ET_AL``); parenthesized affiliations
    "(MPI)" go;
-5. the rest is cut at list separators: newlines, ";", ",", "&", and the words "and", "y",
-   "with", "con" (``LIST_SEPARATOR``; the Oxford comma needs nothing special);
+5. the rest is cut at list separators: newlines, ";", ",", "&", and the conjunctions of the
+   ``languages`` ("and", "with", "y", "con"; "und", "et", "e"... from the same table;
+   ``LIST_SEPARATOR``; the Oxford comma needs nothing special);
 6. each part is classified: a ROLE ("President", "Senior Policy Analyst"), an ORGANISATION
    ("Migration Policy Institute", "MPI") or a NAME. Roles and organisations after a name are
    that person's affiliation and are dropped, as are the parts that follow them up to the next
@@ -41,6 +44,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from regmig_scraper.metadata.bylines import BYLINE_WORDS
 from regmig_scraper.normalize.text import has_markup, normalize_whitespace, strip_markup
 
 logger = logging.getLogger(__name__)
@@ -69,11 +73,13 @@ NOT_BYLINE = re.compile(
     r"presentador(?:a|es)?)\s*:",
     re.IGNORECASE,
 )
-# Byline labels at the start: "By", "Por", "Written by", "Authors:", "Autores:", "By:".
-BYLINE_LABEL = re.compile(
-    r"(?:(?:written|edited|compiled|posted|escrito|editado|publicado)\s+)?(?:by|por)\b\s*:?\s*|"
-    r"(?:authors?|autor(?:a|es)?|byline|written\s+by)\s*:\s*",
-    re.IGNORECASE,
+# The languages a byline is read in when the caller names none (MPI's).
+DEFAULT_LANGUAGES = ("en", "es")
+# Byline labels at the start: "By", "Por", "Written by", "Authors:", "Autores:", "By:"; ``{LABEL}``
+# is the alternation of the languages' labels (``BYLINE_WORDS``).
+BYLINE_LABEL_PATTERN = (
+    r"(?:(?:written|edited|compiled|posted|escrito|editado|publicado)\s+)?(?:{LABEL})\b\s*:?\s*|"
+    r"(?:authors?|autor(?:a|es)?|byline|written\s+by)\s*:\s*"
 )
 # "et al." and friends at the end of the list.
 ET_AL = re.compile(
@@ -85,13 +91,36 @@ ET_AL = re.compile(
 PARENTHESIS = re.compile(r"\([^()\n]{0,120}\)")
 # Separators of a list of names. Conjunctions are lowercase words between spaces, so a name
 # holding "y" inside a word ("Yi-Ying") is never cut.
-LIST_SEPARATOR = re.compile(r"[,;\n&]|(?<!\S)(?:and|y|with|con)(?!\S)")
+LIST_SEPARATOR_PATTERN = r"[,;\n&]|(?<!\S)(?:{CONJUNCTION})(?!\S)"
 # "the Migration Policy Institute" -> "Migration Policy Institute".
 LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)  # Spanish "El Colegio" keeps its "El"
 # Generational suffixes that follow a name after a comma: "John Smith, Jr." is one person.
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 # A "by"/"por" repeated inside the list: "By A and by B".
-INNER_LABEL = re.compile(r"^(?:by|por)\s+", re.IGNORECASE)
+INNER_LABEL_PATTERN = r"^(?:{LABEL})\s+"
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """The byline patterns of one tuple of languages."""
+
+    label: re.Pattern[str]
+    separator: re.Pattern[str]
+    inner_label: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=16)
+def _grammar(languages: tuple[str, ...]) -> _Grammar:
+    labels = [w for lang in languages for w in BYLINE_WORDS.get(lang, ((), ()))[0]]
+    conjunctions = [w for lang in languages for w in BYLINE_WORDS.get(lang, ((), ()))[1]]
+    label = "|".join(dict.fromkeys(labels)) or "(?!)"
+    conjunction = "|".join(dict.fromkeys(conjunctions)) or "(?!)"
+    return _Grammar(
+        re.compile(BYLINE_LABEL_PATTERN.replace("{LABEL}", label), re.IGNORECASE),
+        re.compile(LIST_SEPARATOR_PATTERN.replace("{CONJUNCTION}", conjunction)),
+        re.compile(INNER_LABEL_PATTERN.replace("{LABEL}", label), re.IGNORECASE),
+    )
+
 
 # Lowercase words that belong in names: particles of Spanish, Portuguese, French, Dutch,
 # German, Arabic names ("Pauline Endres de Oliveira", "Camille Le Coz" in lower case).
@@ -219,8 +248,8 @@ def _phrase_signal(part: str) -> bool:
     )
 
 
-def _clean_part(part: str) -> str:
-    part = INNER_LABEL.sub("", part.strip())
+def _clean_part(part: str, grammar: _Grammar) -> str:
+    part = grammar.inner_label.sub("", part.strip())
     part = part.strip(" \t,;:-–—\"“”'‘’")
     return _drop_trailing_period(part.lstrip(".")).strip()
 
@@ -241,7 +270,8 @@ SPLIT_CACHE_SIZE = 4_096
 
 
 @functools.lru_cache(maxsize=SPLIT_CACHE_SIZE)
-def _split(raw: str) -> AuthorSplit:
+def _split(raw: str, languages: tuple[str, ...]) -> AuthorSplit:
+    grammar = _grammar(languages)
     text = normalize_whitespace(strip_markup(raw) if has_markup(raw) else raw, multiline=True)
     if text is None:
         return AuthorSplit(())
@@ -250,12 +280,12 @@ def _split(raw: str) -> AuthorSplit:
     if NOT_BYLINE.match(text):
         return AuthorSplit((), REJECT_NOT_BYLINE)
     for _ in range(2):  # "Authors: By A" has two labels
-        text = BYLINE_LABEL.sub("", text, count=1) if BYLINE_LABEL.match(text) else text
+        text = grammar.label.sub("", text, count=1) if grammar.label.match(text) else text
     text = ET_AL.sub("", text)
     text = PARENTHESIS.sub(" ", text)
     text = _drop_trailing_period(text.strip())
 
-    parts = [p for p in (_clean_part(p) for p in LIST_SEPARATOR.split(text)) if p]
+    parts = [p for p in (_clean_part(p, grammar) for p in grammar.separator.split(text)) if p]
     if not parts:
         return AuthorSplit((), REJECT_NO_NAMES)
     kinds = [_classify(p) for p in parts]
@@ -304,13 +334,16 @@ def _split(raw: str) -> AuthorSplit:
     return AuthorSplit(tuple(unique))
 
 
-def split_authors_detailed(raw: str | None) -> AuthorSplit:
+def split_authors_detailed(
+    raw: str | None, *, languages: tuple[str, ...] = DEFAULT_LANGUAGES
+) -> AuthorSplit:
     """Like ``split_authors`` but also says why a byline gave no names."""
     if not isinstance(raw, str) or not raw.strip():
         return AuthorSplit(())
-    return _split(raw)
+    return _split(raw, tuple(languages))
 
 
-def split_authors(raw: str | None) -> list[str]:
-    """The display names of a byline, in order, deduplicated; ``[]`` when there are none."""
-    return list(split_authors_detailed(raw).names)
+def split_authors(raw: str | None, *, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> list[str]:
+    """The display names of a byline read in ``languages``, in order, deduplicated; ``[]`` when
+    there are none."""
+    return list(split_authors_detailed(raw, languages=languages).names)

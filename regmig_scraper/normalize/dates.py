@@ -5,12 +5,16 @@ is always the FIRST day of the period the text names, and ``precision`` says whi
 (``"day"``, ``"month"`` or ``"year"``). The text is never guessed at: a value that cannot be read,
 lies in the future of ``today`` or before ``min_year`` comes back as ``None`` with a ``flag``
 saying why (``"unparsed"``, ``"implausible"``, ``"too_long"``), and the caller keeps the raw text.
+An event's date after ``today`` is its date: with ``future_days`` the caller allows dates up to
+that many days ahead, parsed and flagged ``"future"``.
 
 The cascade runs from the most reliable reader to the least:
 
-1. exact formats, matched whole by the regular expressions below (English and Spanish month
-   names, ISO 8601, RFC 2822 post dates, numeric dates read in ``order``); a text that has the
-   shape of an exact format is decided there, even when the date it names does not exist;
+1. exact formats, matched whole by the regular expressions below (month names of the
+   requested languages, from the one table in ``metadata.dates``: English, Spanish, German,
+   French, Italian, Portuguese, Dutch, Polish; ISO 8601, RFC 2822 post dates, numeric dates
+   read in ``order``); a text that has the shape of an exact format is decided there, even
+   when the date it names does not exist;
 2. only then ``dateparser`` (one ``DateDataParser`` per process and configuration), and only
    when the text holds a real date token (see ``_has_date_token``): dateparser reads words such
    as "Pages", "TBD" or a bare "12" as dates of the current month, which must not happen here.
@@ -28,6 +32,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from regmig_scraper.metadata.dates import MONTH_NAMES_BY_LANGUAGE
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -49,6 +55,7 @@ FLAG_UNPARSED = "unparsed"  # no reader understood the text
 FLAG_IMPLAUSIBLE = "implausible"  # a real date, but after ``today`` or before ``min_year``
 FLAG_TOO_LONG = "too_long"  # longer than MAX_DATE_CHARS: not a date label, not parsed
 FLAG_AMBIGUOUS = "ambiguous"  # numeric date that the other day/month order reads differently
+FLAG_FUTURE = "future"  # parsed and kept: an event's date after ``today``, within the bound
 
 # Orders of numeric dates "A/B/YYYY" supported by the exact step.
 DATE_ORDERS = ("MDY", "DMY")
@@ -58,22 +65,8 @@ DATE_ORDERS = ("MDY", "DMY")
 MAX_DATE_CHARS = 100
 
 # Month names and abbreviations (casefolded) per language, for the exact step and the date-token
-# guard. Spanish "setiembre" is the Southern Cone spelling.
-MONTH_NAMES: Mapping[str, Mapping[str, int]] = {
-    "en": {
-        "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-        "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-        "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    },
-    "es": {
-        "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-        "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
-        "diciembre": 12,
-        "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8,
-        "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dic": 12,
-    },
-}  # fmt: skip
+# guard: the generic extractor's table (``metadata.dates``), one table for the whole project.
+MONTH_NAMES: Mapping[str, Mapping[str, int]] = MONTH_NAMES_BY_LANGUAGE
 
 # Weekday names (casefolded) that may lead a date: "Thursday, April 15, 2021", "Wed, 18 May 2022".
 # Full names are dropped when followed by a space; abbreviations only when followed by a comma
@@ -82,6 +75,11 @@ WEEKDAY_NAMES: Mapping[str, tuple[str, ...]] = {
     "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     "es": ("lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado",
            "domingo"),
+    "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+    "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+           "sábado", "domingo"),
 }  # fmt: skip
 WEEKDAY_ABBREVIATIONS: Mapping[str, tuple[str, ...]] = {
     "en": ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
@@ -90,7 +88,7 @@ WEEKDAY_ABBREVIATIONS: Mapping[str, tuple[str, ...]] = {
 
 # Building blocks of the exact formats (ASCII digits only: int() would accept other scripts).
 YEAR = r"(?P<y>[0-9]{4})"
-DAY = r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th|º|°)?"
+DAY = r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th|er|º|°)?"
 # A time of day: "16:15:34", "11:00", "11 a.m.", "9am".
 TIME_OF_DAY = r"(?:[0-9]{1,2}(?::[0-9]{2}){1,2}(?![0-9])|[0-9]{1,2}\s?[ap]\.?\s?m\b\.?)"
 # What may follow a full date: a time and anything after it ("11:00 am – 12:30 pm EDT",
@@ -115,7 +113,8 @@ EXACT_FORMATS: tuple[tuple[str, str, str], ...] = (
     # April 15, 2021 / Apr. 15 2021 / abril 15, 2021 (+ optional time)
     ("name", rf"{{MON}}\.?\s*{DAY},?\s+{YEAR}{TRAILING_TIME}", PRECISION_DAY),
     # 15 April 2021 / 28 de febrero de 2019 / 18 May 2022 16:15:34 -0400 (RFC 2822 post date)
-    ("name", rf"{DAY}\s*,?\s*(?:de\s+)?{{MON}}\.?,?\s+(?:del?\s+)?{YEAR}{TRAILING_TIME}",
+    # / 4. Mai 2023 / 1er mai 2020 / 4 de maio de 2023
+    ("name", rf"{DAY}\.?\s*,?\s*(?:de\s+)?{{MON}}\.?,?\s+(?:del?\s+)?{YEAR}{TRAILING_TIME}",
      PRECISION_DAY),
     # April 2021 / Noviembre 2020 / diciembre de 2020 / Sept. 2019
     ("name", rf"{{MON}}\.?,?\s+(?:del?\s+)?{YEAR}", PRECISION_MONTH),
@@ -301,7 +300,12 @@ def _normalise(raw: str) -> str:
 
 @functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
 def _parse_cached(
-    text: str, today: dt.date, order: str, languages: tuple[str, ...], min_year: int
+    text: str,
+    today: dt.date,
+    order: str,
+    languages: tuple[str, ...],
+    min_year: int,
+    future_days: int,
 ) -> ParsedDate:
     grammar = _grammar(languages)
     text = _normalise(text)
@@ -321,7 +325,12 @@ def _parse_cached(
         return UNPARSED
     if value is None or precision is None:
         return UNPARSED
-    if value > today or value.year < min_year:
+    if value.year < min_year:
+        return IMPLAUSIBLE
+    if value > today:
+        # An upcoming event's date is its date: kept and flagged, up to ``future_days`` ahead.
+        if (value - today).days <= future_days:
+            return ParsedDate(value, precision, FLAG_FUTURE)
         return IMPLAUSIBLE
     return ParsedDate(value, precision, flag)
 
@@ -333,10 +342,13 @@ def parse_date(
     order: str = "MDY",
     languages: tuple[str, ...] = ("en", "es"),
     min_year: int = 1990,
+    future_days: int = 0,
 ) -> ParsedDate:
     """Parse a displayed date into the first day of its period, its precision and a flag.
 
-    ``today`` is the reference date (the crawl's start): later dates are implausible. ``order`` is
+    ``today`` is the reference date (the crawl's start): later dates are implausible, except
+    up to ``future_days`` after it (an event's date, for the caller that knows it reads one):
+    those are kept with the flag ``"future"``. ``order`` is
     the order of numeric dates ("MDY" or "DMY"); ``languages`` the languages of month names.
     Never raises on bad input; raises ``ValueError`` on an unknown ``order``, or on a language
     dateparser does not know (when the dateparser step is reached).
@@ -353,7 +365,7 @@ def parse_date(
         return MISSING
     if len(text) > MAX_DATE_CHARS:
         return TOO_LONG
-    return _parse_cached(text, today, order, tuple(languages), min_year)
+    return _parse_cached(text, today, order, tuple(languages), min_year, max(future_days, 0))
 
 
 def more_precise(a: ParsedDate, b: ParsedDate) -> ParsedDate:

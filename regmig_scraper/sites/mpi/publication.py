@@ -1,5 +1,12 @@
 """MPI publication pages: the canonical link, the node (``.node-<type>``) and its fields, meta
 tags (``og:*``, hreflang alternates) and the translation links.
+
+The generic cascade (``regmig_scraper.metadata``) is the fallback under the selectors: a field
+they cannot find (``FALLBACK_FIELDS``: title, date, authors, summary, PDFs, language hints) is
+filled from ``extract_metadata`` on the same page, and ``provenance`` says which rule answered
+(``"mpi"`` for the selectors, ``"generic:<rule>"`` for the cascade; the pipelines count both).
+The page is parsed a second time only then: the cascade needs its own tree (it marks the
+headline in it), so a page whose selectors find everything costs nothing more.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from regmig_scraper.items import SOURCE_PAGE, Record, new_record
+from regmig_scraper.metadata import extract_metadata
+from regmig_scraper.metadata.record import metadata_fields
 from regmig_scraper.normalize.urls import host_of, normalize_url, rebase
 from regmig_scraper.sites.base import META_CANONICAL_IGNORED, META_TEASER_URL, claimed_by
 from regmig_scraper.sites.markup import (
@@ -83,6 +92,19 @@ TRANSLATION_LINK_TEXT = (
 )
 
 
+# The rule name of a field the selectors found.
+SITE_RULE = "mpi"
+# Record field -> the provenance key of the field the cascade may fill when the selectors miss.
+FALLBACK_FIELDS: dict[str, str] = {
+    "title": "title",
+    "date_raw": "published",
+    "authors_raw": "authors",
+    "summary": "summary",
+    "pdf_urls": "pdf_urls",
+}
+LANGUAGE_HINT_FIELDS = ("html_lang", "content_lang", "og_locale")
+
+
 def is_publication_kind(page_kind: str | None) -> bool:
     """Any node type but people, topic, program and plain pages: new types are kept."""
     return page_kind is not None and page_kind not in NOT_PUBLICATION_KINDS
@@ -130,7 +152,7 @@ def extract_publication(response: TextResponse) -> Record:
         for u in absolute(response.url, pdf_hrefs)
         if urlsplit(u).path.lower().endswith(".pdf")
     ]
-    return new_record(
+    record = new_record(
         source=SOURCE_PAGE,
         url=canonical,
         request_url=response.request.url if response.request else response.url,
@@ -151,7 +173,43 @@ def extract_publication(response: TextResponse) -> Record:
         html_lang=_lang_attribute(selector.xpath("/html")),
         content_lang=_lang_attribute(node),
         og_locale=meta_content(selector, "og:locale"),
+        modified_raw=meta_content(selector, "article:modified_time", "og:updated_time"),
     )
+    return _with_fallback(record, response)
+
+
+def _with_fallback(record: Record, response: TextResponse) -> Record:
+    """Fill what the selectors missed from the generic cascade; record each field's rule."""
+    missing = [f for f in FALLBACK_FIELDS if not record.get(f)]
+    no_language = not any(record.get(f) for f in LANGUAGE_HINT_FIELDS)
+    provenance = {FALLBACK_FIELDS[f]: SITE_RULE for f in FALLBACK_FIELDS if record.get(f)}
+    if any(record.get(f) for f in LANGUAGE_HINT_FIELDS):
+        provenance["language"] = SITE_RULE
+    if record.get("modified_raw"):
+        provenance["modified"] = SITE_RULE
+    if missing or no_language:
+        found = metadata_fields(extract_metadata(response.text, response.url))
+        generic = found["provenance"]
+        for field in missing:
+            key = FALLBACK_FIELDS[field]
+            if found.get(field):
+                record[field] = found[field]
+                provenance[key] = generic[key]
+        if "authors_raw" in missing and found.get("authors"):
+            record["authors"] = found["authors"]  # the cascade's split, kept by the pipeline
+        if no_language and "language" in generic:
+            for field in LANGUAGE_HINT_FIELDS:
+                if found.get(field):
+                    record[field] = found[field]
+            provenance["language"] = generic["language"]
+        if not record.get("modified_raw") and found.get("modified_raw"):
+            record["modified_raw"] = found["modified_raw"]
+            provenance["modified"] = generic["modified"]
+        dated = found.get("date_raw") and generic.get("published") != "generic:url"
+        if record.get("page_kind") is None and (dated or found.get("authors")):
+            record["page_kind"] = "unknown"  # no node markup, but it reads like a publication
+    record["provenance"] = provenance
+    return record
 
 
 def _same_site(host: str, hosts: set[str]) -> bool:
