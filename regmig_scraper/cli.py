@@ -38,6 +38,27 @@ def _parse_setting(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+def _add_log_and_settings_arguments(command: argparse.ArgumentParser) -> None:
+    """``--log-level`` and ``-s NAME=VALUE``, as every command that runs a crawler takes them."""
+    command.add_argument(
+        "--log-level",
+        default=None,
+        type=str.upper,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        help="DEBUG, INFO, WARNING, ERROR",
+    )
+    command.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        type=_parse_setting,
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a Scrapy or project setting (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="regmig", description="Crawl think-tank program pages into Parquet datasets."
@@ -76,23 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the crawl's state in OUTPUT/.job so that an interrupted run continues "
         "where it stopped when run again with --resume",
     )
-    crawl.add_argument(
-        "--log-level",
-        default=None,
-        type=str.upper,
-        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
-        help="DEBUG, INFO, WARNING, ERROR",
-    )
-    crawl.add_argument(
-        "-s",
-        "--set",
-        dest="settings",
-        action="append",
-        type=_parse_setting,
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a Scrapy or project setting (repeatable)",
-    )
+    _add_log_and_settings_arguments(crawl)
     _add_distributed_arguments(crawl, commands)
 
     serve = commands.add_parser("serve", help="serve a static mirror directory on 127.0.0.1")
@@ -123,17 +128,7 @@ def _add_distributed_arguments(crawl: argparse.ArgumentParser, commands: Any) ->
     worker.add_argument("--output", default=None, help="output directory (default: output)")
     merge.add_argument("output", nargs="?", default=None, help="default: output")
     for command in (worker, merge):
-        command.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
-        command.add_argument(
-            "-s",
-            "--set",
-            dest="settings",
-            action="append",
-            type=_parse_setting,
-            default=[],
-            metavar="NAME=VALUE",
-            help="set a Scrapy or project setting (repeatable)",
-        )
+        _add_log_and_settings_arguments(command)
         command.set_defaults(replay=None, record=None)
 
 
