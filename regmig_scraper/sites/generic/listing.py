@@ -359,6 +359,8 @@ def extract_listing(
             "listing_url": response.url,
             "block": BLOCK,
             "position": position,
+            # On repeats too: the row's program must not depend on which sighting came first.
+            "program": program,
         }
         if seen is not None and seen(url, BLOCK):
             page.teasers.append(new_record(**sighting, repeat=True))
@@ -367,7 +369,6 @@ def extract_listing(
         page.teasers.append(
             new_record(
                 **sighting,
-                program=program,
                 title=title,
                 date_raw=_date_text(element),
                 content_type_label=_type_label(element, anchors, mapper),

@@ -164,6 +164,8 @@ def _teaser(
         "listing_url": response.url,
         "block": block,
         "position": _row_position(row),
+        # On repeats too: the row's program must not depend on which sighting came first.
+        "program": program,
     }
     if seen is not None and seen(url, block):
         # The block rendered this row before (on another pager page): the same view
@@ -171,7 +173,6 @@ def _teaser(
         return new_record(**sighting, repeat=True), None
     record = new_record(
         **sighting,
-        program=program,
         title=fields.title(),
         content_type_label=fields.text(TYPE_FIELD_PATTERN),
         authors_raw=fields.text(AUTHOR_FIELD_PATTERN),
