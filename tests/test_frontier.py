@@ -104,6 +104,18 @@ def test_claim_merge_has_one_winner(frontier) -> None:
     assert [frontier.claim_merge(w) for w in ("w1", "w2")] == [True, False]
 
 
+@pytest.mark.redis
+def test_a_worker_late_to_a_merged_run_does_not_merge_again(frontier) -> None:
+    from regmig_scraper.distributed.frontier import RunInfo
+
+    frontier.begin(RunInfo("c1", "2026-12-01T03:15:00+00:00", ["http://127.0.0.1/x"]))
+    assert frontier.claim_merge("w1")
+    frontier.clear(keep_merge_claim=True)  # what the merging worker does at the end
+    assert not frontier.claim_merge("w2")  # found the run over only now: no second merge
+    frontier.begin(RunInfo("c2", "2026-12-02T03:15:00+00:00", ["http://127.0.0.1/x"]))
+    assert frontier.claim_merge("w2")  # a new run has its own merge
+
+
 # --------------------------------------------------------------------------- parts (no Redis)
 
 STARTED = dt.datetime(2026, 12, 1, 3, 15, tzinfo=dt.UTC)

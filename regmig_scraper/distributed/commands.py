@@ -182,7 +182,9 @@ def _work(settings: Any, url: str) -> int:
     try:
         status = merge(settings, output, alive_within=0.0)  # every other worker is gone
     finally:
-        frontier.clear()  # the run is over: the next seeding starts afresh
+        # the run is over: the next seeding starts afresh; the claim stays, so a worker that
+        # finds the run over only now does not merge a second time
+        frontier.clear(keep_merge_claim=True)
     return status
 
 

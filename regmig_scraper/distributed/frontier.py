@@ -174,10 +174,16 @@ class Frontier:
             },
         )
 
-    def clear(self) -> None:
-        """Remove every key of the run (its end, or the leftovers of one that ended badly)."""
+    def clear(self, *, keep_merge_claim: bool = False) -> None:
+        """Remove every key of the run (its end, or the leftovers of one that ended badly).
+
+        At a run's end the merge claim stays (``keep_merge_claim``; it expires by itself): a
+        worker that finds the run over only after the merge must not claim a second merge.
+        Seeding a new run (``begin``) clears it."""
         keys = [self.queue_key, self.dupefilter_key]
         keys += list(self.server.scan_iter(match=f"{self.prefix}*", count=1000))
+        if keep_merge_claim:
+            keys = [key for key in keys if key not in (self.merging_key, self.merging_key.encode())]
         if keys:
             self.server.delete(*keys)
 
