@@ -139,24 +139,22 @@ class DatePipeline(CountingPipeline):
         else:
             self._inc("regmig/dates/missing")
 
-        posted_raw = adapter.get("posted_raw")
-        posted = self._parse(posted_raw, site)
-        adapter["posted"] = posted.value
-        if posted.value is not None:
-            self._inc("regmig/dates/posted/parsed")
-        elif posted.flag is not None:
-            self._inc(f"regmig/dates/posted/failed/{posted.flag}")
-            logger.debug("posted date %r not parsed (%s)", posted_raw, posted.flag)
-
-        modified_raw = adapter.get("modified_raw")
-        if modified_raw is not None:
-            modified = self._parse(modified_raw, site)
-            adapter["modified"] = modified.value
-            if modified.value is not None:
-                self._inc("regmig/dates/modified/parsed")
-            elif modified.flag is not None:
-                self._inc(f"regmig/dates/modified/failed/{modified.flag}")
+        self._parse_other(adapter, "posted", site)
+        if adapter.get("modified_raw") is not None:
+            self._parse_other(adapter, "modified", site)
         return item
+
+    def _parse_other(self, adapter: Any, field: str, site: str | None) -> None:
+        """``<field>_raw`` into ``<field>`` (an event's posting date, a page's modification
+        date), counted under ``regmig/dates/<field>/``."""
+        raw = adapter.get(f"{field}_raw")
+        parsed = self._parse(raw, site)
+        adapter[field] = parsed.value
+        if parsed.value is not None:
+            self._inc(f"regmig/dates/{field}/parsed")
+        elif parsed.flag is not None:
+            self._inc(f"regmig/dates/{field}/failed/{parsed.flag}")
+            logger.debug("%s date %r not parsed (%s)", field, raw, parsed.flag)
 
 
 def _checked_order(order: str) -> str:
