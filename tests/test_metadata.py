@@ -712,3 +712,37 @@ def test_the_package_imports_no_scrapy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# A <time> element far from the headline, in a content column no class names as a date box:
+# a government page's "Datum" box below the text, a serial's chapter footer.
+TIME_FAR_FROM_HEADLINE = [
+    (
+        "<div class='c-intro'><h1>Rural development forum</h1><p>{filler}</p></div>"
+        "<div class='c-box'><p>Datum</p><time datetime='2022-01-26'>26. Jan 2022</time></div>",
+        dt.date(2022, 1, 26),
+    ),
+    (
+        "<div class='chapter'><h1>Chapter 1: Prologue</h1></div><div class='chapter-inner'>"
+        "<p>{filler}</p></div><div class='row'><span>Published</span>"
+        "<time unixtime='1596705000'>Thursday, August 6, 2020 9:09:24 AM</time></div>",
+        dt.date(2020, 8, 6),
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "value"), TIME_FAR_FROM_HEADLINE)
+def test_a_time_element_anywhere_outside_other_items_dates_the_page(body, value):
+    filler = "A long paragraph of the text. " * 40  # beyond the lines read near the headline
+    meta_ = extract(page(body=body.format(filler=filler)))
+    assert (meta_.published.value, meta_.provenance["published"]) == (value, "time_element")
+
+
+def test_a_time_element_in_a_comment_or_sidebar_does_not_date_the_page():
+    filler = "A long paragraph of the text. " * 40
+    body = (
+        f"<article><h1>About us</h1><p>{filler}</p></article>"
+        "<aside><time datetime='2021-03-04'>4 March 2021</time></aside>"
+        "<div class='comments'><time datetime='2021-05-06'>6 May 2021</time></div>"
+    )
+    assert extract(page(body=body)).published is None

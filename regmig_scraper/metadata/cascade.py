@@ -448,8 +448,8 @@ def _shown_period(shown: DateValue, value: DateValue) -> bool:
 
 
 def _published_visible(root, h1, today, day_first, at_headline=False) -> DateValue | None:
-    """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements and
-    labelled dates anywhere outside excluded contexts. Visible text dates must name a day:
+    """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements,
+    labelled dates and ``<time>`` elements anywhere outside excluded contexts. Visible text dates must name a day:
     a bare "November 2022" in a page's text is as often a topic as a date line."""
     found = _first_visible(root, h1, today, day_first, at_headline)
     return found if found is not None and found.precision == "day" else None
@@ -473,6 +473,12 @@ def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     found = labelled_dates(root, today=today, day_first=day_first)
     if found is not None:
         return found
+    # a <time> far from the headline, outside other items (a "Datum" box below the text)
+    body = root.find("body")
+    if body is not None and body is not scope:
+        published, _modified = time_elements(body, today=today)
+        if published is not None:
+            return published
     # a press release's headline or <title>: "Pressemitteilung vom 22.04.2020",
     # "08.11.2021 | Online-Fachtag"
     title = root.find(".//title")
