@@ -6,7 +6,9 @@ The annotation of one page is trafilatura's ``evaldata.json`` entry: ``"author":
 ``Fields``: title, date (ISO day or None), authors (list), language. Definitions:
 
 - date: exact-day accuracy on the pages annotated with a date (a missing or other answer is
-  wrong), and the share of pages annotated as undated that got an answer anyway;
+  wrong), and the share of pages annotated as undated that got an answer anyway; an annotation
+  that is no calendar day ("2022-29-11", "2022-11-1": typos no answer can equal) is not scored
+  and is counted as ``date_unscorable``;
 - authors: micro precision / recall / F1 over names on the pages annotated with authors (names
   compared case- and accent-insensitively, whitespace-normalized; the annotation split at
   ";"), the share of those pages whose name set is exactly right, and the share of pages
@@ -19,6 +21,7 @@ The annotation of one page is trafilatura's ``evaldata.json`` entry: ``"author":
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,19 +69,29 @@ def gold_authors(annotation: str | list[str]) -> list[str]:
     return [a for a in (fold(p) for p in parts) if a]
 
 
+def _is_iso_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == len("YYYY-MM-DD")
+
+
 def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
 def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]:
     """The scores of one extractor over (annotation, answer) pairs (see the module docstring)."""
-    dated = date_ok = undated = undated_answered = 0
+    dated = date_ok = undated = undated_answered = unscorable = 0
     tp = fp = fn = with_authors = exact = authorless = authorless_fp = 0
     titled = title_ok = title_exact = 0
     lang_pages = lang_ok = 0
     for gold, ours in pairs:
         if "date" in gold:
-            if gold["date"]:
+            if gold["date"] and not _is_iso_day(gold["date"][:10]):
+                unscorable += 1
+            elif gold["date"]:
                 dated += 1
                 date_ok += ours.date == gold["date"][:10]
             else:
@@ -114,6 +127,7 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
         "date_exact_day": _ratio(date_ok, dated),
         "undated_pages": undated,
         "undated_answered": _ratio(undated_answered, undated),
+        "date_unscorable": unscorable,
         "author_pages": with_authors,
         "authors_precision": precision,
         "authors_recall": recall,

@@ -179,6 +179,9 @@ def table(results: dict[str, Any]) -> str:
         for t in tools
     ]
     lines.append(f"| pages/s per core | {results['pages']} | " + " | ".join(speeds) + " |")
+    unscorable = max((t.get("date_unscorable") or 0 for t in results["tools"].values()), default=0)
+    if unscorable:
+        lines.append(f"\n{unscorable} date annotations are no calendar day and are not scored.")
     return "\n".join(lines)
 
 

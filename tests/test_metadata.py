@@ -655,8 +655,11 @@ def test_score():
         ({"date": "", "author": ""}, Fields(None, "2020-01-01", ["Someone"])),
         ({"date": "", "author": ""}, Fields(None, None, [])),
         ({"title": "not annotated for dates"}, Fields("not annotated for dates", "2020-01-01")),
+        ({"date": "2022-29-11"}, Fields(None, "2022-11-29")),  # no calendar day: not scored
+        ({"date": "2022-11-1"}, Fields(None, "2022-11-01")),
     ]  # fmt: skip
     scores = score(pairs)
+    assert scores["date_unscorable"] == 2
     assert scores["dated_pages"] == 2
     assert scores["date_exact_day"] == 0.5
     assert scores["undated_pages"] == 2
