@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 # A contained title counts when it has at least this share of the other's characters.
 TITLE_MIN_SHARE = 0.5
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
-                        "‚": "'", "–": "-", "—": "-", "\u00a0": " "})  # fmt: skip
+                        "‚": "'", "–": "-", "—": "-", "\u00a0": " ",
+                        # invisible: a soft hyphen or a zero-width space is not part of a title
+                        "\u00ad": None, "\u200b": None, "\ufeff": None})  # fmt: skip
 
 
 @dataclass(slots=True)

@@ -634,6 +634,7 @@ def test_as_dict_is_json_ready():
         ("Site", "The Headline of the Day | Site", False),  # contained, a small part
         ("Another headline", "The Headline", False),
         (None, "The Headline", False),
+        ("Messengerdienste sind frei", "Mes\u00adsen\u00adger\u00addiens\u00adte sind frei", True),
     ],
 )
 def test_title_match(ours, gold, expected):
@@ -749,3 +750,43 @@ def test_a_time_element_in_a_comment_or_sidebar_does_not_date_the_page():
         "<div class='comments'><time datetime='2021-05-06'>6 May 2021</time></div>"
     )
     assert extract(page(body=body)).published is None
+
+
+# Headlines as printed: the page's <h1> is its title, whatever its SEO title says; invisible
+# characters and skip-navigation headings are not the headline's.
+HEADLINES = [
+    # several <h1> on the page (a hidden menu heading first), the title an SEO rewording
+    ("<title>Product testers: test for free & review | Example Market</title>",
+     "<h1 class='visually-hidden'>Main menu</h1><main><h1>Become a product tester now</h1>"
+     "<p>Text.</p></main><footer><h1>Newsletter</h1></footer>",
+     "Become a product tester now"),
+    # an authority hyphenates its headline with soft hyphens and zero-width spaces
+    ("<title>Press release</title>",
+     "<main><h1>Mes&shy;sen&shy;ger&shy;diens&shy;te sind kein rechts&#8203;frei&shy;er Raum</h1>"
+     "<p>Text.</p></main>",
+     "Messengerdienste sind kein rechtsfreier Raum"),
+    # a skip-link heading in camelCase classes comes before the article's own
+    ("<title>Women in the relief agency: past and future</title>",
+     "<div id='wrapperOuter'><h1 class='navSkip'>Main navigation</h1>"
+     "<div class='mainContent'><h1>Women in the relief agency: past and future</h1>"
+     "<p>Text.</p></div></div>",
+     "Women in the relief agency: past and future"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("head", "body", "title"), HEADLINES)
+def test_the_printed_headline_is_the_title(head, body, title):
+    assert extract(page(head=head, body=body)).title == title
+
+
+@pytest.mark.parametrize(
+    ("classes", "excluded"),
+    [("navSkip", True), ("relatedPosts", True), ("articleFooterMeta", False),
+     ("entry-content", False), ("share-buttons", True), ("NavigationBar", True)],
+)  # fmt: skip
+def test_class_words_are_read_in_camel_case_too(classes, excluded):
+    from regmig_scraper.metadata.document import parse_html
+    from regmig_scraper.metadata.markup import is_excluded
+
+    root = parse_html(page(body=f"<div class='{classes}'><p id='x'>Text</p></div>"))
+    assert is_excluded(root.find(".//p")) is excluded

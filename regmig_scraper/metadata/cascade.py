@@ -449,8 +449,9 @@ def _shown_period(shown: DateValue, value: DateValue) -> bool:
 
 def _published_visible(root, h1, today, day_first, at_headline=False) -> DateValue | None:
     """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements,
-    labelled dates and ``<time>`` elements anywhere outside excluded contexts. Visible text dates must name a day:
-    a bare "November 2022" in a page's text is as often a topic as a date line."""
+    labelled dates and ``<time>`` elements anywhere outside excluded contexts. Visible text
+    dates must name a day: a bare "November 2022" in a page's text is as often a topic as a
+    date line."""
     found = _first_visible(root, h1, today, day_first, at_headline)
     return found if found is not None and found.precision == "day" else None
 

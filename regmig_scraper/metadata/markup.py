@@ -42,7 +42,8 @@ EXCLUDED_WORDS = frozenset(
 # "category-popular tag-related has-sidebar" on the post itself.
 NEUTRAL_CLASS_PREFIXES = ("tag-", "category-", "categories-", "has-", "with-", "no-", "format-",
                           "status-", "is-")  # fmt: skip
-CLASS_PARTS = re.compile(r"[-_]")
+# "-" / "_" separated parts, and camelCase ones ("navSkip", "relatedPosts")
+CLASS_PARTS = re.compile(r"[-_]|(?<=[a-z])(?=[A-Z])")
 # Words excluded only as a whole class token or id: "footer" is the page's footer, but
 # "rez_footer" / "entry-footer" is the article's own.
 WHOLE_TOKEN_WORDS = frozenset(
@@ -123,7 +124,17 @@ def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
         if budget[0] <= 0:
             break
         _text_into(child, parts, budget)
-    return " ".join(" ".join(parts).split())
+    return _squeezed(" ".join(parts))
+
+
+# Characters a reader never sees: soft hyphens (German authorities hyphenate their headlines:
+# "Mes&shy;sen&shy;ger&shy;diens&shy;te"), zero-width spaces, byte-order marks.
+INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\ufeff": None})
+
+
+def _squeezed(text: str) -> str:
+    """Whitespace-normalized, without invisible characters."""
+    return " ".join(text.translate(INVISIBLE).split())
 
 
 def _text_into(element: Element, parts: list[str], budget: list[int]) -> None:
@@ -153,12 +164,16 @@ def _attrs(element: Element) -> str:
 
 
 def _excluded_attrs(attrs: str) -> bool:
-    for token in attrs.lower().split():
-        if token.startswith(NEUTRAL_CLASS_PREFIXES):
+    for token in attrs.split():
+        lowered = token.lower()
+        if lowered.startswith(NEUTRAL_CLASS_PREFIXES):
             continue
-        if token in WHOLE_TOKEN_WORDS:
+        if lowered in WHOLE_TOKEN_WORDS:
             return True
-        if token in EXCLUDED_WORDS or not EXCLUDED_WORDS.isdisjoint(CLASS_PARTS.split(token)):
+        if lowered in EXCLUDED_WORDS:
+            return True
+        parts = CLASS_PARTS.split(token)
+        if not EXCLUDED_WORDS.isdisjoint(p.lower() for p in parts):
             return True
     return False
 
@@ -329,7 +344,7 @@ def headline_text(heading: Element) -> str:
         if not (hidden or KICKER_CLASS.search(classes)) and isinstance(child.tag, str):
             parts.append(text_of(child))
         parts.append(child.tail or "")
-    text = " ".join(" ".join(parts).split())
+    text = _squeezed(" ".join(parts))
     return text or text_of(heading)
 
 
