@@ -790,3 +790,21 @@ def test_class_words_are_read_in_camel_case_too(classes, excluded):
 
     root = parse_html(page(body=f"<div class='{classes}'><p id='x'>Text</p></div>"))
     assert is_excluded(root.find(".//p")) is excluded
+
+
+def test_an_events_start_date_ahead_is_kept_and_an_articles_is_not():
+    event = {"@type": "Event", "name": "Regional dialogue", "startDate": "2027-03-04T10:00"}
+    html = page(head=ld(event), body="<h1>Regional dialogue</h1><p>Register now.</p>")
+    assert extract(html).published.value == dt.date(2027, 3, 4)
+    article = {"@type": "Article", "headline": "A report", "datePublished": "2027-03-04"}
+    html = page(head=ld(article), body="<h1>A report</h1><p>Text.</p>")
+    assert extract(html).published is None
+
+
+def test_the_public_extract_flags_an_upcoming_events_date():
+    from regmig_scraper import extract as extract_row
+
+    event = {"@type": "Event", "name": "Regional dialogue", "startDate": "2027-03-04T10:00"}
+    html = page(head=ld(event), body="<h1>Regional dialogue</h1><p>Register now.</p>")
+    row = extract_row(html, URL, site="generic", settings={"REGMIG_DATES_TODAY": "2026-12-01"})
+    assert (row["published"], row["date_flag"]) == (dt.date(2027, 3, 4), "future")

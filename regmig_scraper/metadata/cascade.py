@@ -429,8 +429,13 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
     if rdfa is not None:
         candidates.append((rdfa.get("content"), "rdfa_date"))
         shown = find_date_in_text(text_of(rdfa, limit=80), source="rdfa_date", today=today)
+    # an event's start date may lie ahead: it is the event's date (the normalizer flags it)
+    event_start = bool(ld and ld.published_key == "startDate")
     for raw, source in candidates:
-        value = parse_date_value(raw, source=source, today=today, day_first=day_first)
+        future = event_start and source == "jsonld"
+        value = parse_date_value(
+            raw, source=source, today=today, day_first=day_first, future=future
+        )
         if value is not None:
             if source == "rdfa_date" and shown is not None and _shown_period(shown, value):
                 return shown

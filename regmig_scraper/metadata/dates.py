@@ -142,7 +142,10 @@ class DateValue:
         }
 
 
-def _plausible(value: dt.date, today: dt.date | None) -> bool:
+def _plausible(value: dt.date, today: dt.date | None, future: bool = False) -> bool:
+    """After MIN_YEAR and, unless ``future`` (an event's start), not after ``today``."""
+    if future:
+        return dt.date(MIN_YEAR, 1, 1) <= value
     latest = (today or dt.date.today()) + dt.timedelta(days=2)
     return dt.date(MIN_YEAR, 1, 1) <= value <= latest
 
@@ -174,12 +177,18 @@ def _read_match(name: str, match: re.Match[str], day_first: bool) -> dt.date | N
 
 
 def find_date_in_text(
-    text: str, *, source: str = "", today: dt.date | None = None, day_first: bool = True
+    text: str,
+    *,
+    source: str = "",
+    today: dt.date | None = None,
+    day_first: bool = True,
+    future: bool = False,
 ) -> DateValue | None:
     """The earliest-placed plausible date in ``text`` (day or month precision), or None.
 
     ``day_first`` decides "04/05/2021" when both numbers could be the month (False: US order).
-    A bare year in running text is never a date.
+    A bare year in running text is never a date. ``future``: dates after ``today`` are
+    plausible (an event's start date; the normalizer flags and bounds them).
     """
     if not text:
         return None
@@ -189,7 +198,7 @@ def find_date_in_text(
             if best is not None and match.start() >= best[0]:
                 break
             value = _read_match(name, match, day_first)
-            if value is None or not _plausible(value, today):
+            if value is None or not _plausible(value, today, future):
                 continue
             candidate = DateValue(value, precision, match.group(0).strip(), source)
             best = (match.start(), candidate)
@@ -198,9 +207,15 @@ def find_date_in_text(
 
 
 def parse_date_value(
-    raw: str | None, *, source: str = "", today: dt.date | None = None, day_first: bool = True
+    raw: str | None,
+    *,
+    source: str = "",
+    today: dt.date | None = None,
+    day_first: bool = True,
+    future: bool = False,
 ) -> DateValue | None:
-    """A metadata value ("2021-04-15", "2021-04-15T10:00:00Z", "15 April 2021", "2021")."""
+    """A metadata value ("2021-04-15", "2021-04-15T10:00:00Z", "15 April 2021", "2021");
+    ``future`` as for ``find_date_in_text``."""
     if not raw:
         return None
     raw = raw.strip()
@@ -209,8 +224,9 @@ def parse_date_value(
     year = YEAR_ONLY.match(raw)
     if year:
         value = dt.date(int(year.group(1)), 1, 1)
-        return DateValue(value, PRECISION_YEAR, raw, source) if _plausible(value, today) else None
-    found = find_date_in_text(raw, source=source, today=today, day_first=day_first)
+        plausible = _plausible(value, today, future)
+        return DateValue(value, PRECISION_YEAR, raw, source) if plausible else None
+    found = find_date_in_text(raw, source=source, today=today, day_first=day_first, future=future)
     if found is not None:
         return DateValue(found.value, found.precision, raw, source)
     return None
