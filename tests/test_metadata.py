@@ -808,3 +808,30 @@ def test_the_public_extract_flags_an_upcoming_events_date():
     html = page(head=ld(event), body="<h1>Regional dialogue</h1><p>Register now.</p>")
     row = extract_row(html, URL, site="generic", settings={"REGMIG_DATES_TODAY": "2026-12-01"})
     assert (row["published"], row["date_flag"]) == (dt.date(2027, 3, 4), "future")
+
+
+def test_dates_of_the_articles_listed_under_a_page_are_not_its_date():
+    teasers = "".join(
+        f"<article class='post'><h3><a href='/news/{n}'>News {n}</a></h3>"
+        f"<div class='post-meta-data'><span class='post-date'>2{n}. Juni 2022</span></div>"
+        "<a href='/news/{n}'>Weiterlesen »</a></article>"
+        for n in range(1, 4)
+    )
+    body = (
+        "<main><h1>Batteriespeicher</h1><p>Was ein Batteriespeicher ist.</p></main>"
+        f"<section class='more-posts'><div class='grid'>{teasers}</div></section>"
+    )
+    assert extract(page(body=body, lang="de")).published is None
+
+
+def test_one_article_of_a_list_is_the_pages_when_it_holds_the_headline():
+    body = (
+        "<div class='posts'>"
+        "<article><h1>Das Pilotprojekt</h1><p class='post-date'>06.12.2022</p><p>Text.</p>"
+        "</article><article><h2><a href='/b'>Ein anderes Projekt</a></h2>"
+        "<p class='post-date'>01.12.2022</p></article></div>"
+    )
+    meta_ = extract(page(body=body, lang="de"))
+    assert meta_.published.value == dt.date(2022, 12, 6)
+    headless = body.replace("<h1>Das Pilotprojekt</h1>", "")
+    assert extract(page(body=headless, lang="de")).published is not None  # no list's item preferred

@@ -53,6 +53,8 @@ WHOLE_TOKEN_WORDS = frozenset(
 # Marks the headline's ancestors (set by ``mark_headline``): never an excluded context, whatever
 # their class says ("content-area sidebar" is a layout name on the main column).
 HEADLINE_MARK = "data-regmig-headline"
+# Set on the root when a headline was found (and its ancestors marked).
+HEADLINE_FOUND = "data-regmig-headline-found"
 
 
 def mark_headline(headline: Element | None) -> None:
@@ -63,6 +65,7 @@ def mark_headline(headline: Element | None) -> None:
         if ancestor.tag in ("body", "html"):
             break
         ancestor.set(HEADLINE_MARK, "1")
+    headline.getroottree().getroot().set(HEADLINE_FOUND, "1")
     for cached in CACHED_MARKS(headline.getroottree()):  # answers given before the marks
         del cached.attrib[EXCLUDED_MARK]
 
@@ -231,12 +234,24 @@ def _excluded_here(node: Element) -> bool:
     tag = node.tag if isinstance(node.tag, str) else ""
     if tag in EXCLUDED_TAGS and not (tag in ("aside", "footer") and _in_article(node)):
         return True
-    if tag in ("body", "html", "article") or node.get(HEADLINE_MARK):
+    if tag in ("body", "html") or node.get(HEADLINE_MARK):
         return False
+    if tag == "article":
+        return _another_article(node)
     attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
     if not attrs or not _excluded_attrs(attrs):
         return False
     return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
+
+
+def _another_article(article: Element) -> bool:
+    """An ``<article>`` beside other ``<article>`` elements (a list of teasers: "more from the
+    blog" under a post) that does not hold the page's headline is another item. Without a
+    headline found, no article of the list is preferred, so none is excluded."""
+    if not article.getroottree().getroot().get(HEADLINE_FOUND):
+        return False
+    parent = article.getparent()
+    return parent is not None and sum(1 for _ in parent.iterchildren("article")) > 1
 
 
 # Class words of a headline that is not an ``<h1>`` (blog themes put the site name in the h1).
