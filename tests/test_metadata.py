@@ -835,3 +835,17 @@ def test_one_article_of_a_list_is_the_pages_when_it_holds_the_headline():
     assert meta_.published.value == dt.date(2022, 12, 6)
     headless = body.replace("<h1>Das Pilotprojekt</h1>", "")
     assert extract(page(body=headless, lang="de")).published is not None  # no list's item preferred
+
+
+@pytest.mark.parametrize(
+    ("line", "dated"),
+    [
+        ("<div class='release'><b>Release:</b> 14.11.2019</div>", False),
+        ("<p class='meta'>Release date: March 3, 2021</p>", False),
+        ("<p class='meta'>Press release: 14.11.2019</p>", True),
+        ("<p class='meta'>Published: 14.11.2019</p>", True),
+    ],
+)
+def test_a_products_release_date_is_not_the_pages(line, dated):
+    body = f"<main><h1>Bee Simulator</h1>{line}<p>Text.</p></main>"
+    assert (extract(page(body=body)).published is not None) is dated

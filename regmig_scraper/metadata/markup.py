@@ -86,6 +86,8 @@ NOT_PUBLISHED = re.compile(
     r"geändert|zuletzt|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
     r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
     r"expires|deadline|event\s+date|läuft\s+bis|"
+    # a game's, film's or product's release, not the page's ("Release: 14.11.2019")
+    r"(?<!press\s)\brelease(?:\s+date)?\s*:|"
     # a date filter's placeholder shows the crawl's date: "E.g., 09/19/2022", "z.B. 19.09.2022"
     r"\be\.\s?g\.|\bz\.\s?b\.|\bp\.\s?ej\.",
     re.IGNORECASE,
