@@ -677,7 +677,7 @@ def _leading_date(text: str, today) -> DateValue | None:
 LABELLED_DATE = re.compile(
     r"\b(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
     r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
-    r"meldung|press\s+release|stand|datum|date|fecha)"
+    r"meldung|press\s+release|stand|datum|(?<!release\s)date|fecha)"
     r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
     r"[\s:,–-]{0,4}",
     re.IGNORECASE,
