@@ -849,3 +849,32 @@ def test_one_article_of_a_list_is_the_pages_when_it_holds_the_headline():
 def test_a_products_release_date_is_not_the_pages(line, dated):
     body = f"<main><h1>Bee Simulator</h1>{line}<p>Text.</p></main>"
     assert (extract(page(body=body)).published is not None) is dated
+
+
+# Press releases open with a dateline: the place, then the day.
+DATELINES = [
+    ("Hofheim am Taunus | Wiesbaden, 11. November 2021 – Acht Produkte wurden prämiert.",
+     dt.date(2021, 11, 11)),
+    ("WASHINGTON, March 3, 2021 — The institute released a report today.", dt.date(2021, 3, 3)),
+    ("Berlin, den 4. Mai 2023. Die Ministerin stellte heute den Bericht vor.",
+     dt.date(2023, 5, 4)),
+    ("Bern, 17.08.2007 - Rede beim Städtegipfel, Basel, 18. August 2007", dt.date(2007, 8, 17)),
+    # a sentence that names a day is no dateline
+    ("Die Messe, die am 4. Mai 2023 begann, war ein Erfolg.", None),
+    ("In Berlin, Paris and Rome, 4 May 2023 was a holiday for many of the staff.", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("paragraph", "value"), DATELINES)
+def test_a_press_releases_dateline_dates_it(paragraph, value):
+    body = f"<main><h1>Pressemitteilung</h1><p>{paragraph}</p></main>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+def test_a_sources_stand_in_running_text_is_no_publication_label():
+    body = (
+        "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "
+        "Essen-Westviertel (Stand vom 15.11.2008) aus der freien Enzyklopädie.</p></main>"
+    )
+    assert extract(page(body=body, lang="de")).published is None

@@ -597,7 +597,11 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
         if is_excluded(element):
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
-            found = _standalone_date(own or text, today) or _leading_date(own, today)
+            found = (
+                _standalone_date(own or text, today)
+                or _leading_date(own, today)
+                or _dateline(own, today)
+            )
             if found is not None:
                 return found
             continue
@@ -672,12 +676,29 @@ def _leading_date(text: str, today) -> DateValue | None:
     return found if text.find(found.raw) <= LEADING_DATE_CHARS else None
 
 
+# A press release's dateline: the place, then the date, opening the text ("Hofheim am Taunus |
+# Wiesbaden, 11. November 2021 – ...", "WASHINGTON, March 3, 2021 —", "Berlin, den 4. Mai 2023").
+DATELINE = re.compile(
+    r"^[A-ZÄÖÜÉ][^\W\d_]*(?:[ .|/–-]+[A-ZÄÖÜÉa-zäöüé][^\W\d_]*){0,5},\s+(?:den\s+)?"
+)
+
+
+def _dateline(text: str, today) -> DateValue | None:
+    match = DATELINE.match(text) if text else None
+    if match is None:
+        return None
+    found = find_date_in_text(text[match.end() : match.end() + 40], source="date_line", today=today)
+    if found is None or found.precision != "day":
+        return None
+    return found if text.find(found.raw, match.end()) == match.end() else None
+
+
 # A publication label followed closely by a date ("Veröffentlicht am 16.08.2019", "Posted on
 # April 4, 2021", "Publié le 12 avril 2022").
 LABELLED_DATE = re.compile(
     r"\b(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
     r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
-    r"meldung|press\s+release|stand|datum|(?<!release\s)date|fecha)"
+    r"meldung|press\s+release|datum|(?<!release\s)date|fecha)"
     r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
     r"[\s:,–-]{0,4}",
     re.IGNORECASE,
