@@ -16,11 +16,16 @@ once each:
   last run started is revalidated. A page a sitemap names but no listing of the program ever
   showed is left alone (a sitemap does not say which program lists a page).
 
+A copy of a site served elsewhere (a mirror) names its feeds, sitemaps and pages on the host
+its canonical link names, as the site does: those URLs are moved onto the host being crawled
+(``_on_crawl_host``), as the site modules move the links of its pages.
+
 Nothing is ever skipped because of a feed or a sitemap: they only add requests. One that
 fails is counted (``regmig/feeds/failed/<reason>``), never a failure of the run. Parsing is
 ``regmig_scraper.feeds`` (pure functions).
 
-Stats: ``regmig/feeds/requested``, ``regmig/feeds/entries``, ``regmig/feeds/new``,
+Stats: ``regmig/feeds/requested``, ``regmig/feeds/entries``, ``regmig/feeds/new`` (publications,
+each once however many feeds name it),
 ``regmig/feeds/changed``, ``regmig/feeds/walked_on`` (pages asked for from the site because a
 feed's new entry was not met), ``regmig/sitemaps/requested``, ``regmig/sitemaps/entries``,
 ``regmig/sitemaps/changed``, ``regmig/sitemaps/not_listed``, ``regmig/sitemaps/capped``,
@@ -30,7 +35,7 @@ feed's new entry was not met), ``regmig/sitemaps/requested``, ``regmig/sitemaps/
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -44,7 +49,8 @@ from regmig_scraper.incremental import (
     META_ONCE_PER_RUN,
     META_TEASER_LINK,
 )
-from regmig_scraper.normalize.urls import normalize_url, url_key
+from regmig_scraper.normalize.urls import host_of, normalize_url, rebase, url_key
+from regmig_scraper.sites.markup import origin_of
 
 if TYPE_CHECKING:
     from regmig_scraper.incremental import TeaserMemory
@@ -65,6 +71,9 @@ class FeedsAndSitemaps:
     # Keys of publications a feed dates after the last run that no listing showed before:
     # when the walk has not met them by its end, it walks the pages it left from the site.
     expected_from_feeds: set[str]
+    # host a program's first page names itself by (its canonical link) -> the origin it was
+    # crawled from: a mirror's feeds and sitemaps name the real host
+    _named_hosts: dict[str, str]
 
     # provided by the spider
     def _inc(self, key: str, count: int = 1) -> None: ...
@@ -78,8 +87,9 @@ class FeedsAndSitemaps:
         """Requests for the feeds a program's first page names and its site's robots.txt."""
         if self.memory is None:
             return
-        for url in feeds.feed_links(response.text, response.url):
-            if self._is_allowed_host(url):
+        self._remember_named_host(response)
+        for url in self._on_crawl_host(feeds.feed_links(response.text, response.url)):
+            if url:
                 self._inc("regmig/feeds/requested")
                 yield self._side_request(url, self.parse_feed, program, meta)
         parts = urlsplit(response.url)
@@ -88,6 +98,28 @@ class FeedsAndSitemaps:
         yield self._side_request(
             robots, self.parse_robots, program, meta, **{META_ONCE_PER_RUN: True}
         )
+
+    def _remember_named_host(self, response: TextResponse) -> None:
+        """Note the host a first page's canonical link names, when it is not the crawl's."""
+        canonical = response.xpath(
+            "//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"
+        ).get()
+        if not canonical:
+            return
+        named = response.urljoin(canonical.strip())
+        if named.startswith(("http://", "https://")) and not self._is_allowed_host(named):
+            self._named_hosts.setdefault(host_of(named), origin_of(response.url))
+
+    def _on_crawl_host(self, urls: Iterable[str]) -> Iterator[str | None]:
+        """Each of ``urls`` on the host being crawled (a link to the host a program page
+        names itself by moved onto it); None for a URL of another site."""
+        for url in urls:
+            if self._is_allowed_host(url):
+                yield url
+            elif (origin := self._named_hosts.get(host_of(url))) is not None:
+                yield rebase(url, origin)
+            else:
+                yield None
 
     def _side_request(
         self, url: str, callback: Any, program: str | None, meta: dict[str, Any], **extra: Any
@@ -132,27 +164,28 @@ class FeedsAndSitemaps:
         self._inc("regmig/feeds/entries", len(entries))
         changed = self._changed_since_last_run(entries)
         program = response.meta.get(META_PROGRAM)
-        for entry in entries:
-            if not self._is_allowed_host(entry.url):
+        for entry, url in zip(entries, self._on_crawl_host(e.url for e in entries), strict=True):
+            if url is None:
                 continue
-            key = url_key(entry.url)
+            key = url_key(url)
             if key not in self.memory.previous:
                 # No listing showed it to the last runs. It may be the program's, deeper than
                 # the walk goes, or another program's (a site-wide feed): the walk looks for
                 # it (``expected_from_feeds``), never the feed alone.
-                if self.memory.last_run is None or entry.url in changed:
+                new = self.memory.last_run is None or entry.url in changed
+                if new and key not in self.expected_from_feeds:  # once, whatever its feeds
                     self._inc("regmig/feeds/new")
                     self.expected_from_feeds.add(key)
             elif entry.url in changed:
                 self._inc("regmig/feeds/changed")
-                yield self._recheck(entry.url, program, response.meta)
+                yield self._recheck(url, program, response.meta)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             return
         program = response.meta.get(META_PROGRAM)
-        for url in feeds.robots_sitemaps(response.text, response.url):
-            if self._is_allowed_host(url):
+        for url in self._on_crawl_host(feeds.robots_sitemaps(response.text, response.url)):
+            if url:
                 self._inc("regmig/sitemaps/requested")
                 yield self._side_request(url, self.parse_sitemap, program, response.meta)
 
@@ -161,7 +194,7 @@ class FeedsAndSitemaps:
         sitemap = feeds.parse_sitemap(response.body, response.url)
         program = response.meta.get(META_PROGRAM)
         if sitemap.sitemaps and not response.meta.get(META_SITEMAP_DEPTH):
-            children = [url for url in sitemap.sitemaps if self._is_allowed_host(url)]
+            children = [url for url in self._on_crawl_host(sitemap.sitemaps) if url]
             if len(children) > MAX_CHILD_SITEMAPS:
                 self._inc("regmig/sitemaps/capped", len(children) - MAX_CHILD_SITEMAPS)
             for url in children[:MAX_CHILD_SITEMAPS]:
@@ -170,7 +203,10 @@ class FeedsAndSitemaps:
                     url, self.parse_sitemap, program, response.meta, **{META_SITEMAP_DEPTH: 1}
                 )
         self._inc("regmig/sitemaps/entries", len(sitemap.entries))
-        for url in sorted(self._changed_since_last_run(list(sitemap.entries))):
+        changed = self._on_crawl_host(sorted(self._changed_since_last_run(list(sitemap.entries))))
+        for url in changed:
+            if url is None:
+                continue
             if url_key(url) not in self.memory.previous:
                 self._inc("regmig/sitemaps/not_listed")
                 continue

@@ -35,6 +35,7 @@ from regmig_scraper.sites.generic.links import (
     LANGUAGE_SEGMENT,
     SiteHosts,
     is_publication_path,
+    listing_block,
     listing_request_url,
     pager_position,
     path_segments,
@@ -45,7 +46,6 @@ from regmig_scraper.sites.generic.profile import SiteProfile
 from regmig_scraper.sites.markup import element_text, join_url, link_href, meta_content
 
 Mapper = Callable[[str | None], tuple[str | None, bool]]
-BLOCK = "listing"  # one block per program: a publication any of its pages showed is a repeat
 MIN_BLOCK_ROWS = 2
 # A lone row joins the listing when it shares this much of a block's row classes.
 ALIKE_SHARE = 0.5
@@ -350,6 +350,7 @@ def extract_listing(
     page = ListingPage(program=program)
     base, depth = pager_position(response.url)
     page.is_continuation = depth > 0
+    block = listing_block(response.url)
     for position, (element, request_url, anchors) in enumerate(find_teasers(reader)):
         url = reader.hosts.named(request_url)
         sighting = {
@@ -357,12 +358,12 @@ def extract_listing(
             "url": url,
             "request_url": request_url,
             "listing_url": response.url,
-            "block": BLOCK,
+            "block": block,
             "position": position,
             # On repeats too: the row's program must not depend on which sighting came first.
             "program": program,
         }
-        if seen is not None and seen(url, BLOCK):
+        if seen is not None and seen(url, block):
             page.teasers.append(new_record(**sighting, repeat=True))
             continue
         title = _teaser_title(anchors, element)
