@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--full",
         action="store_true",
-        help="with --incremental: walk every listing page this time (REGMIG_FULL_WALK)",
+        help="with --incremental (required): walk every listing page this time (REGMIG_FULL_WALK)",
     )
     crawl.add_argument(
         "--resume",
@@ -186,6 +186,14 @@ def crawl_settings(args: argparse.Namespace) -> Any:
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
     if getattr(args, "full", False):
         settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
+    if settings.getbool("REGMIG_FULL_WALK") and not settings.getbool("REGMIG_INCREMENTAL"):
+        # Refused rather than implied: the run a scheduler meant is unknown (a weekly full
+        # walk of an incremental schedule, or a plain crawl, which walks everything anyway),
+        # and switching the mode on would quietly start an HTTP cache in OUTPUT.
+        raise ValueError(
+            "--full (REGMIG_FULL_WALK) makes an incremental run walk every listing page: give "
+            "it with --incremental (a crawl without --incremental walks every page anyway)"
+        )
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
