@@ -16,6 +16,12 @@ Pager links are the links to the same listing with another page number, in every
 continuation. The program's other-language versions (``hreflang`` alternates, a language
 switcher's ``a[hreflang]``) are tabs of the program, read on its first page.
 
+The teasers of a record name their listing as their ``block`` (``links.listing_block``: the
+pager, whatever the page; each tab and language version a block of its own). A publication a
+block showed already is a bare repeat on that block's other pages, but is read in full on
+another block: which sighting is read does not depend on the order pages arrive in, which
+differs between a full walk and a nightly one (``regmig_scraper.incremental``).
+
 A site profile (``profile.SiteProfile``) may name the listing's CSS selector and the paths
 publications live under, for sites where discovery needs help.
 """
