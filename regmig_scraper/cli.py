@@ -361,11 +361,13 @@ def requests_line(stats: dict[str, Any]) -> str:
 
     cached = int(stats.get("regmig/incremental/skipped", 0))
     not_walked = int(stats.get(NOT_WALKED, 0))
+    left = int(stats.get("regmig/sitemaps/left", 0))
     walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
+    sitemaps = f", {left} sitemaps without the program's publications" if left else ""
     return (
         f"  requests: {stats.get('regmig/requests/sent', 0)} made, "
-        f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
-        f"pages not walked: {walk})"
+        f"{cached + not_walked + left} saved ({cached} pages from the cache, {not_walked} "
+        f"listing pages not walked: {walk}{sitemaps})"
     )
 
 

@@ -1,7 +1,9 @@
 """Nightly incremental runs on the WordPress sample, read by the generic site module, counted
 from the mirror's side: a quiet night asks for the topic's first pages, robots.txt, the feeds
-the topic page names and the sitemaps robots.txt names, once each; three new posts on top of
-the topic cost their three pages and no other post's, and the dataset equals a full crawl's."""
+the topic page names, the sitemap robots.txt names and the one of its files that lists posts
+(those of tags, categories, pages and people named none of the topic's posts: left until the
+next full walk), once each; three new posts on top of the topic cost their three pages and no
+other post's, and the dataset equals a full crawl's."""
 
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 from lxml import html
+from scrapy.http import Request, XmlResponse
 
 from regmig_scraper.mirror import ServedRequest, serving
-from tests.helpers import FIXTURES, run_regmig
-from tests.shifted_wordpress import PAGED_LIST, NewPost, add_posts
+from tests.helpers import FIXTURES, get_crawler, run_regmig
+from tests.shifted_wordpress import PAGED_LIST, SITE, NewPost, add_posts
 
 WORDPRESS = FIXTURES / "wordpress"
 START = "/topics/migration-governance/"
@@ -67,6 +70,20 @@ def _crawl(base: str, output: Path, *extra: str) -> str:
 def _sitemaps(root: Path) -> set[str]:
     """The sitemap files of the mirror: the one robots.txt names and those it lists."""
     return {"/" + path.name for path in root.glob("wp-sitemap*.xml")}
+
+
+def _sitemaps_of_posts(root: Path, posts: set[str]) -> set[str]:
+    """The sitemap robots.txt names, and the files it lists that name one of ``posts``."""
+    named = {
+        urlsplit(line.split(":", 1)[1].strip()).path
+        for line in (root / "robots.txt").read_text(encoding="utf-8").splitlines()
+        if line.lower().startswith("sitemap:")
+    }
+    return named | {
+        "/" + path.name
+        for path in root.glob("wp-sitemap-*.xml")
+        if any(f"<loc>{SITE}{post}</loc>" in path.read_text(encoding="utf-8") for post in posts)
+    }
 
 
 def _post_paths() -> set[str]:
@@ -147,11 +164,13 @@ def test_wordpress_quiet_night_and_three_new_posts(tmp_path: Path) -> None:
             FIRST_PAGES
         )
         assert kinds == {
-            "robots": 1, "listing": len(FIRST_PAGES), "feed": len(FEEDS), "sitemap": len(sitemaps),
+            "robots": 1, "listing": len(FIRST_PAGES), "feed": len(FEEDS), "sitemap": 2,
         }, paths  # fmt: skip
+        assert {p for p in paths if p in sitemaps} == _sitemaps_of_posts(root, posts)
         assert max(paths.values()) == 1  # each asked once
         assert all(e.status == 304 for e in log)
         assert "(0 new, 0 changed, 24 unchanged)" in quiet, quiet[-700:]
+        assert "requests: 7 made" in quiet, quiet[-700:]
 
         new = _publish_new_posts(root)
         log.clear()
@@ -168,8 +187,13 @@ def test_wordpress_quiet_night_and_three_new_posts(tmp_path: Path) -> None:
         # The three posts pushed off the walked second page sit on the third now, whose cached
         # copy (read, not asked for) predates them: not seen tonight, kept as they were.
         assert "(3 new, 0 changed, 21 unchanged, 3 not seen)" in after, after[-700:]
+        assert {e.path for e in log if e.path in sitemaps} == _sitemaps_of_posts(root, posts)
+        assert "requests: 11 made" in after, after[-700:]
 
+        log.clear()
         _crawl(base, full, "--full")
+        # a full walk asks every sitemap file again, those left on the nights too
+        assert {e.path for e in log if e.path in sitemaps} == sitemaps
     _check_sightings(nightly, root, base)
     pd.testing.assert_frame_equal(_rows(nightly), _rows(full))
     assert len(_rows(nightly)) == 27
@@ -177,3 +201,58 @@ def test_wordpress_quiet_night_and_three_new_posts(tmp_path: Path) -> None:
     stats = json.loads(runs["stats_json"].iloc[-1])
     assert stats["regmig/listing/not_walked"] > 0
     assert stats["regmig/feeds/new"] == len(new)
+
+
+def _xml(url: str, body: str, **meta: object) -> XmlResponse:
+    return XmlResponse(url, body=body.encode(), request=Request(url, meta=meta))
+
+
+def test_sitemaps_without_the_programs_publications_are_left_until_a_full_walk(
+    tmp_path: Path,
+) -> None:
+    """A child sitemap that named none of the program's publications when last read is not
+    asked for on a partial walk (a new child is); at the close, a child naming only pages no
+    listing showed joins them, one naming a publication the walk met does not."""
+    from regmig_scraper.incremental import teaser_memory
+    from regmig_scraper.spiders.accelerators import META_SITEMAP_DEPTH
+    from regmig_scraper.spiders.program import ProgramSpider
+
+    cache = tmp_path / ".httpcache"
+    cache.mkdir()
+    host = "http://127.0.0.1:9"
+    (cache / "teasers.json").write_text(json.dumps({"127.0.0.1:9/2023/01/known": ["x"]}))
+    (cache / "walks.json").write_text(json.dumps({"partial_walks_since_full": 0}))
+    (cache / "sitemaps.json").write_text(
+        json.dumps({"without_publications": ["127.0.0.1:9/tags.xml"]})
+    )
+    crawler = get_crawler(
+        ProgramSpider, {"REGMIG_INCREMENTAL": True, "REGMIG_OUTPUT": str(tmp_path)}
+    )
+    spider = ProgramSpider.from_crawler(crawler, start_url=host + START)
+    crawler.stats.open_spider()
+    assert teaser_memory(crawler) is spider.memory and not spider.memory.full_walk
+
+    index = "".join(
+        f"<sitemap><loc>{host}/{name}.xml</loc></sitemap>" for name in ("posts", "tags", "new")
+    )
+    asked = list(
+        spider.parse_sitemap(_xml(host + "/sitemap.xml", f"<sitemapindex>{index}</sitemapindex>"))
+    )
+    assert [r.url for r in asked] == [host + "/posts.xml", host + "/new.xml"]
+    assert crawler.stats.get_value("regmig/sitemaps/left") == 1
+
+    def urlset(*paths: str) -> str:
+        return "<urlset>" + "".join(f"<url><loc>{host}{p}</loc></url>" for p in paths) + "</urlset>"
+
+    depth = {META_SITEMAP_DEPTH: 1}
+    list(spider.parse_sitemap(_xml(host + "/posts.xml", urlset("/2023/01/known"), **depth)))
+    list(spider.parse_sitemap(_xml(host + "/new.xml", urlset("/2024/05/met", "/about"), **depth)))
+    spider._teaser_keys.add("127.0.0.1:9/2024/05/met")  # the walk met a page new.xml names
+    spider.closed("finished")
+    saved = json.loads((cache / "sitemaps.json").read_text())["without_publications"]
+    assert saved == ["127.0.0.1:9/tags.xml"]
+
+    spider._teaser_keys.clear()  # had the walk not met it, new.xml would be left too
+    spider.closed("finished")
+    saved = json.loads((cache / "sitemaps.json").read_text())["without_publications"]
+    assert saved == ["127.0.0.1:9/new.xml", "127.0.0.1:9/tags.xml"]

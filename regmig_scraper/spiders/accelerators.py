@@ -14,7 +14,11 @@ once each:
   HTTP cache answers it, no second request), and the child sitemaps of a sitemap index (at
   most ``MAX_CHILD_SITEMAPS``): a publication the memory knows whose ``lastmod`` is after the
   last run started is revalidated. A page a sitemap names but no listing of the program ever
-  showed is left alone (a sitemap does not say which program lists a page).
+  showed is left alone (a sitemap does not say which program lists a page). A child sitemap
+  that named none of the publications the program's listings show, the last time it was read
+  (a site's sitemaps of tags, people or pages), is not asked for again until the next full
+  walk (``OUTPUT/.httpcache/sitemaps.json``): a new child, or one that named the program's
+  publications, is asked every night.
 
 A copy of a site served elsewhere (a mirror) names its feeds, sitemaps and pages on the host
 its canonical link names, as the site does: those URLs are moved onto the host being crawled
@@ -29,13 +33,17 @@ each once however many feeds name it),
 ``regmig/feeds/changed``, ``regmig/feeds/walked_on`` (pages asked for from the site because a
 feed's new entry was not met), ``regmig/sitemaps/requested``, ``regmig/sitemaps/entries``,
 ``regmig/sitemaps/changed``, ``regmig/sitemaps/not_listed``, ``regmig/sitemaps/capped``,
+``regmig/sitemaps/left`` (child sitemaps not asked for: they named none of the program's
+publications when last read),
 ``regmig/feeds/failed/<reason>``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -43,7 +51,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from regmig_scraper import feeds
+from regmig_scraper import atomic, feeds
 from regmig_scraper.incremental import (
     META_LISTING_CHANGED,
     META_ONCE_PER_RUN,
@@ -61,6 +69,22 @@ MAX_CHILD_SITEMAPS = 20  # of one sitemap index: a site's whole archive is not a
 ACCELERATOR_PRIORITY = 20  # before the walk goes deep: what they flag is asked early
 META_PROGRAM = "program"
 META_SITEMAP_DEPTH = "regmig_sitemap_depth"
+SITEMAPS_FILE = "sitemaps.json"  # beside the teaser memory: child sitemaps of no use
+WITHOUT_PUBLICATIONS = "without_publications"
+
+
+def load_sitemaps_without_publications(path: Path) -> frozenset[str]:
+    """Keys of the child sitemaps that named none of the program's publications when last
+    read; empty when the file is missing or unreadable (every child is asked then)."""
+    try:
+        return frozenset(
+            map(str, json.loads(path.read_text(encoding="utf-8"))[WITHOUT_PUBLICATIONS])
+        )
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        logger.warning("Ignoring unreadable sitemap memory %s (%s)", path, error)
+        return frozenset()
 
 
 class FeedsAndSitemaps:
@@ -74,6 +98,11 @@ class FeedsAndSitemaps:
     # host a program's first page names itself by (its canonical link) -> the origin it was
     # crawled from: a mirror's feeds and sitemaps name the real host
     _named_hosts: dict[str, str]
+    # child sitemap key -> None when it named a publication the earlier runs' listings showed,
+    # else the keys of the pages it names (checked against this run's teasers at the close)
+    _sitemap_pages: dict[str, set[str] | None]
+    _sitemaps_left: set[str]  # child sitemaps not asked for in this run
+    _teaser_keys: set[str]  # provided by the spider: publications the listings showed
 
     # provided by the spider
     def _inc(self, key: str, count: int = 1) -> None: ...
@@ -195,6 +224,12 @@ class FeedsAndSitemaps:
         program = response.meta.get(META_PROGRAM)
         if sitemap.sitemaps and not response.meta.get(META_SITEMAP_DEPTH):
             children = [url for url in self._on_crawl_host(sitemap.sitemaps) if url]
+            if not self.memory.full_walk:
+                useless = load_sitemaps_without_publications(self._sitemaps_path())
+                left = [url for url in children if url_key(url) in useless]
+                self._sitemaps_left.update(map(url_key, left))
+                self._inc("regmig/sitemaps/left", len(left))
+                children = [url for url in children if url_key(url) not in useless]
             if len(children) > MAX_CHILD_SITEMAPS:
                 self._inc("regmig/sitemaps/capped", len(children) - MAX_CHILD_SITEMAPS)
             for url in children[:MAX_CHILD_SITEMAPS]:
@@ -203,6 +238,8 @@ class FeedsAndSitemaps:
                     url, self.parse_sitemap, program, response.meta, **{META_SITEMAP_DEPTH: 1}
                 )
         self._inc("regmig/sitemaps/entries", len(sitemap.entries))
+        if response.meta.get(META_SITEMAP_DEPTH):
+            self._note_sitemap_pages(url_key(response.url), sitemap.entries)
         changed = self._on_crawl_host(sorted(self._changed_since_last_run(list(sitemap.entries))))
         for url in changed:
             if url is None:
@@ -212,6 +249,39 @@ class FeedsAndSitemaps:
                 continue
             self._inc("regmig/sitemaps/changed")
             yield self._recheck(url, program, response.meta)
+
+    def _sitemaps_path(self) -> Path:
+        assert self.memory is not None
+        return self.memory.signatures_path.parent / SITEMAPS_FILE
+
+    def _note_sitemap_pages(self, key: str, entries: Iterable[feeds.Entry]) -> None:
+        """Remember whether a child sitemap names the program's publications (decided at the
+        close for one that names none the earlier runs knew: this run's walk may meet them)."""
+        assert self.memory is not None
+        pages = {url_key(url) for url in self._on_crawl_host(e.url for e in entries) if url}
+        known = any(page in self.memory.previous for page in pages)
+        self._sitemap_pages[key] = None if known else pages
+
+    def closed(self, reason: str) -> None:
+        """Save which child sitemaps named none of the program's publications (called by
+        Scrapy when the spider closes): the next partial walks leave them."""
+        if self.memory is None or reason != "finished":
+            return
+        useless = set()
+        if not self.memory.full_walk:  # those left this time stay left
+            before = load_sitemaps_without_publications(self._sitemaps_path())
+            useless = set(before & self._sitemaps_left)
+        useless.update(
+            key
+            for key, pages in self._sitemap_pages.items()
+            if pages is not None and not pages & self._teaser_keys
+        )
+        try:
+            atomic.write_text(
+                self._sitemaps_path(), json.dumps({WITHOUT_PUBLICATIONS: sorted(useless)})
+            )
+        except OSError as error:
+            logger.warning("Could not save the sitemap memory (%s)", error)
 
     def accelerator_failed(self, failure: Failure) -> None:
         from regmig_scraper.spiders.program import _failure_reason
