@@ -235,10 +235,13 @@ def test_sitemaps_without_the_programs_publications_are_left_until_a_full_walk(
     index = "".join(
         f"<sitemap><loc>{host}/{name}.xml</loc></sitemap>" for name in ("posts", "tags", "new")
     )
-    asked = list(
-        spider.parse_sitemap(_xml(host + "/sitemap.xml", f"<sitemapindex>{index}</sitemapindex>"))
-    )
+    meta = {"regmig_site": "generic", "cache_timestamp": 1.0}  # as the cache leaves it
+    index_xml = _xml(host + "/sitemap.xml", f"<sitemapindex>{index}</sitemapindex>", **meta)
+    asked = list(spider.parse_sitemap(index_xml))
     assert [r.url for r in asked] == [host + "/posts.xml", host + "/new.xml"]
+    # a child request carries the site's name on, not the index response's cache meta
+    assert all(r.meta["regmig_site"] == "generic" for r in asked)
+    assert not any("cache_timestamp" in r.meta for r in asked)
     assert crawler.stats.get_value("regmig/sitemaps/left") == 1
 
     def urlset(*paths: str) -> str:

@@ -87,6 +87,11 @@ def load_sitemaps_without_publications(path: Path) -> frozenset[str]:
         return frozenset()
 
 
+def _site_of(meta: dict[str, Any]) -> dict[str, Any]:
+    """The site's name of a request's meta (``regmig_site``), all a side request carries on."""
+    return {key: value for key, value in meta.items() if key == "regmig_site"}
+
+
 class FeedsAndSitemaps:
     """Requests and callbacks for feeds and sitemaps (mixed into the program spider)."""
 
@@ -158,7 +163,9 @@ class FeedsAndSitemaps:
             callback=callback,
             errback=self.accelerator_failed,
             priority=ACCELERATOR_PRIORITY,
-            meta={**meta, META_PROGRAM: program, **extra},
+            # the site's name only: a response's meta (robots.txt's cache timestamp, its
+            # once-per-run flag, a sitemap's depth) is not the new request's
+            meta={**_site_of(meta), META_PROGRAM: program, **extra},
         )
 
     def _recheck(self, url: str, program: str | None, meta: dict[str, Any]) -> scrapy.Request:
@@ -174,7 +181,7 @@ class FeedsAndSitemaps:
             priority=ACCELERATOR_PRIORITY,
             dont_filter=again,
             meta={
-                **{k: v for k, v in meta.items() if k == "regmig_site"},
+                **_site_of(meta),
                 META_PROGRAM: program,
                 META_TEASER_LINK: url,
                 META_LISTING_CHANGED: True,
