@@ -179,21 +179,13 @@ def crawl_settings(args: argparse.Namespace) -> Any:
 
     if settings.getpriority("STATS_DUMP") <= SETTINGS_PRIORITIES["project"]:
         settings.set("STATS_DUMP", False, priority="project")  # the summary and runs/ hold them
-    problems = check_settings(settings)  # before anything reads a value it cannot parse
-    if problems:
-        raise ValueError("; ".join(problems))
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
     if getattr(args, "full", False):
         settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
-    if settings.getbool("REGMIG_FULL_WALK") and not settings.getbool("REGMIG_INCREMENTAL"):
-        # Refused rather than implied: the run a scheduler meant is unknown (a weekly full
-        # walk of an incremental schedule, or a plain crawl, which walks everything anyway),
-        # and switching the mode on would quietly start an HTTP cache in OUTPUT.
-        raise ValueError(
-            "--full (REGMIG_FULL_WALK) makes an incremental run walk every listing page: give "
-            "it with --incremental (a crawl without --incremental walks every page anyway)"
-        )
+    problems = check_settings(settings)  # before anything reads a value it cannot parse
+    if problems:
+        raise ValueError("; ".join(problems))
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
