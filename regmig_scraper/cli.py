@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--full",
         action="store_true",
-        help="with --incremental: walk every listing page this time (REGMIG_FULL_WALK)",
+        help="with --incremental (required): walk every listing page this time (REGMIG_FULL_WALK)",
     )
     crawl.add_argument(
         "--resume",
@@ -179,13 +179,13 @@ def crawl_settings(args: argparse.Namespace) -> Any:
 
     if settings.getpriority("STATS_DUMP") <= SETTINGS_PRIORITIES["project"]:
         settings.set("STATS_DUMP", False, priority="project")  # the summary and runs/ hold them
-    problems = check_settings(settings)  # before anything reads a value it cannot parse
-    if problems:
-        raise ValueError("; ".join(problems))
     if getattr(args, "incremental", False):
         settings.set("REGMIG_INCREMENTAL", True, priority="cmdline")
     if getattr(args, "full", False):
         settings.set("REGMIG_FULL_WALK", True, priority="cmdline")
+    problems = check_settings(settings)  # before anything reads a value it cannot parse
+    if problems:
+        raise ValueError("; ".join(problems))
     if settings.getbool("REGMIG_INCREMENTAL") and snapshot:
         raise ValueError("REGMIG_INCREMENTAL cannot be combined with --replay or --record")
     from regmig_scraper.arrow_memory import SETTING, choose_memory_pool
@@ -353,11 +353,13 @@ def requests_line(stats: dict[str, Any]) -> str:
 
     cached = int(stats.get("regmig/incremental/skipped", 0))
     not_walked = int(stats.get(NOT_WALKED, 0))
+    left = int(stats.get("regmig/sitemaps/left", 0))
     walk = "full walk" if stats.get("regmig/incremental/full_walk") else "stopped at the known"
+    sitemaps = f", {left} sitemaps without the program's publications" if left else ""
     return (
         f"  requests: {stats.get('regmig/requests/sent', 0)} made, "
-        f"{cached + not_walked} saved ({cached} pages from the cache, {not_walked} listing "
-        f"pages not walked: {walk})"
+        f"{cached + not_walked + left} saved ({cached} pages from the cache, {not_walked} "
+        f"listing pages not walked: {walk}{sitemaps})"
     )
 
 

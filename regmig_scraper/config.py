@@ -121,9 +121,30 @@ def _problems(settings: Any, defaults: dict[str, Any]) -> Iterator[str]:
             yield f"{name}={settings.get(name)!r} is not valid: expected {expected}"
 
 
+# Refused rather than implied: the run a scheduler meant is unknown (a weekly full walk of an
+# incremental schedule whose --incremental was forgotten, or a plain crawl, which walks every
+# page anyway), and switching the mode on would quietly start an HTTP cache in the output.
+FULL_WITHOUT_INCREMENTAL = (
+    "--full (REGMIG_FULL_WALK) makes an incremental run walk every listing page: give it with "
+    "--incremental (REGMIG_INCREMENTAL; a crawl without it walks every page anyway)"
+)
+
+
+def _combination_problems(settings: Any) -> Iterator[str]:
+    """Settings that are each valid but mean nothing together."""
+    try:
+        full, incremental = (
+            settings.getbool(n) for n in ("REGMIG_FULL_WALK", "REGMIG_INCREMENTAL")
+        )
+    except ValueError:
+        return  # an unreadable value is reported on its own
+    if full and not incremental:
+        yield FULL_WITHOUT_INCREMENTAL
+
+
 def check_settings(settings: Any) -> list[str]:
     """Every problem with ``settings`` (a Scrapy ``Settings``), one line each; [] when none."""
-    return list(_problems(settings, project_defaults()))
+    return [*_problems(settings, project_defaults()), *_combination_problems(settings)]
 
 
 class SettingsCheckAddon:

@@ -141,6 +141,7 @@ REGMIG_REFETCH_AGE = 7 * 24 * 3600
 # An incremental run stops walking a pager where its pages show nothing new; every
 # REGMIG_FULL_EVERY-th run (0: never on a schedule) and a run with REGMIG_FULL_WALK
 # (--full) walk every listing page, catching what moved deep, vanished or changed quietly.
+# REGMIG_FULL_WALK without REGMIG_INCREMENTAL is a usage error (regmig_scraper.cli).
 REGMIG_FULL_EVERY = 7
 REGMIG_FULL_WALK = False
 # One progress line every REGMIG_PROGRESS_INTERVAL seconds (0: off); in place on a terminal.

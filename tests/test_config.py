@@ -6,7 +6,7 @@ import pytest
 from scrapy.settings import Settings
 
 from regmig_scraper import settings as project_settings
-from regmig_scraper.config import check_settings, project_defaults
+from regmig_scraper.config import FULL_WITHOUT_INCREMENTAL, check_settings, project_defaults
 
 
 def _settings(**overrides: object) -> Settings:
@@ -70,3 +70,23 @@ def test_every_project_setting_is_checked_with_its_defaults_type() -> None:
     defaults = project_defaults()
     assert "REGMIG_POLITE" in defaults and "REGMIG_OUTPUT" in defaults
     assert all(name.startswith("REGMIG_") for name in defaults)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "refused"),
+    [
+        ({"REGMIG_FULL_WALK": "true"}, True),  # --full alone: which run was meant is unknown
+        ({"REGMIG_FULL_WALK": "true", "REGMIG_INCREMENTAL": "true"}, False),
+        ({"REGMIG_INCREMENTAL": "true"}, False),
+        ({"REGMIG_FULL_WALK": "false"}, False),
+    ],
+)
+def test_a_full_walk_needs_an_incremental_run(overrides: dict, refused: bool) -> None:
+    """The check both ``regmig crawl`` and ``scrapy crawl`` run (SettingsCheckAddon)."""
+    assert check_settings(_settings(**overrides)) == ([FULL_WITHOUT_INCREMENTAL] if refused else [])
+
+
+def test_an_unreadable_full_walk_is_reported_once() -> None:
+    assert check_settings(_settings(REGMIG_FULL_WALK="maybe")) == [
+        "REGMIG_FULL_WALK='maybe' is not valid: expected true or false"
+    ]

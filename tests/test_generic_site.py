@@ -12,6 +12,7 @@ from regmig_scraper.sites.generic import GenericSite
 from regmig_scraper.sites.generic.links import (
     is_dated_path,
     is_publication_path,
+    listing_block,
     pager_position,
     site_hosts,
 )
@@ -79,6 +80,19 @@ def test_publication_paths(url: str, publication: bool) -> None:
 )
 def test_pager_positions(url: str, base: str, depth: int) -> None:
     assert pager_position(url) == (base, depth)
+
+
+def test_each_pager_tab_and_language_version_is_a_block_of_its_own() -> None:
+    """Every page of one pager is one block, whatever its host (a mirror's); another language
+    version or tab of the listing is another, so which sighting of a publication both show
+    is a bare repeat does not depend on which page a run read first."""
+    first = listing_block("https://x.org/topics/a/")
+    assert listing_block("http://127.0.0.1:8000/topics/a/page/3/") == first
+    assert listing_block("https://x.org/es/topics/a/") != first
+    assert listing_block("https://x.org/topics/a/?tab=2") != first
+    assert listing_block("https://x.org/topics/a/?tab=2&page=3") == listing_block(
+        "https://x.org/topics/a/?tab=2"
+    )
 
 
 def test_a_first_page_is_requested_without_its_number() -> None:

@@ -530,6 +530,24 @@ def test_incremental_with_replay_is_a_usage_error(args: tuple, message: str, tmp
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--full",),
+        ("-s", "REGMIG_FULL_WALK=true"),
+        ("--full", "--replay", "tests/fixtures/snapshot"),
+    ],
+)
+def test_full_without_incremental_is_a_usage_error(args: tuple, tmp_path) -> None:
+    """``--full`` only means something to an incremental run: alone it is refused before any
+    request (exit 2, one line), not run as a plain crawl nor switched to incremental."""
+    output = tmp_path / "out"
+    result = regmig("crawl", "--output", str(output), *args)
+    assert result.returncode == 2, result.stderr
+    assert "give it with --incremental" in result.stderr
+    assert not (output / ".httpcache").exists() and not (output / "publications").exists()
+
+
 # --------------------------------------------------------------------------- nightly
 
 

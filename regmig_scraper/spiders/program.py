@@ -205,6 +205,9 @@ class ProgramSpider(FeedsAndSitemaps, scrapy.Spider):
         self._not_walked: set[str] = set()  # pager pages left because nothing new led there
         self._not_walked_site: dict[str, str] = {}  # their site's name
         self.expected_from_feeds: set[str] = set()  # see spiders.accelerators
+        self._named_hosts: dict[str, str] = {}  # see spiders.accelerators
+        self._sitemap_pages: dict[str, set[str] | None] = {}  # see spiders.accelerators
+        self._sitemaps_left: set[str] = set()  # see spiders.accelerators
         self._teaser_keys: set[str] = set()  # publications the listings showed (incremental)
 
     @classmethod

@@ -159,6 +159,18 @@ def tab_of(url: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((name, value) for name, value in query if is_tab_param(name)))
 
 
+def listing_block(url: str) -> str:
+    """The block a listing page's teasers belong to: its listing (path and query, without
+    page number or host) and its tab. Each pager, tab and language version of a program is
+    one block, so a publication two of them show is read in full on each: which of its
+    sightings is a bare repeat must not depend on the order the pages arrive in (a nightly
+    run that walks fewer pages meets them in another order than a full walk)."""
+    base, _ = pager_position(url)
+    parts = urlsplit(base)
+    tab = urlencode(tab_of(url))
+    return parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{tab}" if tab else "")
+
+
 def listing_request_url(url: str) -> str:
     """The request URL of a listing page: normalized, a first page without its page
     number (Drupal's page vector keeps its commas: ``?page=0,1``)."""

@@ -16,6 +16,12 @@ Pager links are the links to the same listing with another page number, in every
 continuation. The program's other-language versions (``hreflang`` alternates, a language
 switcher's ``a[hreflang]``) are tabs of the program, read on its first page.
 
+The teasers of a record name their listing as their ``block`` (``links.listing_block``: the
+pager, whatever the page; each tab and language version a block of its own). A publication a
+block showed already is a bare repeat on that block's other pages, but is read in full on
+another block: which sighting is read does not depend on the order pages arrive in, which
+differs between a full walk and a nightly one (``regmig_scraper.incremental``).
+
 A site profile (``profile.SiteProfile``) may name the listing's CSS selector and the paths
 publications live under, for sites where discovery needs help.
 """
@@ -35,6 +41,7 @@ from regmig_scraper.sites.generic.links import (
     LANGUAGE_SEGMENT,
     SiteHosts,
     is_publication_path,
+    listing_block,
     listing_request_url,
     pager_position,
     path_segments,
@@ -45,7 +52,6 @@ from regmig_scraper.sites.generic.profile import SiteProfile
 from regmig_scraper.sites.markup import element_text, join_url, link_href, meta_content
 
 Mapper = Callable[[str | None], tuple[str | None, bool]]
-BLOCK = "listing"  # one block per program: a publication any of its pages showed is a repeat
 MIN_BLOCK_ROWS = 2
 # A lone row joins the listing when it shares this much of a block's row classes.
 ALIKE_SHARE = 0.5
@@ -350,6 +356,7 @@ def extract_listing(
     page = ListingPage(program=program)
     base, depth = pager_position(response.url)
     page.is_continuation = depth > 0
+    block = listing_block(response.url)
     for position, (element, request_url, anchors) in enumerate(find_teasers(reader)):
         url = reader.hosts.named(request_url)
         sighting = {
@@ -357,12 +364,12 @@ def extract_listing(
             "url": url,
             "request_url": request_url,
             "listing_url": response.url,
-            "block": BLOCK,
+            "block": block,
             "position": position,
             # On repeats too: the row's program must not depend on which sighting came first.
             "program": program,
         }
-        if seen is not None and seen(url, BLOCK):
+        if seen is not None and seen(url, block):
             page.teasers.append(new_record(**sighting, repeat=True))
             continue
         title = _teaser_title(anchors, element)
