@@ -1,14 +1,20 @@
 """Distributed crawls: workers sharing one frontier in a real Redis (README, "Distributed
-crawls"). The MPI sample and the tiny WordPress-style site are served on two loopback hosts;
-three workers crawl them, one is killed with SIGKILL in the middle, and the merged dataset must
-equal a single-process crawl's, with every page fetched once (but the killed worker's in-flight
-ones). Two workers on a host with ``Crawl-delay: 1`` make at most one request a second together.
+crawls"). The MPI sample (127.0.0.1) and the WordPress sample (127.0.0.2, read by the generic
+site module) are served on loopback; three workers crawl them, one is killed with SIGKILL in the
+middle, and the merged dataset must hold every publication of both exactly once, equal field by
+field to a single-process crawl's, with every page fetched once but those the killed worker held
+in flight at its death (fetched again, once, after it); a slow pipeline keeps records on their
+way, so that the kill finds pages whose records and requests are not all handed on. Two
+workers on a host with ``Crawl-delay: 1`` (the tiny site) make at most one request a second
+together.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -16,11 +22,14 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
 
+from regmig_scraper import settings as project_settings
 from regmig_scraper.mirror import ServedRequest, serving
+from regmig_scraper.normalize.urls import normalize_url
 from tests.helpers import FIXTURES, REPO, SITE_ROOT, run_regmig
 from tests.redis_server import redis_url
 from tests.sites.loopback_tiny import HOST as TINY_HOST
@@ -28,16 +37,21 @@ from tests.sites.loopback_tiny import loopback_copy
 
 pytestmark = [pytest.mark.redis, pytest.mark.server, pytest.mark.slow]
 
-SITES = '{"tiny": "tests.sites.loopback_tiny.LoopbackTinySite"}'
 MPI_PATH = "/programs/regional-migration"
+WORDPRESS = FIXTURES / "wordpress"
+WORDPRESS_HOST = "127.0.0.2"
+WORDPRESS_PATH = "/topics/migration-governance/"
 TINY_PATH = "/topics/migration/"
 WORKER_SETTINGS = (
-    "-s", f"REGMIG_SITES={SITES}",
     "-s", "REGMIG_REDIS_IDLE_TIMEOUT=2",
     "-s", "REGMIG_REDIS_WORKER_TIMEOUT=3",
     "-s", "REGMIG_PROGRESS_INTERVAL=0",
 )  # fmt: skip
 WORKER_SECONDS = 180
+# Every record held a while before the project's pipelines (tests/slow_pipeline.py).
+SLOW_PIPELINES = json.dumps(
+    {**project_settings.ITEM_PIPELINES, "tests.slow_pipeline.SlowPipeline": 50}
+)
 # Columns that say when and by which run: the rest must equal a single-process crawl's.
 RUN_COLUMNS = {"first_seen_at", "last_seen_at", "crawl_id"}
 
@@ -49,29 +63,48 @@ def redis(tmp_path: Path) -> Iterator[str]:
 
 
 class Sites:
-    """The MPI mirror on 127.0.0.1 and the tiny site on 127.0.0.2, with one request log."""
+    """The MPI mirror on 127.0.0.1 and the WordPress sample on 127.0.0.2, each with its
+    request log."""
 
-    def __init__(self, log: list[ServedRequest], mpi: str, tiny: str) -> None:
-        self.log = log
-        self.start_urls = [mpi + MPI_PATH, tiny + TINY_PATH]
+    def __init__(self, logs: dict[str, list[ServedRequest]], mpi: str, wordpress: str) -> None:
+        self.logs = logs  # host:port -> the requests its server answered
+        self.start_urls = [mpi + MPI_PATH, wordpress + WORDPRESS_PATH]
+
+    def clear(self) -> None:
+        for log in self.logs.values():
+            log.clear()
+
+    def requests(self) -> list[tuple[str, ServedRequest]]:
+        """Every page request, as (``host:port/path``, request), robots.txt aside (each
+        worker reads each host's robots.txt once)."""
+        return [
+            (origin + r.path, r)
+            for origin, log in self.logs.items()
+            for r in list(log)
+            if r.path != "/robots.txt"
+        ]
 
     def pages(self) -> Counter[str]:
-        """How often each page was requested (robots.txt aside: each worker reads it)."""
-        return Counter(f"{r.path}" for r in self.log if not r.path.endswith("/robots.txt"))
+        """How often each page was requested."""
+        return Counter(page for page, _ in self.requests())
+
+    def robots(self) -> int:
+        return sum(r.path == "/robots.txt" for log in self.logs.values() for r in log)
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
-    log: list[ServedRequest] = []
-    root = tmp_path_factory.mktemp("tiny") / "site"
-    root.mkdir()
+def sites() -> Iterator[Sites]:
+    logs: dict[str, list[ServedRequest]] = {}
+    mpi_log: list[ServedRequest] = []
+    wordpress_log: list[ServedRequest] = []
     # Slow answers keep pages in flight, so the killed worker dies holding some.
     with (
-        serving(SITE_ROOT, log=log, delay=0.2) as mpi,
-        serving(root, log=log, delay=0.2, host=TINY_HOST) as tiny,
+        serving(SITE_ROOT, log=mpi_log, delay=0.2) as mpi,
+        serving(WORDPRESS / "site", log=wordpress_log, delay=0.2, host=WORDPRESS_HOST) as wp,
     ):
-        loopback_copy(FIXTURES / "tinysite" / "tiny.example.org", root, tiny)
-        yield Sites(log, mpi, tiny)
+        logs[urlsplit(mpi).netloc] = mpi_log
+        logs[urlsplit(wp).netloc] = wordpress_log
+        yield Sites(logs, mpi, wp)
 
 
 def _start_args(sites: Sites) -> list[str]:
@@ -91,6 +124,25 @@ def _worker(redis: str, output: Path, *settings: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+def _finish(workers: list[subprocess.Popen[str]], logs: Path) -> dict[int, str]:
+    """Each worker's output once it ended (also kept in ``logs``/worker-PID.log)."""
+    outputs = {}
+    for worker in workers:
+        outputs[worker.pid] = worker.communicate(timeout=WORKER_SECONDS)[0]
+        (logs / f"worker-{worker.pid}.log").write_text(outputs[worker.pid], encoding="utf-8")
+    return outputs
+
+
+def _warnings(outputs: dict[int, str]) -> str:
+    """What the workers warned about: the first place to look when a check fails."""
+    return "\n".join(
+        f"{pid}: {line}"
+        for pid, text in outputs.items()
+        for line in text.splitlines()
+        if " WARNING" in line or " ERROR" in line or line.startswith("regmig:")
+    )
+
+
 def _comparable(output: Path) -> pd.DataFrame:
     frame = pd.read_parquet(output / "publications").drop(columns=sorted(RUN_COLUMNS))
     for column in frame.columns:
@@ -99,23 +151,37 @@ def _comparable(output: Path) -> pd.DataFrame:
     return frame.sort_values("id").reset_index(drop=True)
 
 
+def _expected_urls() -> list[str]:
+    """Every publication of both samples, as the dataset names them (from the samples'
+    expected.json files, not from a crawl)."""
+    mpi = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+    wordpress = json.loads((WORDPRESS / "expected.json").read_text(encoding="utf-8"))
+    urls = [row["canonical_url"] for row in mpi["publications"]]
+    urls += [normalize_url(row["canonical_url"]) for row in wordpress["publications"]]
+    return sorted(urls)
+
+
 @pytest.fixture(scope="module")
 def single_process(sites: Sites, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     output = tmp_path_factory.mktemp("single") / "output"
     result = run_regmig(
         "crawl", *_start_args(sites), "--output", str(output),
-        "-s", "REGMIG_POLITE=false", "-s", f"REGMIG_SITES={SITES}",
+        "-s", "REGMIG_POLITE=false",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
-    sites.log.clear()
-    return _comparable(output)
+    sites.clear()
+    frame = _comparable(output)
+    # the reference itself holds every publication of both samples, once
+    assert set(_expected_urls()) <= set(frame["url"]), result.stderr[-3000:]
+    assert frame["url"].is_unique
+    return frame
 
 
 def _victim(
     workers: list[subprocess.Popen[str]], output: Path, redis: str, seconds: float = 120
-) -> subprocess.Popen[str]:
+) -> tuple[subprocess.Popen[str], str]:
     """A worker in the middle of its work: it staged records and holds requests in flight
-    (its part and its in-flight hash are named after its pid)."""
+    (its part and its in-flight hash are named after its pid); with its worker id."""
     import redis as redis_client
 
     server = redis_client.Redis.from_url(redis)
@@ -127,27 +193,47 @@ def _victim(
             pid = int(worker_id.rsplit("-", 2)[1])
             inflight = server.hlen(f"regmig:program:inflight:{worker_id}")
             if pid in by_pid and journal.stat().st_size > 0 and inflight >= 2:
-                return by_pid[pid]
+                return by_pid[pid], worker_id
         time.sleep(0.02)
     raise AssertionError(f"no worker was in the middle of its work within {seconds} s")
+
+
+def _held(redis: str, worker_id: str) -> list[str]:
+    """The pages a worker holds in flight (``host:port/path``), read from Redis."""
+    import redis as redis_client
+
+    server = redis_client.Redis.from_url(redis)
+    held = []
+    for value in server.hvals(f"regmig:program:inflight:{worker_id}"):
+        _, data = value.split(b"\n", 1)
+        url = urlsplit(pickle.loads(data)["url"])
+        held.append(url.netloc + (url.path or "/") + (f"?{url.query}" if url.query else ""))
+    return held
 
 
 def test_three_workers_one_killed_give_the_single_process_dataset(
     redis: str, sites: Sites, single_process: pd.DataFrame, tmp_path: Path
 ) -> None:
-    sites.log.clear()
+    sites.clear()
     output = tmp_path / "output"
-    seeded = run_regmig(
-        "crawl", "--redis-url", redis, *_start_args(sites), "--output", str(output),
-        "-s", f"REGMIG_SITES={SITES}",
-    )  # fmt: skip
+    seeded = run_regmig("crawl", "--redis-url", redis, *_start_args(sites), "--output", str(output))
     assert seeded.returncode == 0, seeded.stderr
-    workers = [_worker(redis, output, "-s", "REGMIG_POLITE=false") for _ in range(3)]
+    # Records held a while on their way to the part: the kill finds pages read whose records
+    # and requests are not all handed on yet.
+    workers = [
+        _worker(
+            redis, output, "-s", "REGMIG_POLITE=false", "-s", f"ITEM_PIPELINES={SLOW_PIPELINES}"
+        )
+        for _ in range(3)
+    ]
     try:
-        victim = _victim(workers, output, redis)
+        victim, victim_id = _victim(workers, output, redis)
+        # Frozen first, so that what it holds is read exactly at its death.
+        os.kill(victim.pid, signal.SIGSTOP)
+        in_flight = _held(redis, victim_id)
         killed_at = time.time()
         victim.send_signal(signal.SIGKILL)
-        outputs = {worker.pid: worker.communicate(timeout=WORKER_SECONDS)[0] for worker in workers}
+        outputs = _finish(workers, tmp_path)
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -158,9 +244,14 @@ def test_three_workers_one_killed_give_the_single_process_dataset(
         assert worker.returncode == 0, outputs[worker.pid][-3000:]
     assert sum("merging" in outputs[w.pid] for w in survivors) == 1  # the last one merged
     assert not list(output.glob(".parts/*/*")), "the merged parts are removed"
+    assert in_flight, "the victim held requests in flight"
+    held = set(in_flight)
 
     merged = _comparable(output)
     assert merged["id"].is_unique
+    missing = sorted(set(single_process["url"]) - set(merged["url"]))
+    assert not missing, (missing, held, _warnings(outputs))
+    assert set(_expected_urls()) <= set(merged["url"])
     pd.testing.assert_frame_equal(merged, single_process)
 
     runs = pd.read_parquet(output / "runs")
@@ -168,48 +259,48 @@ def test_three_workers_one_killed_give_the_single_process_dataset(
     stats = json.loads(runs.iloc[0]["stats_json"])
     assert stats["regmig/distributed/workers"] == 3
     assert stats["regmig/distributed/workers_lost"] == 1
+    assert stats["regmig/distributed/requeued"] == len(in_flight)  # no live worker's
     assert runs.iloc[0]["exit_status"] == 0
 
-    # Every page once, but those the killed worker had taken and not finished: queued again,
-    # fetched a second time by a survivor, after the kill.
+    # Every page once, but those the killed worker held: queued again and fetched once more
+    # by a survivor, after the kill (once in all if the victim had not sent it yet).
     fetched = sites.pages()
-    twice = {path for path, count in fetched.items() if count > 1}
-    assert max(fetched.values()) <= 2
-    requeued = stats.get("regmig/distributed/requeued", 0)
-    assert requeued >= 1  # the victim held requests: the survivors did them
-    assert len(twice) <= requeued
-    for path in twice:
-        first, second = sorted(r.at for r in sites.log if r.path == path)
-        assert first <= killed_at < second, path
+    assert set(fetched) & held == held  # none of them lost
+    again = {page: n for page, n in fetched.items() if n > 1 and page not in held}
+    assert not again, (again, held, _warnings(outputs))
+    assert all(fetched[page] <= 2 for page in held), {page: fetched[page] for page in held}
+    for page in held:
+        times = sorted(r.at for p, r in sites.requests() if p == page)
+        assert times[-1] > killed_at, page  # a survivor fetched it after the kill
 
 
 def test_three_workers_fetch_every_page_once(
     redis: str, sites: Sites, single_process: pd.DataFrame, tmp_path: Path
 ) -> None:
-    sites.log.clear()
+    sites.clear()
     output = tmp_path / "output"
-    seeded = run_regmig(
-        "crawl", "--redis-url", redis, *_start_args(sites), "--output", str(output),
-        "-s", f"REGMIG_SITES={SITES}",
-    )  # fmt: skip
+    seeded = run_regmig("crawl", "--redis-url", redis, *_start_args(sites), "--output", str(output))
     assert seeded.returncode == 0, seeded.stderr
     workers = [_worker(redis, output, "-s", "REGMIG_POLITE=false") for _ in range(3)]
-    outputs = [worker.communicate(timeout=WORKER_SECONDS)[0] for worker in workers]
-    assert [w.returncode for w in workers] == [0, 0, 0], "\n".join(o[-2000:] for o in outputs)
+    outputs = _finish(workers, tmp_path)
+    assert [w.returncode for w in workers] == [0, 0, 0], "\n".join(
+        o[-2000:] for o in outputs.values()
+    )
     fetched = sites.pages()
-    assert set(fetched.values()) == {1}, [p for p, n in fetched.items() if n > 1]
-    robots = [r for r in sites.log if r.path.endswith("/robots.txt")]
-    assert len(robots) <= 3 * 2  # each worker reads each host's robots.txt once
+    twice = [p for p, n in fetched.items() if n > 1]
+    assert set(fetched.values()) == {1}, (twice, _warnings(outputs))
+    assert sites.robots() <= 3 * 2  # each worker reads each host's robots.txt once
     pd.testing.assert_frame_equal(_comparable(output), single_process)
 
 
 @pytest.fixture
 def crawl_delayed_site(tmp_path: Path) -> Iterator[tuple[str, list[ServedRequest]]]:
-    """The tiny site alone on 127.0.0.3, whose robots.txt asks for ``Crawl-delay: 1``."""
+    """The tiny site alone on its own loopback host, whose robots.txt asks for
+    ``Crawl-delay: 1``."""
     log: list[ServedRequest] = []
     root = tmp_path / "site"
     root.mkdir()
-    with serving(root, log=log, host="127.0.0.3") as base:
+    with serving(root, log=log, host=TINY_HOST) as base:
         loopback_copy(FIXTURES / "tinysite" / "tiny.example.org", root, base)
         (root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 1\n", encoding="utf-8")
         yield base, log

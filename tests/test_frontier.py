@@ -34,6 +34,7 @@ def _queue(frontier, *requests: tuple[bytes, int]) -> None:
 @pytest.mark.redis
 def test_pop_takes_the_highest_priority_into_the_workers_inflight(frontier) -> None:
     _queue(frontier, (b"listing", 0), (b"page", 10))
+    frontier.join("w1", timeout=30)
     inflight_id, data = frontier.pop("w1")
     assert data == b"page"
     assert frontier.server.hget(frontier.inflight_key("w1"), inflight_id) == b"-10\npage"
@@ -49,7 +50,34 @@ def test_a_dead_workers_inflight_requests_go_back_to_the_queue(frontier) -> None
     time.sleep(0.1)  # its heartbeat expires
     assert frontier.reap() == 2
     assert frontier.workers() == []
+    frontier.join("other", timeout=30)
     assert frontier.pop("other")[1] == b"a"  # with its priority
+
+
+@pytest.mark.redis
+def test_a_worker_taken_for_dead_takes_nothing_until_it_beats_again(frontier) -> None:
+    _queue(frontier, (b"a", 0), (b"b", 0))
+    frontier.join("stalled", timeout=0.05)
+    frontier.pop("stalled")
+    time.sleep(0.1)  # it stalls past the worker timeout
+    assert frontier.reap() == 1  # another worker queues its request again
+    # Taking more now would hold requests no worker of the run knows of.
+    assert frontier.pop("stalled") is None
+    assert frontier.heartbeat("stalled", timeout=30)  # it learns it was taken for dead
+    assert frontier.workers() == ["stalled"]
+    assert frontier.pop("stalled") is not None
+    assert not frontier.heartbeat("stalled", timeout=30)  # an ordinary beat
+
+
+@pytest.mark.redis
+def test_push_records_the_fingerprint_and_queues_together(frontier) -> None:
+    assert frontier.push(b"page", 10, "fp1")
+    assert frontier.server.sismember(frontier.dupefilter_key, "fp1")
+    assert frontier.server.zrange(frontier.queue_key, 0, -1, withscores=True) == [(b"page", -10)]
+    assert not frontier.push(b"same page again", 10, "fp1")  # seen: not queued
+    assert frontier.queued() == 1
+    assert frontier.push(b"retry", 0, None) and frontier.push(b"retry 2", 0, None)  # unfiltered
+    assert frontier.queued() == 3
 
 
 @pytest.mark.redis
@@ -204,3 +232,86 @@ def test_a_merge_killed_after_its_commit_is_not_committed_twice(tmp_path: Path) 
     [outcome] = _merge(tmp_path)
     assert outcome.why == "committed before"
     assert len(DatasetStore(tmp_path).read_runs()) == 1
+
+
+# --------------------------------------------------------------------------- a worker's page
+
+
+def _worker_scheduler(frontier, tmp_path: Path):
+    """A worker's scheduler and spider middleware on a real Redis, as ``regmig worker`` sets
+    them up."""
+    from scrapy.settings import Settings
+
+    from regmig_scraper.distributed.components import (
+        DistributedProgramSpider,
+        InflightScheduler,
+        InflightSpiderMiddleware,
+        WorkerContext,
+        worker_settings,
+    )
+    from regmig_scraper.distributed.frontier import RunInfo
+    from tests.helpers import get_crawler
+
+    settings = Settings()
+    worker_settings(settings, frontier.url)
+    names = ("REDIS_URL", "SCHEDULER_PERSIST", "SCHEDULER_QUEUE_CLASS", "SCHEDULER_QUEUE_KEY")
+    names += ("SCHEDULER_DUPEFILTER_KEY", "DUPEFILTER_CLASS")
+    crawler = get_crawler(DistributedProgramSpider, {name: settings[name] for name in names})
+    run = RunInfo("crawl-1", STARTED.isoformat(), ["http://127.0.0.1:9/topics/a/"])
+    part = PartWriter(tmp_path, crawl_id="crawl-1", started_at="", start_url="", worker="w1")
+    crawler.regmig_worker = WorkerContext(frontier, "w1", run, part, 30, 30)
+    spider = crawler._create_spider(start_urls=run.start_urls)
+    crawler.spider = spider
+    scheduler = InflightScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return scheduler, InflightSpiderMiddleware.from_crawler(crawler)
+
+
+@pytest.mark.redis
+def test_a_page_is_in_flight_until_its_records_are_staged_and_its_requests_queued(
+    frontier, tmp_path: Path
+) -> None:
+    """Scrapy reads a callback's whole output before it stages a record or queues a request:
+    a page struck off then, and its worker killed, would lose all it led to."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    scheduler, middleware = _worker_scheduler(frontier, tmp_path)
+    frontier.join("w1", timeout=30)
+    scheduler.enqueue_request(Request("http://127.0.0.1:9/topics/a/"))
+    request = scheduler.next_request()
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    record = {"url": "http://127.0.0.1:9/2024/01/p/"}
+    found = Request("http://127.0.0.1:9/2024/01/p/")
+
+    read = list(middleware.process_spider_output(response, iter([record, found])))
+    assert read == [record, found]
+    inflight = frontier.inflight_key("w1")
+    assert frontier.server.hlen(inflight) == 1  # read, but nothing handed on yet
+    middleware.item_handed_on(record, response=response)  # staged
+    assert frontier.server.hlen(inflight) == 1
+    assert scheduler.enqueue_request(found)  # queued
+    assert frontier.server.hlen(inflight) == 0
+    assert frontier.queued() == 1
+    assert not scheduler.enqueue_request(Request(found.url))  # the duplicate filter holds
+
+
+@pytest.mark.redis
+def test_a_worker_whose_reactor_is_busy_stays_alive(frontier) -> None:
+    """The heartbeat has a thread of its own: a worker busy past the timeout (a large page
+    parsed on a loaded machine) is not taken for dead, so its pages are not fetched twice."""
+    from regmig_scraper.distributed.components import Heartbeat
+
+    heartbeat = Heartbeat(frontier, "busy", timeout=0.3)
+    heartbeat.start()
+    _queue(frontier, (b"a", 0))
+    frontier.pop("busy")
+    try:
+        time.sleep(1.0)  # the reactor's thread does not come back for three timeouts
+        assert frontier.reap() == 0
+        assert frontier.workers() == ["busy"]
+    finally:
+        heartbeat.stop()
+    assert heartbeat.rejoined == 0
+    time.sleep(0.4)  # stopped: its heartbeat expires, and it is reaped like a dead worker
+    assert frontier.reap() == 1

@@ -86,8 +86,8 @@ def seed(settings: Any, start_urls: list[str] | None) -> int:
     dupefilter = RFPDupeFilter(frontier.server, frontier.dupefilter_key)
     seeded = 0
     for request in spider.start_requests():
-        if not dupefilter.request_seen(request):
-            queue.push(request)
+        fingerprint = None if request.dont_filter else dupefilter.request_fingerprint(request)
+        if frontier.push(queue._encode_request(request), request.priority, fingerprint):
             seeded += 1
     print(
         f"regmig: crawl {run.crawl_id} seeded in {url}: {seeded} start URLs queued; "
@@ -162,6 +162,8 @@ def _work(settings: Any, url: str) -> int:
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     reason = stats.get("finish_reason")
     finished = reason == "finished"
+    if context.heartbeat is not None:
+        context.heartbeat.stop()  # before leaving: a late beat would join the run again
     frontier.leave(worker, requeue=not finished)
     pages = int(stats.get("regmig/listing/pages", 0)) + int(stats.get("regmig/pages/fetched", 0))
     print(

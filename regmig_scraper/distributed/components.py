@@ -9,12 +9,14 @@ while the frontier has work and stops it when it has had none for a while.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -37,9 +39,109 @@ logger = logging.getLogger(__name__)
 
 # Request meta key: the id under which the worker's in-flight requests hold this request.
 META_INFLIGHT = "regmig_inflight"
+# Request meta key: a request found on a page: the in-flight id of that page's request (taken
+# off before the request is queued).
+META_PARENT = "regmig_parent"
 # How often an idle worker looks for requests other workers queued (Scrapy's engine itself
 # looks every 5 s).
 POLL_SECONDS = 0.5
+
+
+class PageOutputs:
+    """What each in-flight request's page gave (records, requests) that is not handed on yet.
+
+    Scrapy exhausts a callback's output before it processes it: it reads the output into a
+    queue of its own and stages records and queues requests from there, a reactor turn or
+    many later (``CONCURRENT_ITEMS`` at a time). A request struck off when its output is read
+    would leave, if the worker died then, records never staged and requests never queued,
+    and nobody would fetch its page again: a whole pager lost. So a request is done once its
+    output has been read to its end (``close``) and every record and request in it has been
+    handed on (``settle``)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, int] = {}
+        self._reading: set[str] = set()
+
+    def open(self, inflight_id: str) -> None:
+        self._reading.add(inflight_id)
+
+    def add(self, inflight_id: str) -> None:
+        self._pending[inflight_id] = self._pending.get(inflight_id, 0) + 1
+
+    def settle(self, inflight_id: str) -> bool:
+        """One output handed on; whether its request is done now."""
+        if inflight_id not in self._pending:
+            return False
+        self._pending[inflight_id] -= 1
+        return self._done(inflight_id)
+
+    def close(self, inflight_id: str) -> bool:
+        """The output was read to its end (or the page failed); whether its request is done."""
+        self._reading.discard(inflight_id)
+        return self._done(inflight_id)
+
+    def _done(self, inflight_id: str) -> bool:
+        if inflight_id in self._reading or self._pending.get(inflight_id, 0) > 0:
+            return False
+        self._pending.pop(inflight_id, None)
+        return True
+
+    def clear(self) -> None:
+        self._pending.clear()
+        self._reading.clear()
+
+
+class Heartbeat:
+    """A worker's heartbeat, from a thread of its own.
+
+    A worker counts as alive while its process is: a reactor busy for a while (a large page
+    parsed on a loaded machine, a pipeline's first use) must not make the other workers take
+    it for dead and fetch its pages a second time. A worker taken for dead all the same (its
+    process stalled past the timeout) learns it at its next beat and joins again
+    (``rejoined``, read by the reactor)."""
+
+    def __init__(self, frontier: Frontier, worker: str, timeout: float) -> None:
+        self.frontier = frontier
+        self.worker = worker
+        self.timeout = timeout
+        self.rejoined = 0
+        self._last = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="regmig-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        """Join the run and beat every third of the timeout until ``stop``."""
+        self.frontier.join(self.worker, self.timeout)
+        self._last = time.monotonic()
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.timeout / 3):
+            self.beat()
+
+    def beat(self) -> None:
+        now = time.monotonic()
+        gap, self._last = now - self._last, now
+        try:
+            rejoined = self.frontier.heartbeat(self.worker, self.timeout)
+        except redis.RedisError as error:  # the next beat tries again
+            logger.warning("Heartbeat of worker %s failed: %s", self.worker, error)
+            return
+        if rejoined:
+            self.rejoined += 1
+            logger.warning(
+                "Worker %s was taken for dead (no heartbeat for %.1f s, the timeout is %s s): "
+                "its requests were queued again (fetched twice); it joins again",
+                self.worker,
+                gap,
+                self.timeout,
+            )
+
+    def stop(self) -> None:
+        """No more beats (before the worker leaves the run: a late beat would join it again)."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()
 
 
 @dataclass
@@ -50,6 +152,18 @@ class WorkerContext:
     part: PartWriter
     idle_timeout: float
     worker_timeout: float
+    outputs: PageOutputs = field(default_factory=PageOutputs)
+    heartbeat: Heartbeat | None = None
+
+    def settle(self, inflight_id: str | None) -> None:
+        """One record or request of the page of ``inflight_id`` handed on."""
+        if inflight_id and self.outputs.settle(inflight_id):
+            self.frontier.done(self.worker, [inflight_id])
+
+    def close(self, inflight_id: str | None) -> None:
+        """The page of ``inflight_id`` gave all it gives (or failed)."""
+        if inflight_id and self.outputs.close(inflight_id):
+            self.frontier.done(self.worker, [inflight_id])
 
 
 def context_of(crawler: Crawler) -> WorkerContext:
@@ -131,14 +245,20 @@ class InflightScheduler(Scheduler):
             logger.info("Joining a crawl with %s requests queued", len(self.queue))
 
     def enqueue_request(self, request: Request) -> bool:
-        """scrapy-redis's, counting without the ``spider`` argument Scrapy deprecated."""
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
+        """scrapy-redis's, with the fingerprint recorded and the request queued in one Redis
+        step (``Frontier.push``), and the page the request was found on told."""
+        parent = request.meta.pop(META_PARENT, None)
+        try:
+            fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+            data = self.queue._encode_request(request)
+            if not self.context.frontier.push(data, request.priority, fingerprint):
+                self.df.log(request, self.spider)
+                return False
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
+            return True
+        finally:
+            self.context.settle(parent)
 
     def next_request(self) -> Request | None:
         popped = self.context.frontier.pop(self.context.worker)
@@ -153,46 +273,74 @@ class InflightScheduler(Scheduler):
 
 
 def _finish(context: WorkerContext, request: Request | None) -> None:
-    """Strike a request off the worker's in-flight ones (once)."""
-    if request is None:
-        return
-    inflight_id = request.meta.pop(META_INFLIGHT, None)
-    if inflight_id:
-        context.frontier.done(context.worker, [inflight_id])
+    """A request gave all it gives: struck off once what it gave is handed on."""
+    if request is not None:
+        context.close(request.meta.get(META_INFLIGHT))
 
 
 class InflightSpiderMiddleware:
-    """A page's request is done once its callback's output (records, new requests) has been
-    handed on: the records are staged and the requests queued."""
+    """Follows each page's output (``PageOutputs``): its request is done once the output is
+    read to its end and its records are staged (the item signals) and its requests queued
+    (``InflightScheduler.enqueue_request``)."""
 
     def __init__(self, context: WorkerContext) -> None:
         self.context = context
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> InflightSpiderMiddleware:
-        return cls(context_of(crawler))
+        middleware = cls(context_of(crawler))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(middleware.item_handed_on, signal=signal)
+        return middleware
+
+    def _track(self, inflight_id: str | None, output: Any) -> None:
+        if output is None or not inflight_id:
+            return
+        from scrapy import Request
+
+        if isinstance(output, Request):
+            # A new request, never its page's retry: it carries no in-flight id of its own.
+            output.meta.pop(META_INFLIGHT, None)
+            output.meta[META_PARENT] = inflight_id
+        self.context.outputs.add(inflight_id)
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Spider | None = None
     ) -> Iterator[Any]:
+        inflight_id = response.request.meta.get(META_INFLIGHT) if response.request else None
+        if inflight_id:
+            self.context.outputs.open(inflight_id)
         try:
-            yield from result
+            for output in result:
+                self._track(inflight_id, output)
+                yield output
         finally:
-            _finish(self.context, response.request)
+            self.context.close(inflight_id)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
     ) -> AsyncIterator[Any]:
+        inflight_id = response.request.meta.get(META_INFLIGHT) if response.request else None
+        if inflight_id:
+            self.context.outputs.open(inflight_id)
         try:
-            async for item in result:
-                yield item
+            async for output in result:
+                self._track(inflight_id, output)
+                yield output
         finally:
-            _finish(self.context, response.request)
+            self.context.close(inflight_id)
 
     def process_spider_exception(
         self, response: Response, exception: Exception, spider: Spider | None = None
     ) -> None:
         _finish(self.context, response.request)
+
+    def item_handed_on(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
+        """A record staged (``item_scraped``), dropped or failed in a pipeline (counted
+        there): either way handed on."""
+        request = getattr(response, "request", None)
+        if request is not None:
+            self.context.settle(request.meta.get(META_INFLIGHT))
 
 
 class InflightDownloaderMiddleware:
@@ -317,7 +465,8 @@ class WorkerExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         context = self.context
-        context.frontier.join(context.worker, context.worker_timeout)
+        context.heartbeat = Heartbeat(context.frontier, context.worker, context.worker_timeout)
+        context.heartbeat.start()
         logger.info("Worker %s joined crawl %s", context.worker, context.run.crawl_id)
         for function, interval in (
             (self._beat, context.worker_timeout / 3),
@@ -328,9 +477,11 @@ class WorkerExtension:
             self._loops.append(loop)
 
     def _beat(self) -> None:
-        context = self.context
-        context.frontier.heartbeat(context.worker, context.worker_timeout)
-        context.part.checkpoint(self.crawler.stats.get_stats())
+        """The reactor's share of a beat: the part's checkpoint, dead workers reaped."""
+        heartbeat = self.context.heartbeat
+        if heartbeat is not None and heartbeat.rejoined:
+            self.crawler.stats.set_value("regmig/distributed/rejoined", heartbeat.rejoined)
+        self.context.part.checkpoint(self.crawler.stats.get_stats())
         self._reap()
 
     def _reap(self) -> None:
@@ -349,10 +500,11 @@ class WorkerExtension:
     def spider_idle(self, spider: Spider) -> None:
         context = self.context
         frontier = context.frontier
-        frontier.heartbeat(context.worker, context.worker_timeout)
         self._reap()
-        # The engine is idle: nothing this worker took is still in its hands.
+        # The engine is idle: nothing this worker took is still in its hands, and every
+        # record and request its pages gave is handed on.
         frontier.clear_inflight(context.worker)
+        context.outputs.clear()
         if frontier.busy():
             self.idle_since = None
             raise DontCloseSpider
@@ -371,6 +523,8 @@ class WorkerExtension:
         for loop in self._loops:
             if loop.running:
                 loop.stop()
+        if self.context.heartbeat is not None:
+            self.context.heartbeat.stop()
 
     def request_scheduled(self, request: Request, spider: Spider | None = None) -> None:
         """A retry or a redirect inherits its parent's in-flight id: the parent is done once
@@ -379,5 +533,4 @@ class WorkerExtension:
         if inflight_id:
             from twisted.internet import reactor
 
-            context = self.context
-            reactor.callLater(0, context.frontier.done, context.worker, [inflight_id])
+            reactor.callLater(0, self.context.close, inflight_id)

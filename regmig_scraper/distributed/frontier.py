@@ -15,11 +15,14 @@ Keys (``NAME`` is the spider's name, ``program``):
 ==================================  ===========================================================
 
 A request is taken from the queue and recorded among the worker's in-flight requests in one
-step (a Lua script), and struck off once its page's records are staged, its retry or redirect
-is queued, or it failed for good. The in-flight requests of a worker whose heartbeat expired
-are put back in the queue by any other worker (``reap``), so a dead worker loses no request;
-a request it had finished but not yet struck off may be fetched once more (at least once,
-never lost).
+step (a Lua script), and struck off once everything its page gave has been handed on (its
+records staged, the requests it found queued), its retry or redirect is queued, or it failed
+for good. A request found on a page is queued and its fingerprint recorded in one step too. The
+in-flight requests of a worker whose heartbeat expired are put back in the queue by any other
+worker (``reap``), so a dead worker loses no request; one it had sent, or finished but not yet
+struck off, is fetched once more (at least once, never lost). A worker taken for dead while
+alive (a stall longer than the timeout) takes no request until its next heartbeat makes it a
+worker of the run again.
 
 No Scrapy import: requests come and go as scrapy-redis encodes them.
 """
@@ -34,12 +37,32 @@ from dataclasses import dataclass
 
 import redis
 
+# KEYS: queue, inflight, workers; ARGV: in-flight id, worker. A worker declared dead (reaped)
+# takes nothing until its next heartbeat has made it one of the run's workers again.
 _POP = """
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return false end
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
 redis.call('HSET', KEYS[2], ARGV[1], r[2] .. '\\n' .. r[1])
 return r[1]
+"""
+
+# KEYS: dupefilter, queue; ARGV: fingerprint ('' for a request not filtered), score, request.
+# The fingerprint is recorded and the request queued in one step: a worker that dies between
+# the two cannot leave a fingerprint whose request is in no queue (its page would be lost).
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+# KEYS: workers, alive; ARGV: worker, time to live (ms). 1: the worker was not in the run's
+# workers (it had been reaped, its in-flight requests queued again) and is one again.
+_BEAT = """
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+return added
 """
 
 # KEYS: inflight, queue, workers, alive; ARGV: worker, "1" to requeue only a dead worker
@@ -128,6 +151,8 @@ class Frontier:
         self.delay_key = prefix + "delay"
         self.merging_key = prefix + "merging"
         self._pop = self.server.register_script(_POP)
+        self._push = self.server.register_script(_PUSH)
+        self._beat = self.server.register_script(_BEAT)
         self._requeue = self.server.register_script(_REQUEUE)
         self._busy = self.server.register_script(_BUSY)
         self._acquire = self.server.register_script(_ACQUIRE)
@@ -198,11 +223,15 @@ class Frontier:
     # ------------------------------------------------------------------ workers
 
     def join(self, worker: str, timeout: float) -> None:
-        self.server.sadd(self.workers_key, worker)
         self.heartbeat(worker, timeout)
 
-    def heartbeat(self, worker: str, timeout: float) -> None:
-        self.server.set(self.alive_key(worker), b"1", px=max(1, int(timeout * 1000)))
+    def heartbeat(self, worker: str, timeout: float) -> bool:
+        """Keep ``worker`` alive for ``timeout`` seconds more. True when it had been taken
+        for dead (a heartbeat older than the timeout: its in-flight requests went back to
+        the queue): it is one of the run's workers again from now on."""
+        ttl = max(1, int(timeout * 1000))
+        added = self._beat(keys=[self.workers_key, self.alive_key(worker)], args=[worker, ttl])
+        return bool(added)
 
     def workers(self) -> list[str]:
         return sorted(w.decode() for w in self.server.smembers(self.workers_key))
@@ -255,10 +284,23 @@ class Frontier:
     # ------------------------------------------------------------------ requests
 
     def pop(self, worker: str) -> tuple[str, bytes] | None:
-        """Take the first request of the queue into ``worker``'s in-flight ones."""
+        """Take the first request of the queue into ``worker``'s in-flight ones (none while
+        the worker is not one of the run's workers: taken for dead, or not joined)."""
         inflight_id = uuid.uuid4().hex
-        data = self._pop(keys=[self.queue_key, self.inflight_key(worker)], args=[inflight_id])
+        data = self._pop(
+            keys=[self.queue_key, self.inflight_key(worker), self.workers_key],
+            args=[inflight_id, worker],
+        )
         return None if data is None else (inflight_id, data)
+
+    def push(self, data: bytes, priority: int, fingerprint: str | None) -> bool:
+        """Queue an encoded request unless its ``fingerprint`` was seen (None: not filtered);
+        whether it was queued. Fingerprint and queue change in one step."""
+        queued = self._push(
+            keys=[self.dupefilter_key, self.queue_key],
+            args=[fingerprint or "", -priority, data],
+        )
+        return bool(queued)
 
     def done(self, worker: str, inflight_ids: Iterable[str]) -> None:
         ids = list(inflight_ids)

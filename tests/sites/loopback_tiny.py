@@ -1,6 +1,6 @@
-"""The tiny WordPress-style site (``tinysite.TinySite``) served on a loopback address of its
-own, 127.0.0.2, so that a crawl over the network reads it with its own module while the MPI
-mirror on 127.0.0.1 falls back to ``mpi`` (tests/test_distributed.py, benchmarks/)."""
+"""The tiny WordPress-style site (``tinysite.TinySite``) as a site module for a copy served on
+loopback: ``tests/test_distributed.py`` serves it with ``Crawl-delay: 1`` and forces this module
+(``REGMIG_SITE``) to show that two workers keep one host's delay together."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.sites.tinysite import TinySite
 
-HOST = "127.0.0.2"
+HOST = "127.0.0.3"
 REAL = "https://tiny.example.org"
 
 
