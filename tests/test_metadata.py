@@ -205,6 +205,121 @@ def test_clean_name(raw, name):
     assert clean_name(raw) == name
 
 
+# Bylines as sites print them, one rule of ``split_byline`` per block.
+BYLINE_RULES = [
+    # degrees and credentials after a name are not part of it
+    ("By Grant Muster, PhD", ["Grant Muster"]),
+    ("Jane Doe MD, MPH", ["Jane Doe"]),
+    ("Written by Ana Lima, RDN", ["Ana Lima"]),
+    ("Reviewed by Ana Lima, RDN", []),  # a reviewer is not an author
+    ("Michael Lee Anderson, Ph.D.", ["Michael Lee Anderson"]),
+    ("Md Rahman", ["Md Rahman"]),  # a name, not a degree
+    # a semicolon ends one person's affiliation ("A, PhD; B, PhD")
+    ("Carla Muster, PhD; Devon Beispiel, PhD", ["Carla Muster", "Devon Beispiel"]),
+    ("Jane Doe, Example University; John Roe, Example Institute", ["Jane Doe", "John Roe"]),
+    # "Text & Fotos:" credits the writer (who took the photos too)
+    ("Text & Fotos: Ivan Muster", ["Ivan Muster"]),
+    ("Text und Bilder: Eva Beispiel", ["Eva Beispiel"]),
+    ("Texto y fotos: Lucía Ejemplo", ["Lucía Ejemplo"]),
+    # a name glued to an agency or a second name by a slash
+    ("Peter Muster/SP-X", ["Peter Muster"]),
+    ("Von Lisa Beispiel/dpa", ["Lisa Beispiel"]),
+    ("E. Ejemplo/J. I. da Muestra", ["E. Ejemplo", "J. I. da Muestra"]),
+    # one-word parts joined by a conjunction are a brand's words, not people
+    ("Jobs & Hire", []),
+    ("Vinos y Tapas", []),
+    ("Haus und Garten", []),
+    ("Anna Muster und Max Beispiel", ["Anna Muster", "Max Beispiel"]),
+    # generic accounts inside a login name
+    ("von wordpressadmin |", []),
+    ("siteadmin", []),
+    ("kb_redaktion", []),
+    ("Posted by webmaster42", []),
+    ("von gnaddrig |", ["gnaddrig"]),  # a blogger's handle is a name
+    # "Co" without its period is a surname, "Co." and "& Co. KG" an organisation's
+    ("By Emily Co", ["Emily Co"]),
+    ("Oct 30 2020 by Emily Co", ["Emily Co"]),
+    ("Muster Co. KG", []),
+]
+
+
+@pytest.mark.parametrize(("raw", "names"), BYLINE_RULES)
+def test_split_byline_rules(raw, names):
+    assert split_byline(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        # a label element with the name as the text right after it
+        ("<div><h5 class='inline'>Autor: </h5>Peter Muster/SP-X</div>", ["Peter Muster"]),
+        ("<p><strong>Author:</strong> Jane Doe</p>", ["Jane Doe"]),
+        ("<p><b>Von</b> Anna Muster und Max Beispiel</p>", ["Anna Muster", "Max Beispiel"]),
+        # ... but a sentence after the label is no byline
+        ("<p><b>Von</b> Berlin nach Hamburg fahren die Züge wieder.</p>", []),
+        ("<p><strong>Author:</strong> unknown at the time of writing</p>", []),
+    ],
+)
+def test_byline_label_followed_by_its_text(body, names):
+    html = page(body=f"<article><h1>A headline of the page</h1>{body}<p>Text.</p></article>")
+    meta_ = extract(html)
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "byline_label"
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "url", "names"),
+    [
+        # a blog on a blog platform is named after its owner's handle
+        (
+            '<meta name="twitter:site" content="@gnaddrig">',
+            "<span class='author vcard'>Autor: <a rel='author'>gnaddrig</a></span>",
+            "https://gnadlib.wordpress.com/2020/01/05/paper-cuts/",
+            ["gnaddrig"],
+        ),
+        (
+            '<meta property="og:site_name" content="surfguard">',
+            "<span class='byline'><a rel='author' href='/author/surfguard/'>surfguard</a></span>",
+            "https://surfguard.wordpress.com/2016/11/01/media/",
+            ["surfguard"],
+        ),
+        # ... but a blog's title with an article is not a handle
+        (
+            '<meta property="og:site_name" content="Das Nachtkabinett">',
+            "<span class='author vcard'><a rel='author'>Das Nachtkabinett</a></span>",
+            "https://nachtkabinett.wordpress.com/2016/06/19/spuk/",
+            [],
+        ),
+        # elsewhere the site's own name in the byline is the publication
+        (
+            '<meta property="og:site_name" content="Example Daily">',
+            "<span class='author vcard'><a rel='author'>Example Daily</a></span>",
+            "https://example-daily.example/2016/06/19/news/",
+            [],
+        ),
+    ],
+)
+def test_site_named_byline_on_a_blog_platform(head, byline, url, names):
+    body = f"<article><h1>A post of the blog</h1><p>{byline}</p><p>Text.</p></article>"
+    assert extract(page(head=head, body=body), url).authors == names
+
+
+def test_jsonld_author_with_a_degree_is_the_person():
+    head = ld({"@type": "Article", "headline": "Ways to measure",
+               "author": {"@type": "Person", "name": "Grant Muster, PhD"}})  # fmt: skip
+    body = "<h1>Ways to measure</h1><p>By Grant Muster, PhD</p>"
+    assert extract(page(head=head, body=body)).authors == ["Grant Muster"]
+
+
+def test_brand_in_meta_author_gives_way_to_the_visible_byline():
+    head = meta(author="Jobs & Hire")
+    body = "<article><h1>What you need to know</h1><p>By Jose de la Muestra</p></article>"
+    meta_ = extract(page(head=head, body=body))
+    assert meta_.authors == ["Jose de la Muestra"]
+    assert meta_.provenance["authors"] == "byline_text"
+
+
 # --- whole pages ----------------------------------------------------------------------------
 
 YOAST = page(

@@ -37,6 +37,7 @@ BYLINE_LABEL = re.compile(
     r"geschrieben|verfasst|erstellt|veröffentlicht|publié|écrit|publicado|escrito|"
     r"pubblicato|scritto)\s+)?"
     r"(?:text\s+und\s+interview|text\s+and\s+interview|written\s+by|posted\s+by|"
+    r"(?:text|texto|texte)\s*(?:&|und|and|y|et|e|\+)\s*(?:fotos?|photos?|bilder?|bild)|"
     r"by|von|vom|par|por|di|da|door|przez|af|av|from|autor(?:in|innen|en|a|es)?|auteurs?|"
     r"authors?|autore|text|texte|texto|testo|redaktion|interview|words)\b\s*[:\-–—]?\s*",
     re.IGNORECASE,
@@ -66,22 +67,45 @@ HANDLE = re.compile(r"^@\w+$")
 HANDLE_IN_NAME = re.compile(r"\s+@\w+")
 # A login name made of words joined by dots or underscores.
 USERNAME_PARTS = re.compile(r"^[a-zäöüéèáíóúñ]+(?:[._][a-zäöüéèáíóúñ]+)+$")
+# Degrees and credentials after a name: "Grant Tinsley, PhD", "Jane Doe MD, MPH".
+CREDENTIALS = re.compile(
+    r"(?:,?\s+(?:ph\.?\s?d|m\.?d|mba|mph|msc|m\.?sc|bsc|rdn?|dphil|esq|lmft|cpa|rn)\.?)+$",
+    re.IGNORECASE,
+)
 URLISH = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
-# Words that make a part a role or a label, not a person (casefolded). Words that are also common
-# surnames ("Dean", "Mayor", "Bishop") are left out.
+# Head words of job titles and bylines' roles (casefolded): a part holding one is a role or a
+# label, not a person ("Senior Fellow", "Director of Research", "Redakteurin", "Gastautor").
+# The one table of role words: ``normalize.authors`` (the site modules' bylines) classifies its
+# parts with it too. Words that are also common surnames or name parts ("Dean", "Mayor",
+# "Bishop", "Head", "Senior", "Junior") are left out, and so are honorifics ("Dr.", "Prof.",
+# "PhD"), which stand beside a person's name rather than instead of it.
 ROLE_WORDS = frozenset(
     {
-        "president", "director", "fellow", "analyst", "researcher", "professor", "editor",
-        "editors", "manager", "officer", "consultant", "founder", "co-founder", "secretary",
-        "minister", "ambassador", "chair", "chairman", "coordinator", "advisor", "adviser",
-        "specialist", "scholar", "lecturer", "intern", "correspondent", "reporter", "columnist",
-        "contributor", "writer", "journalist", "photographer", "student", "associate",
-        "assistant", "ceo", "cto", "economist", "redakteur", "redakteurin", "korrespondent",
-        "korrespondentin", "chefredakteur", "journaliste", "rédacteur", "rédactrice",
-        "periodista", "redactor", "redactora", "corresponsal", "giornalista", "redattore",
-        "phd", "dr.", "prof.", "senior", "junior", "head", "leiter", "leiterin",
-        "autor", "autorin", "author", "guest", "gastautor", "gastbeitrag",
+        # English
+        "president", "vice-president", "director", "fellow", "analyst", "researcher",
+        "professor", "editor", "editors", "manager", "officer", "consultant", "founder",
+        "co-founder", "cofounder", "secretary", "minister", "ambassador", "chair", "co-chair",
+        "chairman", "chairwoman", "coordinator", "advisor", "adviser", "specialist", "scholar",
+        "lecturer", "intern", "commissioner", "representative", "official", "ceo", "cto",
+        "economist", "journalist", "reporter", "correspondent", "columnist", "contributor",
+        "writer", "photographer", "senator", "governor", "deputy", "undersecretary", "attorney",
+        "lawyer", "counsel", "filmmaker", "convenor", "convener", "associate", "assistant",
+        "author", "guest", "moderator", "speaker", "student", "candidate", "former",
+        # Spanish and Portuguese
+        "presidente", "presidenta", "directora", "analista", "investigador", "investigadora",
+        "profesor", "profesora", "editora", "gerente", "consultor", "consultora", "fundador",
+        "fundadora", "secretaria", "secretario", "ministra", "ministro", "embajador",
+        "embajadora", "coordinador", "coordinadora", "asesor", "asesora", "especialista",
+        "comisionado", "comisionada", "funcionario", "funcionaria", "economista", "periodista",
+        "senador", "senadora", "gobernador", "alcalde", "alcaldesa", "subsecretario",
+        "subsecretaria", "abogado", "abogada", "autor", "autora", "moderador", "moderadora",
+        "redactor", "redactora", "corresponsal",
+        # German
+        "redakteur", "redakteurin", "korrespondent", "korrespondentin", "chefredakteur",
+        "leiter", "leiterin", "autorin", "gastautor", "gastbeitrag",
+        # French and Italian
+        "journaliste", "rédacteur", "rédactrice", "giornalista", "redattore",
     }
 )  # fmt: skip
 # Parts that name no one: generic authors, desks, calls to action (casefolded, whole part).
@@ -100,6 +124,8 @@ GENERIC_AUTHORS = frozenset(
         "online redaktion", "online-redaktion", "editorial team", "editorial staff",
     }
 )  # fmt: skip
+# Generic accounts inside a one-word login name: "wordpressadmin", "siteadmin", "kb_redaktion".
+GENERIC_IN_USERNAME = re.compile(r"admin|redaktion|redaccion|redazione|redaction|webmaster")
 # Words of organisation names (casefolded): a part holding one is not a person. Also ends the
 # person before it: "Nada Tawfik, BBC News, New York" is Nada Tawfik and her affiliation.
 ORGANISATION_WORDS = frozenset(
@@ -161,6 +187,7 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     text = _strip_label(text)
     text = PARENTHESIS.sub("", text).strip(" ,;:-–—")
     text = HANDLE_IN_NAME.sub("", text).strip()
+    text = CREDENTIALS.sub("", text).strip(" ,")
     if USERNAME_PARTS.match(text):  # "edilson.la.rosa", "gabor_munier"
         text = re.sub(r"[._]", " ", text)
     words = text.split()
@@ -172,6 +199,7 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     folded = fold(text)
     if (
         folded in GENERIC_AUTHORS
+        or (" " not in folded and GENERIC_IN_USERNAME.search(folded))
         or is_site_name(text, site_names)
         or HANDLE.match(text)
         or EMAIL.search(text)
@@ -224,7 +252,7 @@ NOT_NAME_WORDS = frozenset(
         "freitag", "samstag", "sonntag", "monday", "tuesday", "wednesday", "thursday",
         "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
-        "domingo", "фото",
+        "domingo", "фото", "by", "reviewed", "edited", "fact-checked",
     }
 )  # fmt: skip
 
@@ -315,15 +343,17 @@ def is_organisation(text: str) -> bool:
     Institut für ...") or is an acronym standing alone ("ERBOL")."""
     raw_words = text.replace("-", " ").split()
     words = [w.strip(".,:;()") for w in fold(text).replace("-", " ").split()]
-    if any(w in ORGANISATION_WORDS or w + "." in ORGANISATION_WORDS for w in words):
+    # "inc" stands for "inc.", but "Co" without its period is a surname ("Emily Co")
+    if any(w in ORGANISATION_WORDS or (w != "co" and w + "." in ORGANISATION_WORDS) for w in words):
         return True
     if len(raw_words) > 2 and any(w in INSTITUTION_JOINERS for w in words[1:-1]):
         return True
     return len(raw_words) == 1 and len(text) >= 4 and text.isupper() and text.isalpha()
 
 
-# Conjunctions between two people; after one, an affiliation has ended.
-CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|i|og|och|with|mit|con|avec)\s+|\s*&\s*")
+# Conjunctions and semicolons between two people; after one, an affiliation has ended ("A,
+# PhD; B, PhD").
+CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|i|og|och|with|mit|con|avec)\s+|\s*&\s*|\s*;\s*")
 
 
 # A byline label inside a line ("... von A", "... Autor: A").
@@ -343,6 +373,8 @@ NEXT_LABEL = re.compile(
     r"(?:von|by|de|par)\b",
     re.IGNORECASE,
 )
+# A slash glued between a name and an agency or a second name: "Peter Muster/SP-X".
+GLUED_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 # A domain name standing for the site or a publication ("hessenschau.de", "stol.it").
 DOMAIN = re.compile(
     r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|biz|edu|gov|news|online)$",
@@ -368,6 +400,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
             text = text[inner.end() :]
     text = NEXT_LABEL.split(text, maxsplit=1)[0]
     text = EMAIL.sub(" ", text)
+    text = GLUED_SLASH.sub(" / ", text)
     text = TRAILING_NOISE.sub("", text)
     text = ET_AL.sub("", text)
     text = PARENTHESIS.sub("", text)
@@ -397,6 +430,8 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
                 names.append(name)
             if len(group) > len(part) + 2 and "," in group and not names_list(group):
                 break
+    if len(names) > 1 and all(" " not in n for n in names):
+        return []  # "Jobs & Hire", "Vinos y Tapas": a brand's words, not people
     return names
 
 

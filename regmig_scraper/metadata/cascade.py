@@ -543,11 +543,14 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         strict: bool = False,
         names_to_skip: frozenset[str] = site_names,
         shown: bool = False,
+        owner_ok: bool = False,
     ) -> bool:
         names: list[str] = []
         for raw in raws:
             if split:
                 found = split_byline(raw, site_names=site_names)
+                if not found and owner_ok:
+                    found = [n for n in split_byline(raw) if is_owner(n)]
                 # visible text: every name must look like one, or the line is not a byline
                 if strict and not all(looks_like_name(n) for n in found):
                     found = []
@@ -571,6 +574,17 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         result.authors_raw = "; ".join(raws)
         result.provenance["authors"] = source
         return True
+
+    on_blog_platform = (urlsplit(original_url(result.url)).hostname or "").endswith(BLOG_PLATFORMS)
+
+    def is_owner(name: str) -> bool:
+        """On a blog platform, a name in the page's author markup that is the blog's own name
+        is the blogger: the blog is named after its owner's handle ("gnaddrig" on a blog whose
+        ``twitter:site`` is "@gnaddrig"). A name with a leading article ("Das Kabinett") is
+        the blog's title, not a handle. Elsewhere a site-named author is the publication."""
+        return (
+            on_blog_platform and is_site_name(name, site_names) and not LEADING_ARTICLE.match(name)
+        )
 
     text_cache: dict[str, str] = {}
 
@@ -602,7 +616,9 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         # as names
         if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
             continue
-        if accept([raw], rule, split=True, strict=rule == "byline_text"):
+        # the markup of an author element or link vouches for a site-named owner
+        owner_ok = rule != "byline_text"
+        if accept([raw], rule, split=True, strict=rule == "byline_text", owner_ok=owner_ok):
             return
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
     if site_person and not any(is_site_name(p, host_labels) for p in people):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from regmig_scraper.metadata.bylines import reads_as_byline
 from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
 from regmig_scraper.metadata.document import Element
 
@@ -662,7 +663,9 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
     body = root.find("body")
     for element in (body if body is not None else root).iter(*BYLINE_TEXT_TAGS):
         text = element.text
-        if not text or len(text) > MAX_LINE_CHARS or not _starts_by(text):
+        if not text or len(text) > MAX_LINE_CHARS:
+            continue
+        if not _starts_by(text) and not (BARE_BY_LABEL.match(text) and _has_tail(element)):
             continue
         if not is_excluded(element):
             found = _byline_of(element)
@@ -700,14 +703,26 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         if len(text) <= MAX_LINE_CHARS and _starts_by(text):
             return text, "byline_text"
         # a label of its own ("<div>By</div><div>A, B and C</div>", Drupal's inline field
-        # label): the names are the next element's
+        # label): the names are the next element's, or the text right after the label
+        # ("<h5>Autor:</h5>Jane Doe"), which must then read as names
         if len(element) == 0 and BARE_BY_LABEL.match(text):
+            tail = " ".join((element.tail or "").split())
+            if tail:
+                joined = f"{own.rstrip(':').strip()} {tail}"
+                if len(joined) <= MAX_LINE_CHARS and reads_as_byline(joined):
+                    return joined, "byline_label"
+                return None
             names = element.getnext()
             if names is not None and isinstance(names.tag, str):
                 joined = f"{own.rstrip(':').strip()} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
                 if len(joined) <= MAX_LINE_CHARS and _starts_by(joined):
                     return joined, "byline_label"
     return None
+
+
+def _has_tail(element: Element) -> bool:
+    """Whether text follows the element before its next sibling (a label's value)."""
+    return bool(element.tail and element.tail.strip()) and len(element) == 0
 
 
 # A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:".
