@@ -255,9 +255,17 @@ def test_split_byline_rules(raw, names):
         ("<div><h5 class='inline'>Autor: </h5>Peter Muster/SP-X</div>", ["Peter Muster"]),
         ("<p><strong>Author:</strong> Jane Doe</p>", ["Jane Doe"]),
         ("<p><b>Von</b> Anna Muster und Max Beispiel</p>", ["Anna Muster", "Max Beispiel"]),
+        # the value after line breaks, a "Text:" credit, a heading label and its paragraph
+        ("<p><b>Von:</b><br><br>Götz Muster</p>", ["Götz Muster"]),
+        ("<p>Ende.<br><strong>Text:</strong> Klausmartin Beispiel</p>", ["Klausmartin Beispiel"]),
+        (
+            "<h4 class='meta-title'>Autor</h4><p><a href='/p/1'>Nikolai Muster</a>, </p>",
+            ["Nikolai Muster"],
+        ),
         # ... but a sentence after the label is no byline
         ("<p><b>Von</b> Berlin nach Hamburg fahren die Züge wieder.</p>", []),
         ("<p><strong>Author:</strong> unknown at the time of writing</p>", []),
+        ("<p><strong>Text:</strong> die Rede im Wortlaut</p>", []),
     ],
 )
 def test_byline_label_followed_by_its_text(body, names):
@@ -303,6 +311,30 @@ def test_byline_label_followed_by_its_text(body, names):
 def test_site_named_byline_on_a_blog_platform(head, byline, url, names):
     body = f"<article><h1>A post of the blog</h1><p>{byline}</p><p>Text.</p></article>"
     assert extract(page(head=head, body=body), url).authors == names
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("<small>04.02.2022 | 13:10 Uhr | Uta Muster</small>", ["Uta Muster"]),
+        ("<p class='text-muted'>11.12.2019 - Amelie Beispiel</p>", ["Amelie Beispiel"]),
+        ("<span class='field-content'>25.10.2022 - Reiner Muster</span>", ["Reiner Muster"]),
+        ("<p><span>Jane Doe</span> | <span>April 4, 2021</span></p>", ["Jane Doe"]),
+        ("<p>4. Mai 2023 – Eva Beispiel</p>", ["Eva Beispiel"]),
+        # a place, a section, a sentence or a lowercase word beside the date: no one
+        ("<small>04.02.2022 | Berlin</small>", []),
+        ("<small>04.02.2022 | Pressemitteilung</small>", []),
+        ("<p>11.12.2019 - Frankfurt am Main</p>", []),
+        ("<p>11.12.2019 - Die Stadt baut eine neue Brücke über den Fluss</p>", []),
+        ("<p>04.02.2022 | 13:10 Uhr | EXAMPLE NEWS</p>", []),
+    ],
+)
+def test_date_and_name_line_at_the_headline(line, names):
+    html = page(body=f"<article>{line}<h1>A headline of the page</h1><p>Text.</p></article>")
+    meta_ = extract(html)
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "dated_byline"
 
 
 def test_jsonld_author_with_a_degree_is_the_person():

@@ -47,9 +47,12 @@ authors
        people), ``jsonld``; 2. one ``citation_author`` per author; 3. ``DC.creator`` /
        ``dcterms.creator``; 4. ``article:author`` (when not a URL), ``parsely-author``,
        ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
-       element or a "By ..." line near the ``<h1>``, a ``rel=author`` link
-       (``byline_element``, ``byline_text``, ``rel_author``). Each source's names go through
-       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author, and
+       element or a "By ..." line near the ``<h1>``, a ``rel=author`` link, a label element
+       and its value ("<h5>Autor:</h5>Jane Doe"), a date line holding a name
+       ("04.02.2022 | Jane Doe") at the headline (``byline_element``, ``byline_text``,
+       ``rel_author``, ``byline_label``, ``dated_byline``). Each source's names go through
+       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author
+       (except a blog's handle on a blog platform, in the byline's markup), and
        a JSON-LD or meta author (``citation_author`` aside) counts only when the page's
        visible text shows the name: one it never shows is a CMS account, not a byline.
 language
