@@ -240,6 +240,16 @@ BYLINE_RULES = [
     ("By Emily Co", ["Emily Co"]),
     ("Oct 30 2020 by Emily Co", ["Emily Co"]),
     ("Muster Co. KG", []),
+    # an organisation's name opens with an adjective no person's name does
+    ("Deutsches Rotes Kreuz", []),
+    ("Von Deutscher Tennis Bund 4. 2. 2022.", []),
+    ("Deutscher Musterverband e. V.", []),
+    ("Schweizerischer Musterfonds", []),
+    ("European Example Network", []),
+    ("Lisa Deutscher", ["Lisa Deutscher"]),  # a surname may be such a word
+    # a label left inside a part (an editor's, a source's) is not a name
+    ("责任编辑:孔德明", []),
+    ("Lektorat:Max Muster", []),
 ]
 
 
@@ -255,6 +265,12 @@ def test_split_byline_rules(raw, names):
         ("<div><h5 class='inline'>Autor: </h5>Peter Muster/SP-X</div>", ["Peter Muster"]),
         ("<p><strong>Author:</strong> Jane Doe</p>", ["Jane Doe"]),
         ("<p><b>Von</b> Anna Muster und Max Beispiel</p>", ["Anna Muster", "Max Beispiel"]),
+        # a screen-reader label after a category in a meta line
+        (
+            "<div class='meta'><span>Lifestyle</span><span class='sr'>| By </span>"
+            "<span>Cara Muster</span> | <time>April 13, 2020</time></div>",
+            ["Cara Muster"],
+        ),
         # the value after line breaks, a "Text:" credit, a heading label and its paragraph
         ("<p><b>Von:</b><br><br>Götz Muster</p>", ["Götz Muster"]),
         ("<p>Ende.<br><strong>Text:</strong> Klausmartin Beispiel</p>", ["Klausmartin Beispiel"]),

@@ -226,6 +226,8 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
         return None  # "selbst ist der Mann": a title, not a name
     if not any(c.isalpha() for c in text) or text[-1] in "!?":
         return None
+    if ":" in text or "：" in text:
+        return None  # a label left in ("责任编辑:A" names an editor), not a name
     return text
 
 
@@ -338,6 +340,18 @@ def is_site_name(text: str, site_names: frozenset[str]) -> bool:
 INSTITUTION_JOINERS = frozenset({"für", "fur", "for", "of", "pour", "per", "para", "voor"})
 
 
+# Adjectives that open an organisation's name, never a person's ("Deutsches Rotes Kreuz",
+# "Deutsche Welle", "Schweizerischer Nationalfonds", "Internationale Gesellschaft").
+ORGANISATION_OPENERS = frozenset(
+    {
+        "deutsche", "deutscher", "deutsches", "österreichische", "österreichischer",
+        "österreichisches", "schweizerische", "schweizerischer", "schweizer", "europäische",
+        "europäischer", "internationale", "internationaler", "bundesdeutsche", "evangelische",
+        "katholische", "national", "international", "european", "american", "british",
+    }
+)  # fmt: skip
+
+
 def is_organisation(text: str) -> bool:
     """True when a part names an organisation ("Olympia-Verlag GmbH", "BBC News", "Deutsches
     Institut für ...") or is an acronym standing alone ("ERBOL")."""
@@ -347,6 +361,8 @@ def is_organisation(text: str) -> bool:
     if any(w in ORGANISATION_WORDS or (w != "co" and w + "." in ORGANISATION_WORDS) for w in words):
         return True
     if len(raw_words) > 2 and any(w in INSTITUTION_JOINERS for w in words[1:-1]):
+        return True
+    if len(words) > 1 and words[0] in ORGANISATION_OPENERS:
         return True
     return len(raw_words) == 1 and len(text) >= 4 and text.isupper() and text.isalpha()
 
@@ -455,4 +471,5 @@ def looks_like_byline(text: str) -> bool:
 ROLE_WORDS = _folded_set(ROLE_WORDS)
 GENERIC_AUTHORS = _folded_set(GENERIC_AUTHORS)
 ORGANISATION_WORDS = _folded_set(ORGANISATION_WORDS)
+ORGANISATION_OPENERS = _folded_set(ORGANISATION_OPENERS)
 NOT_NAME_WORDS = _folded_set(NOT_NAME_WORDS)

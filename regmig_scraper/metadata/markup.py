@@ -708,13 +708,14 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         if len(element) == 0 and BARE_BY_LABEL.match(text):
             tail = _label_value(element)
             if tail:
-                joined = f"{own.rstrip(':').strip()} {tail}"
+                joined = f"{own.strip(' :|·•–—-')} {tail}"
                 if len(joined) <= MAX_LINE_CHARS and reads_as_byline(joined):
                     return joined, "byline_label"
                 return None
             names = element.getnext()
             if names is not None and isinstance(names.tag, str):
-                joined = f"{own.rstrip(':').strip()} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
+                label = own.strip(" :|·•–—-")
+                joined = f"{label} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
                 # "By delta201" (a handle) starts a byline; "Autor Jane Doe" reads as one
                 if len(joined) <= MAX_LINE_CHARS and (
                     _starts_by(joined) or reads_as_byline(joined)
@@ -780,9 +781,10 @@ def _dated_byline(element: Element) -> tuple[str, str] | None:
     return name, "dated_byline"
 
 
-# A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:".
+# A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:", "| By"
+# (after a category in a meta line), "Text:".
 BARE_BY_LABEL = re.compile(
-    r"^\s*(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
+    r"^\s*[|·•–—-]?\s*(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
     r"(?:text|texte|texto|testo)\s*:)\s*$",
     re.I,
 )
