@@ -250,6 +250,17 @@ BYLINE_RULES = [
     # a label left inside a part (an editor's, a source's) is not a name
     ("责任编辑:孔德明", []),
     ("Lektorat:Max Muster", []),
+    # soft hyphens and zero-width spaces inside words are not part of the name
+    ("Von Mat\xadthi\xadas Muster", ["Matthias Muster"]),
+    ("By Jane\u200b Doe", ["Jane Doe"]),
+    # a social handle between two names ends the first
+    (
+        "By April Muster @aprilm28 Daniel O'Beispiel 01 October 2020",
+        ["April Muster", "Daniel O'Beispiel"],
+    ),
+    # a heading that opens with an article is no name; a two-word nickname may be one
+    ("Von der Befreiung zum Staats\xadvertrag", []),
+    ("von der Michel", ["der Michel"]),
 ]
 
 

@@ -170,6 +170,14 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+# Invisible characters inside words: soft hyphens and zero-width spaces ("Mat\xadthias").
+INVISIBLE = dict.fromkeys(map(ord, "\xad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _unhyphenated(text: str) -> str:
+    return text.translate(INVISIBLE) if not text.isascii() else text
+
+
 def _strip_label(text: str) -> str:
     for _ in range(2):  # "Autor: Von A"
         match = BYLINE_LABEL.match(text)
@@ -181,7 +189,7 @@ def _strip_label(text: str) -> str:
 
 def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | None:
     """One author value as a name, or None when it names no person (see the module docstring)."""
-    text = " ".join(raw.split()).strip(" \t,;:|/-–—\"“”'‘’»«")
+    text = " ".join(_unhyphenated(raw).split()).strip(" \t,;:|/-–—\"“”'‘’»«")
     if not text or len(text) > 100:
         return None
     text = _strip_label(text)
@@ -222,8 +230,11 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
         return None
     first = text.split()[0]
     mixed = any(w[:1].isupper() for w in text.split()[1:])
-    if mixed and first.islower() and first not in NAME_PARTICLES:
-        return None  # "selbst ist der Mann": a title, not a name
+    long_title = first in ARTICLES and len(text.split()) > MAX_NICKNAME_WORDS
+    if mixed and first.islower() and (first not in NAME_PARTICLES or long_title):
+        # "selbst ist der Mann", "der Befreiung zum Staatsvertrag": a title, not a name (a
+        # blogger's nickname may open with an article: "der Michel")
+        return None
     if not any(c.isalpha() for c in text) or text[-1] in "!?":
         return None
     if ":" in text or "：" in text:
@@ -274,6 +285,10 @@ def first_last(value: str) -> str:
     return f"{first.strip()} {last.strip()}"
 
 
+# Particles that are also articles: only a nickname opens with one ("der Michel"), a longer
+# text is a title ("der Befreiung zum Staatsvertrag").
+ARTICLES = frozenset({"der", "den", "la", "le", "zum", "zur", "vom", "e", "y"})
+MAX_NICKNAME_WORDS = 2
 # A three-letter first name: "Kay", "Ela".
 SHORT_NAME = re.compile(r"^[A-ZÄÖÜÉ][a-zäöüéè]{2}$")
 # Lowercase words that belong to names ("Walter von Aachen", "Jose de la Cruz").
@@ -287,7 +302,7 @@ def reads_as_byline(raw: str) -> bool:
     """True when a "By ..." line holds names only: after the label and a trailing date, every
     word is capitalized, a name particle, a conjunction or punctuation ("Von A und B"), so
     "von Musk mit viel Geld aus ..." is a sentence, not a byline."""
-    text = _strip_label(" ".join(raw.split()))
+    text = _strip_label(" ".join(_unhyphenated(raw).split()))
     lead = BYLINE_LEAD.match(text)
     if lead:
         text = text[lead.end() :]
@@ -402,7 +417,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     """The names of a byline, in order, deduplicated (accent- and case-insensitively)."""
     if not raw:
         return []
-    text = " ".join(raw.split())
+    text = " ".join(_unhyphenated(raw).split())
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     text = _strip_label(text)
@@ -416,6 +431,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
             text = text[inner.end() :]
     text = NEXT_LABEL.split(text, maxsplit=1)[0]
     text = EMAIL.sub(" ", text)
+    text = HANDLE_IN_NAME.sub(",", text)  # "A @a_handle B": the handle ends A's name
     text = GLUED_SLASH.sub(" / ", text)
     text = TRAILING_NOISE.sub("", text)
     text = ET_AL.sub("", text)
