@@ -665,7 +665,7 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
         text = element.text
         if not text or len(text) > MAX_LINE_CHARS:
             continue
-        if not _starts_by(text) and not (BARE_BY_LABEL.match(text) and _has_value(element)):
+        if not _starts_by(text) and not (_is_bare_label(text) and _has_value(element)):
             continue
         if not is_excluded(element):
             found = _byline_of(element)
@@ -769,6 +769,10 @@ def _dated_byline(element: Element) -> tuple[str, str] | None:
     """A short line at the headline made of a date and a person's name (see DATED_BYLINE)."""
     if len(element) > SMALL_LINE_CHILDREN:
         return None
+    if not DIGIT.search(element.text or "") and not any(
+        DIGIT.search(child.text or "") or DIGIT.search(child.tail or "") for child in element
+    ):
+        return None  # no date in the line's own text or its children's
     text = text_of(element, limit=MAX_LINE_CHARS + 1)
     if len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
         return None
@@ -781,10 +785,20 @@ def _dated_byline(element: Element) -> tuple[str, str] | None:
     return name, "dated_byline"
 
 
+# The longest label standing alone ("Autorinnen:").
+MAX_BARE_LABEL_CHARS = 12
+
+
+def _is_bare_label(text: str) -> bool:
+    """``BARE_BY_LABEL`` behind a cheap length test: most texts are whitespace or longer."""
+    stripped = text.strip()
+    return 0 < len(stripped) <= MAX_BARE_LABEL_CHARS and bool(BARE_BY_LABEL.match(stripped))
+
+
 # A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:", "| By"
 # (after a category in a meta line), "Text:".
 BARE_BY_LABEL = re.compile(
-    r"^\s*[|·•–—-]?\s*(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
+    r"^\s*(?:[|·•–—-]\s*)?(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
     r"(?:text|texte|texto|testo)\s*:)\s*$",
     re.I,
 )
