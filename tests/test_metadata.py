@@ -261,6 +261,11 @@ BYLINE_RULES = [
     # a heading that opens with an article is no name; a two-word nickname may be one
     ("Von der Befreiung zum Staats\xadvertrag", []),
     ("von der Michel", ["der Michel"]),
+    # names in Han or Hangul are two to four characters; one is not a name
+    ("孔德明", ["孔德明"]),
+    ("김민수", ["김민수"]),
+    ("孔", []),
+    ("责任编辑：孔德明", []),  # the editor in charge
 ]
 
 
@@ -362,6 +367,12 @@ def test_date_and_name_line_at_the_headline(line, names):
     assert meta_.authors == names
     if names:
         assert meta_.provenance["authors"] == "dated_byline"
+
+
+def test_meta_author_in_chinese_characters():
+    head = meta(author="孔德明")
+    body = "<h1>新闻标题</h1><p>正文。</p><span>作者：孔德明</span>"
+    assert extract(page(head=head, body=body, lang="zh")).authors == ["孔德明"]
 
 
 def test_jsonld_author_with_a_degree_is_the_person():

@@ -225,8 +225,10 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     if len(words) > 1 and any(c.isdigit() for c in text):  # "Dezember 10"; "r23" may pass
         return None
     letters = sum(c.isalpha() for c in text)
-    # initials or an agency code ("mf", "EFE", "dpa", "AgE"), not a short first name ("Kay")
-    if letters <= 2 or (letters == 3 and not SHORT_NAME.match(text)):
+    # initials or an agency code ("mf", "EFE", "dpa", "AgE"), not a short first name ("Kay");
+    # a Chinese, Japanese or Korean name is written in two to four characters ("孔德明")
+    short = letters <= 2 or (letters == 3 and not SHORT_NAME.match(text))
+    if short and not (letters >= MIN_CJK_NAME_CHARS and CJK_NAME.match(text)):
         return None
     first = text.split()[0]
     mixed = any(w[:1].isupper() for w in text.split()[1:])
@@ -289,6 +291,9 @@ def first_last(value: str) -> str:
 # text is a title ("der Befreiung zum Staatsvertrag").
 ARTICLES = frozenset({"der", "den", "la", "le", "zum", "zur", "vom", "e", "y"})
 MAX_NICKNAME_WORDS = 2
+# A name in Han, kana or Hangul characters, and its fewest characters.
+CJK_NAME = re.compile(r"^[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af·・]+$")
+MIN_CJK_NAME_CHARS = 2
 # A three-letter first name: "Kay", "Ela".
 SHORT_NAME = re.compile(r"^[A-ZÄÖÜÉ][a-zäöüéè]{2}$")
 # Lowercase words that belong to names ("Walter von Aachen", "Jose de la Cruz").
