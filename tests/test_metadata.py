@@ -266,6 +266,10 @@ BYLINE_RULES = [
     ("김민수", ["김민수"]),
     ("孔", []),
     ("责任编辑：孔德明", []),  # the editor in charge
+    # the post's category after the names
+    ("Posted by Jane Doe in News", ["Jane Doe"]),
+    ("Publié par Jean Exemple dans Actualités", ["Jean Exemple"]),
+    ("By Jane Doe and John Roe in Politics, Economy", ["Jane Doe", "John Roe"]),
 ]
 
 
@@ -367,6 +371,21 @@ def test_date_and_name_line_at_the_headline(line, names):
     assert meta_.authors == names
     if names:
         assert meta_.provenance["authors"] == "dated_byline"
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Example Daily - Jane Doe", ["Jane Doe"]),
+        ("Example Daily | Jane Doe und Max Muster", ["Jane Doe", "Max Muster"]),
+        ("Jane Doe - Example Daily", ["Jane Doe"]),
+        ("Example Daily - Staff", []),
+        ("Example Daily, New York", []),
+    ],
+)
+def test_site_name_before_a_dash_is_left_out(raw, names):
+    site = frozenset({"example daily", "exampledaily"})
+    assert split_byline(raw, site_names=site) == names
 
 
 def test_meta_author_in_chinese_characters():

@@ -402,15 +402,19 @@ DATE_OR_LABEL = re.compile(
     r"[0-9]{4}|[0-9]{1,2}:[0-9]{2}|posted|published|veröffentlicht|erstellt|publié|publicado",
     re.IGNORECASE,
 )
-# The next field's label after the names: "A Quelle: B", "A Foto: C".
+# The next field's label after the names: "A Quelle: B", "A Foto: C", "A in Category".
 NEXT_LABEL = re.compile(
     r"\s+(?:quelle|source|fuente|foto|photo|bild|image|datum|date|fecha|kategorie|category|"
     r"tags?)\s*:|\s+(?:illustrationen|illustration|fotos?|photos?|bilder?|grafiken?)\s+"
-    r"(?:von|by|de|par)\b",
+    r"(?:von|by|de|par)\b|"
+    # the post's category after the names: "Posted by A in News", "Publié par A dans Actualités"
+    r"\s+(?:in|dans)\s+(?=[^\W\d_])",
     re.IGNORECASE,
 )
 # A slash glued between a name and an agency or a second name: "Peter Muster/SP-X".
 GLUED_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+# A name before a dash or a bar, and what follows ("unocero - Jane Doe").
+SITE_PREFIX = re.compile(r"^([^,;|–—-]{2,60}?)\s+[|–—-]\s+(\S.*)$")
 # A domain name standing for the site or a publication ("hessenschau.de", "stol.it").
 DOMAIN = re.compile(
     r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|biz|edu|gov|news|online)$",
@@ -444,6 +448,11 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     names: list[str] = []
     seen: set[str] = set()
     first_part = LIST_SEPARATOR.split(CONJUNCTION.split(text)[0])[0]
+    prefixed = SITE_PREFIX.match(text)
+    if prefixed and is_site_name(prefixed.group(1), site_names):
+        # "Example - Jane Doe": the site's name, a dash, then the writer
+        text = prefixed.group(2)
+        first_part = LIST_SEPARATOR.split(CONJUNCTION.split(text)[0])[0]
     if is_organisation(first_part) or is_site_name(first_part, site_names):
         return []  # "Bundesministerium für Wirtschaft und Klimaschutz" names no one
     for group in CONJUNCTION.split(text):
