@@ -307,7 +307,7 @@ def reads_as_byline(raw: str) -> bool:
     """True when a "By ..." line holds names only: after the label and a trailing date, every
     word is capitalized, a name particle, a conjunction or punctuation ("Von A und B"), so
     "von Musk mit viel Geld aus ..." is a sentence, not a byline."""
-    text = _strip_label(" ".join(_unhyphenated(raw).split()))
+    text = _strip_label(" ".join(_unhyphenated(raw).split()).lstrip("-–— "))
     lead = BYLINE_LEAD.match(text)
     if lead:
         text = text[lead.end() :]
@@ -426,7 +426,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     """The names of a byline, in order, deduplicated (accent- and case-insensitively)."""
     if not raw:
         return []
-    text = " ".join(_unhyphenated(raw).split())
+    text = " ".join(_unhyphenated(raw).split()).lstrip("-–— ")  # "— By A", "-- by A"
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     text = _strip_label(text)

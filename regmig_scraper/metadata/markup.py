@@ -811,7 +811,7 @@ BYLINE_TEXT_TAGS = frozenset(
      "h6", "font", "td", "cite", "time"}
 )  # fmt: skip
 BY_WORD = re.compile(
-    r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
+    r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
     r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
     r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s+\w|^\s*di\s+[A-Z]|"
     r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",
