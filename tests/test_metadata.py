@@ -394,6 +394,31 @@ def test_site_name_before_a_dash_is_left_out(raw, names):
     assert split_byline(raw, site_names=site) == names
 
 
+@pytest.mark.parametrize(
+    ("head", "names"),
+    [
+        (meta(author="Jan"), []),  # a CMS account's first name names no one
+        (meta(author="Jan Muster"), ["Jan Muster"]),
+        (meta(author="jan_m"), ["jan m"]),  # a login name is a handle
+        (meta(author="happyface313"), ["happyface313"]),
+        # a forum post's poster in JSON-LD is a handle, even a capitalized one
+        (
+            ld(
+                {
+                    "@type": "DiscussionForumPosting",
+                    "headline": "Patch notes",
+                    "author": {"@type": "Person", "name": "Tiberius"},
+                }
+            ),
+            ["Tiberius"],
+        ),
+    ],
+)
+def test_given_name_alone_in_a_meta_tag(head, names):
+    body = "<h1>Patch notes</h1><p>Thanks to Jan Muster, jan m, happyface313 and Tiberius.</p>"
+    assert extract(page(head=head, body=body)).authors == names
+
+
 def test_meta_author_in_chinese_characters():
     head = meta(author="孔德明")
     body = "<h1>新闻标题</h1><p>正文。</p><span>作者：孔德明</span>"

@@ -70,6 +70,7 @@ from lxml import etree
 
 from regmig_scraper.metadata import meta_tags
 from regmig_scraper.metadata.bylines import (
+    CJK_NAME,
     LEADING_ARTICLE,
     clean_name,
     first_last,
@@ -521,6 +522,20 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
 VISIBLE_TEXT = etree.XPath(
     "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
 )
+
+
+def is_given_name_alone(name: str) -> bool:
+    """One capitalized word of letters ("Jan", "Stefanus"), as a CMS shows an account by its
+    first name; a handle ("happyface313", "gnaddrig") is written otherwise."""
+    return (
+        " " not in name
+        and name.isalpha()
+        and name[:1].isupper()
+        and name[1:].islower()
+        and not CJK_NAME.match(name)
+    )
+
+
 # Meta keys repeated once per author, each value one name (possibly "Last, First").
 ONE_NAME_PER_TAG = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 # The longest "By ..." line read from the page's text (longer: a sentence with "von" in it).
@@ -536,6 +551,9 @@ AUTHOR_META_ORDER = (
     ("author", "meta_author"),
     ("byl", "meta_byl"),
 )
+
+# The rules of ``<meta>`` author tags.
+META_AUTHOR_SOURCES = frozenset({source for _key, source in AUTHOR_META_ORDER})
 
 
 def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]) -> None:
@@ -571,6 +589,10 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         if shown:
             # a metadata author the page never shows is a CMS account, not a byline
             unique = [n for n in unique if is_shown(n)]
+        if source in META_AUTHOR_SOURCES:
+            # nor is a bare given name in a meta tag ("Jan"): the account's first name, which
+            # names no one (JSON-LD's Person of a forum post is its poster's handle: "Tiberius")
+            unique = [n for n in unique if not is_given_name_alone(n)]
         if not unique:
             return False
         result.authors = unique
