@@ -4,12 +4,17 @@
 ``split_byline("Von Anna Muster und Max Beispiel")`` -> ``["Anna Muster", "Max Beispiel"]``.
 
 Steps: drop the byline label ("By", "Von", "Par", "Por", "Di", "Door", "Autor:", "Written
-by"...), a date or time glued after the names ("By A | April 4, 2021"), "et al."; cut at list
-separators (commas, semicolons, "&", "and"/"und"/"et"/"y"/"e"/"en"/"i"/"und"); then drop each
-part that is a role ("Senior Fellow"), a generic label ("Staff", "Redaktion", "Admin"), the
-site's own name, a social handle or an e-mail, or a call to action ("Email the author").
-``clean_name`` does the same for one value that is already a name (a ``citation_author``, a
-JSON-LD Person). Pure functions.
+by", "Text & Fotos:"...), the site's name before a dash ("Example - A"), a date or time glued
+after the names ("By A | April 4, 2021"), the post's category ("Posted by A in News"), "et
+al."; cut at list separators (commas, semicolons, "&", "/", "and"/"und"/"et"/"y"/"e"/"en"/"i",
+a social handle between two names); then drop each part that is a role ("Senior Fellow"), a
+generic label ("Staff", "Redaktion", "Admin", "wordpressadmin"), an organisation ("BBC News",
+"Deutsches Rotes Kreuz"), the site's own name, a social handle or an e-mail, or a call to
+action ("Email the author"), and credentials after a name ("A, PhD"). One-word parts joined by
+a conjunction are a brand ("Jobs & Hire"), not people. ``clean_name`` does the same for one
+value that is already a name (a ``citation_author``, a JSON-LD Person). The role words are
+the project's one table of them (``ROLE_WORDS``; ``normalize.authors`` reads it too). Pure
+functions.
 """
 
 from __future__ import annotations
