@@ -425,6 +425,37 @@ def test_meta_author_in_chinese_characters():
     assert extract(page(head=head, body=body, lang="zh")).authors == ["孔德明"]
 
 
+@pytest.mark.parametrize(
+    ("line", "url", "names"),
+    [
+        (
+            "Verfasst von: mitundvoneinander | 31. Dezember 2008",
+            "https://mitundvoneinander.wordpress.com/2008/12/31/rat/",
+            ["mitundvoneinander"],
+        ),
+        (
+            "Posted by surfguard in Medien",
+            "https://surfguard.wordpress.com/2016/11/01/m/",
+            ["surfguard"],
+        ),
+        # another lowercase word, or the same line on a site of its own: no byline
+        (
+            "Verfasst von: jemandanders | 31. Dezember 2008",
+            "https://mitundvoneinander.wordpress.com/2008/12/31/rat/",
+            [],
+        ),
+        (
+            "Verfasst von: mitundvoneinander | 31. Dezember 2008",
+            "https://mitundvoneinander.example/2008/12/31/rat/",
+            [],
+        ),
+    ],
+)
+def test_blog_handle_in_a_by_line(line, url, names):
+    body = f"<article><h1>Ratschläge geben</h1><p>{line}</p><p>Text.</p></article>"
+    assert extract(page(body=body, lang="de"), url).authors == names
+
+
 def test_jsonld_author_with_a_degree_is_the_person():
     head = ld({"@type": "Article", "headline": "Ways to measure",
                "author": {"@type": "Person", "name": "Grant Muster, PhD"}})  # fmt: skip

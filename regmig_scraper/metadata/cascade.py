@@ -600,7 +600,10 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         result.provenance["authors"] = source
         return True
 
-    on_blog_platform = (urlsplit(original_url(result.url)).hostname or "").endswith(BLOG_PLATFORMS)
+    host = urlsplit(original_url(result.url)).hostname or ""
+    on_blog_platform = host.endswith(BLOG_PLATFORMS)
+    # the blogger's handle: the blog's subdomain on a blog platform
+    blog_handle = host.split(".", 1)[0] if on_blog_platform and host.count(".") >= 2 else ""
 
     def is_owner(name: str) -> bool:
         """On a blog platform, a name in the page's author markup that is the blog's own name
@@ -638,7 +641,11 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             return
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
-        # as names
+        # as names, or name the blog's owner by the handle in its address ("Verfasst von:
+        # surfguard" on surfguard.wordpress.com)
+        if rule == "byline_text" and blog_handle and _names_handle(raw, blog_handle):
+            accept([raw], rule, split=True)
+            return
         if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
             continue
         # the markup of an author element or link vouches for a site-named owner
@@ -648,6 +655,14 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
     if site_person and not any(is_site_name(p, host_labels) for p in people):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
+
+
+def _names_handle(raw: str, handle: str) -> bool:
+    """Whether a short "By ..." line names exactly the blog's handle (the site's name on a
+    blog platform is its owner's, so the site names are not left out here)."""
+    if len(raw) > MAX_TEXT_BYLINE_CHARS:
+        return False
+    return [fold(n) for n in split_byline(raw)] == [fold(handle)]
 
 
 # --- the rest -------------------------------------------------------------------------------
