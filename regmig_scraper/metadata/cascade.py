@@ -52,9 +52,10 @@ authors
        ("04.02.2022 | Jane Doe") at the headline (``byline_element``, ``byline_text``,
        ``rel_author``, ``byline_label``, ``dated_byline``). Each source's names go through
        ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author
-       (except a blog's handle on a blog platform, in the byline's markup), and
-       a JSON-LD or meta author (``citation_author`` aside) counts only when the page's
-       visible text shows the name: one it never shows is a CMS account, not a byline.
+       (except a blog's handle on a blog platform: its subdomain or its name in a byline);
+       a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
+       author (``citation_author`` aside) counts only when the page's visible text shows
+       the name: one it never shows is a CMS account, not a byline.
 language
     JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
     (all kept in ``language_hints``).
