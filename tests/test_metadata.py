@@ -205,6 +205,272 @@ def test_clean_name(raw, name):
     assert clean_name(raw) == name
 
 
+# Bylines as sites print them, one rule of ``split_byline`` per block.
+BYLINE_RULES = [
+    # degrees and credentials after a name are not part of it
+    ("By Grant Muster, PhD", ["Grant Muster"]),
+    ("Jane Doe MD, MPH", ["Jane Doe"]),
+    ("Written by Ana Lima, RDN", ["Ana Lima"]),
+    ("Reviewed by Ana Lima, RDN", []),  # a reviewer is not an author
+    ("Michael Lee Anderson, Ph.D.", ["Michael Lee Anderson"]),
+    ("Md Rahman", ["Md Rahman"]),  # a name, not a degree
+    # a semicolon ends one person's affiliation ("A, PhD; B, PhD")
+    ("Carla Muster, PhD; Devon Beispiel, PhD", ["Carla Muster", "Devon Beispiel"]),
+    ("Jane Doe, Example University; John Roe, Example Institute", ["Jane Doe", "John Roe"]),
+    # "Text & Fotos:" credits the writer (who took the photos too)
+    ("Text & Fotos: Ivan Muster", ["Ivan Muster"]),
+    ("Text und Bilder: Eva Beispiel", ["Eva Beispiel"]),
+    ("Texto y fotos: Lucía Ejemplo", ["Lucía Ejemplo"]),
+    # a name glued to an agency or a second name by a slash
+    ("Peter Muster/SP-X", ["Peter Muster"]),
+    ("Von Lisa Beispiel/dpa", ["Lisa Beispiel"]),
+    ("E. Ejemplo/J. I. da Muestra", ["E. Ejemplo", "J. I. da Muestra"]),
+    # one-word parts joined by a conjunction are a brand's words, not people
+    ("Jobs & Hire", []),
+    ("Vinos y Tapas", []),
+    ("Haus und Garten", []),
+    ("Anna Muster und Max Beispiel", ["Anna Muster", "Max Beispiel"]),
+    # generic accounts inside a login name
+    ("von wordpressadmin |", []),
+    ("siteadmin", []),
+    ("kb_redaktion", []),
+    ("Posted by webmaster42", []),
+    ("von gnaddrig |", ["gnaddrig"]),  # a blogger's handle is a name
+    # "Co" without its period is a surname, "Co." and "& Co. KG" an organisation's
+    ("By Emily Co", ["Emily Co"]),
+    ("Oct 30 2020 by Emily Co", ["Emily Co"]),
+    ("Muster Co. KG", []),
+    # an organisation's name opens with an adjective no person's name does
+    ("Deutsches Rotes Kreuz", []),
+    ("Von Deutscher Tennis Bund 4. 2. 2022.", []),
+    ("Deutscher Musterverband e. V.", []),
+    ("Schweizerischer Musterfonds", []),
+    ("European Example Network", []),
+    ("Lisa Deutscher", ["Lisa Deutscher"]),  # a surname may be such a word
+    # a label left inside a part (an editor's, a source's) is not a name
+    ("责任编辑:孔德明", []),
+    ("Lektorat:Max Muster", []),
+    # soft hyphens and zero-width spaces inside words are not part of the name
+    ("Von Mat\xadthi\xadas Muster", ["Matthias Muster"]),
+    ("By Jane\u200b Doe", ["Jane Doe"]),
+    # a social handle between two names ends the first
+    (
+        "By April Muster @aprilm28 Daniel O'Beispiel 01 October 2020",
+        ["April Muster", "Daniel O'Beispiel"],
+    ),
+    # a heading that opens with an article is no name; a two-word nickname may be one
+    ("Von der Befreiung zum Staats\xadvertrag", []),
+    ("von der Michel", ["der Michel"]),
+    # names in Han or Hangul are two to four characters; one is not a name
+    ("孔德明", ["孔德明"]),
+    ("김민수", ["김민수"]),
+    ("孔", []),
+    ("责任编辑：孔德明", []),  # the editor in charge
+    # the post's category after the names
+    ("Posted by Jane Doe in News", ["Jane Doe"]),
+    ("Publié par Jean Exemple dans Actualités", ["Jean Exemple"]),
+    ("By Jane Doe and John Roe in Politics, Economy", ["Jane Doe", "John Roe"]),
+    # a signature line after a dash
+    ("---- by Kenneth Muster", ["Kenneth Muster"]),
+    ("— By Jane Doe", ["Jane Doe"]),
+    ("-- the end", []),
+]
+
+
+@pytest.mark.parametrize(("raw", "names"), BYLINE_RULES)
+def test_split_byline_rules(raw, names):
+    assert split_byline(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        # a label element with the name as the text right after it
+        ("<div><h5 class='inline'>Autor: </h5>Peter Muster/SP-X</div>", ["Peter Muster"]),
+        ("<p><strong>Author:</strong> Jane Doe</p>", ["Jane Doe"]),
+        ("<p><b>Von</b> Anna Muster und Max Beispiel</p>", ["Anna Muster", "Max Beispiel"]),
+        # a signature line under the entry
+        ("<p><strong><em>---- by Kenneth Muster</em></strong></p>", ["Kenneth Muster"]),
+        # a screen-reader label after a category in a meta line
+        (
+            "<div class='meta'><span>Lifestyle</span><span class='sr'>| By </span>"
+            "<span>Cara Muster</span> | <time>April 13, 2020</time></div>",
+            ["Cara Muster"],
+        ),
+        # the value after line breaks, a "Text:" credit, a heading label and its paragraph
+        ("<p><b>Von:</b><br><br>Götz Muster</p>", ["Götz Muster"]),
+        ("<p>Ende.<br><strong>Text:</strong> Klausmartin Beispiel</p>", ["Klausmartin Beispiel"]),
+        (
+            "<h4 class='meta-title'>Autor</h4><p><a href='/p/1'>Nikolai Muster</a>, </p>",
+            ["Nikolai Muster"],
+        ),
+        # ... but a sentence after the label is no byline
+        ("<p><b>Von</b> Berlin nach Hamburg fahren die Züge wieder.</p>", []),
+        ("<p><strong>Author:</strong> unknown at the time of writing</p>", []),
+        ("<p><strong>Text:</strong> die Rede im Wortlaut</p>", []),
+    ],
+)
+def test_byline_label_followed_by_its_text(body, names):
+    html = page(body=f"<article><h1>A headline of the page</h1>{body}<p>Text.</p></article>")
+    meta_ = extract(html)
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] in ("byline_label", "byline_text")
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "url", "names"),
+    [
+        # a blog on a blog platform is named after its owner's handle
+        (
+            '<meta name="twitter:site" content="@gnaddrig">',
+            "<span class='author vcard'>Autor: <a rel='author'>gnaddrig</a></span>",
+            "https://gnadlib.wordpress.com/2020/01/05/paper-cuts/",
+            ["gnaddrig"],
+        ),
+        (
+            '<meta property="og:site_name" content="surfguard">',
+            "<span class='byline'><a rel='author' href='/author/surfguard/'>surfguard</a></span>",
+            "https://surfguard.wordpress.com/2016/11/01/media/",
+            ["surfguard"],
+        ),
+        # ... but a blog's title with an article is not a handle
+        (
+            '<meta property="og:site_name" content="Das Nachtkabinett">',
+            "<span class='author vcard'><a rel='author'>Das Nachtkabinett</a></span>",
+            "https://nachtkabinett.wordpress.com/2016/06/19/spuk/",
+            [],
+        ),
+        # elsewhere the site's own name in the byline is the publication
+        (
+            '<meta property="og:site_name" content="Example Daily">',
+            "<span class='author vcard'><a rel='author'>Example Daily</a></span>",
+            "https://example-daily.example/2016/06/19/news/",
+            [],
+        ),
+    ],
+)
+def test_site_named_byline_on_a_blog_platform(head, byline, url, names):
+    body = f"<article><h1>A post of the blog</h1><p>{byline}</p><p>Text.</p></article>"
+    assert extract(page(head=head, body=body), url).authors == names
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("<small>04.02.2022 | 13:10 Uhr | Uta Muster</small>", ["Uta Muster"]),
+        ("<p class='text-muted'>11.12.2019 - Amelie Beispiel</p>", ["Amelie Beispiel"]),
+        ("<span class='field-content'>25.10.2022 - Reiner Muster</span>", ["Reiner Muster"]),
+        ("<p><span>Jane Doe</span> | <span>April 4, 2021</span></p>", ["Jane Doe"]),
+        ("<p>4. Mai 2023 – Eva Beispiel</p>", ["Eva Beispiel"]),
+        # a place, a section, a sentence or a lowercase word beside the date: no one
+        ("<small>04.02.2022 | Berlin</small>", []),
+        ("<small>04.02.2022 | Pressemitteilung</small>", []),
+        ("<p>11.12.2019 - Frankfurt am Main</p>", []),
+        ("<p>11.12.2019 - Die Stadt baut eine neue Brücke über den Fluss</p>", []),
+        ("<p>04.02.2022 | 13:10 Uhr | EXAMPLE NEWS</p>", []),
+    ],
+)
+def test_date_and_name_line_at_the_headline(line, names):
+    html = page(body=f"<article>{line}<h1>A headline of the page</h1><p>Text.</p></article>")
+    meta_ = extract(html)
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "dated_byline"
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Example Daily - Jane Doe", ["Jane Doe"]),
+        ("Example Daily | Jane Doe und Max Muster", ["Jane Doe", "Max Muster"]),
+        ("Jane Doe - Example Daily", ["Jane Doe"]),
+        ("Example Daily - Staff", []),
+        ("Example Daily, New York", []),
+    ],
+)
+def test_site_name_before_a_dash_is_left_out(raw, names):
+    site = frozenset({"example daily", "exampledaily"})
+    assert split_byline(raw, site_names=site) == names
+
+
+@pytest.mark.parametrize(
+    ("head", "names"),
+    [
+        (meta(author="Jan"), []),  # a CMS account's first name names no one
+        (meta(author="Jan Muster"), ["Jan Muster"]),
+        (meta(author="jan_m"), ["jan m"]),  # a login name is a handle
+        (meta(author="happyface313"), ["happyface313"]),
+        # a forum post's poster in JSON-LD is a handle, even a capitalized one
+        (
+            ld(
+                {
+                    "@type": "DiscussionForumPosting",
+                    "headline": "Patch notes",
+                    "author": {"@type": "Person", "name": "Tiberius"},
+                }
+            ),
+            ["Tiberius"],
+        ),
+    ],
+)
+def test_given_name_alone_in_a_meta_tag(head, names):
+    body = "<h1>Patch notes</h1><p>Thanks to Jan Muster, jan m, happyface313 and Tiberius.</p>"
+    assert extract(page(head=head, body=body)).authors == names
+
+
+def test_meta_author_in_chinese_characters():
+    head = meta(author="孔德明")
+    body = "<h1>新闻标题</h1><p>正文。</p><span>作者：孔德明</span>"
+    assert extract(page(head=head, body=body, lang="zh")).authors == ["孔德明"]
+
+
+@pytest.mark.parametrize(
+    ("line", "url", "names"),
+    [
+        (
+            "Verfasst von: mitundvoneinander | 31. Dezember 2008",
+            "https://mitundvoneinander.wordpress.com/2008/12/31/rat/",
+            ["mitundvoneinander"],
+        ),
+        (
+            "Posted by surfguard in Medien",
+            "https://surfguard.wordpress.com/2016/11/01/m/",
+            ["surfguard"],
+        ),
+        # another lowercase word, or the same line on a site of its own: no byline
+        (
+            "Verfasst von: jemandanders | 31. Dezember 2008",
+            "https://mitundvoneinander.wordpress.com/2008/12/31/rat/",
+            [],
+        ),
+        (
+            "Verfasst von: mitundvoneinander | 31. Dezember 2008",
+            "https://mitundvoneinander.example/2008/12/31/rat/",
+            [],
+        ),
+    ],
+)
+def test_blog_handle_in_a_by_line(line, url, names):
+    body = f"<article><h1>Ratschläge geben</h1><p>{line}</p><p>Text.</p></article>"
+    assert extract(page(body=body, lang="de"), url).authors == names
+
+
+def test_jsonld_author_with_a_degree_is_the_person():
+    head = ld({"@type": "Article", "headline": "Ways to measure",
+               "author": {"@type": "Person", "name": "Grant Muster, PhD"}})  # fmt: skip
+    body = "<h1>Ways to measure</h1><p>By Grant Muster, PhD</p>"
+    assert extract(page(head=head, body=body)).authors == ["Grant Muster"]
+
+
+def test_brand_in_meta_author_gives_way_to_the_visible_byline():
+    head = meta(author="Jobs & Hire")
+    body = "<article><h1>What you need to know</h1><p>By Jose de la Muestra</p></article>"
+    meta_ = extract(page(head=head, body=body))
+    assert meta_.authors == ["Jose de la Muestra"]
+    assert meta_.provenance["authors"] == "byline_text"
+
+
 # --- whole pages ----------------------------------------------------------------------------
 
 YOAST = page(

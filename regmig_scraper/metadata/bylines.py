@@ -4,12 +4,17 @@
 ``split_byline("Von Anna Muster und Max Beispiel")`` -> ``["Anna Muster", "Max Beispiel"]``.
 
 Steps: drop the byline label ("By", "Von", "Par", "Por", "Di", "Door", "Autor:", "Written
-by"...), a date or time glued after the names ("By A | April 4, 2021"), "et al."; cut at list
-separators (commas, semicolons, "&", "and"/"und"/"et"/"y"/"e"/"en"/"i"/"und"); then drop each
-part that is a role ("Senior Fellow"), a generic label ("Staff", "Redaktion", "Admin"), the
-site's own name, a social handle or an e-mail, or a call to action ("Email the author").
-``clean_name`` does the same for one value that is already a name (a ``citation_author``, a
-JSON-LD Person). Pure functions.
+by", "Text & Fotos:"...), the site's name before a dash ("Example - A"), a date or time glued
+after the names ("By A | April 4, 2021"), the post's category ("Posted by A in News"), "et
+al."; cut at list separators (commas, semicolons, "&", "/", "and"/"und"/"et"/"y"/"e"/"en"/"i",
+a social handle between two names); then drop each part that is a role ("Senior Fellow"), a
+generic label ("Staff", "Redaktion", "Admin", "wordpressadmin"), an organisation ("BBC News",
+"Deutsches Rotes Kreuz"), the site's own name, a social handle or an e-mail, or a call to
+action ("Email the author"), and credentials after a name ("A, PhD"). One-word parts joined by
+a conjunction are a brand ("Jobs & Hire"), not people. ``clean_name`` does the same for one
+value that is already a name (a ``citation_author``, a JSON-LD Person). The role words are
+the project's one table of them (``ROLE_WORDS``; ``normalize.authors`` reads it too). Pure
+functions.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ BYLINE_LABEL = re.compile(
     r"geschrieben|verfasst|erstellt|veröffentlicht|publié|écrit|publicado|escrito|"
     r"pubblicato|scritto)\s+)?"
     r"(?:text\s+und\s+interview|text\s+and\s+interview|written\s+by|posted\s+by|"
+    r"(?:text|texto|texte)\s*(?:&|und|and|y|et|e|\+)\s*(?:fotos?|photos?|bilder?|bild)|"
     r"by|von|vom|par|por|di|da|door|przez|af|av|from|autor(?:in|innen|en|a|es)?|auteurs?|"
     r"authors?|autore|text|texte|texto|testo|redaktion|interview|words)\b\s*[:\-–—]?\s*",
     re.IGNORECASE,
@@ -66,22 +72,45 @@ HANDLE = re.compile(r"^@\w+$")
 HANDLE_IN_NAME = re.compile(r"\s+@\w+")
 # A login name made of words joined by dots or underscores.
 USERNAME_PARTS = re.compile(r"^[a-zäöüéèáíóúñ]+(?:[._][a-zäöüéèáíóúñ]+)+$")
+# Degrees and credentials after a name: "Grant Tinsley, PhD", "Jane Doe MD, MPH".
+CREDENTIALS = re.compile(
+    r"(?:,?\s+(?:ph\.?\s?d|m\.?d|mba|mph|msc|m\.?sc|bsc|rdn?|dphil|esq|lmft|cpa|rn)\.?)+$",
+    re.IGNORECASE,
+)
 URLISH = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
-# Words that make a part a role or a label, not a person (casefolded). Words that are also common
-# surnames ("Dean", "Mayor", "Bishop") are left out.
+# Head words of job titles and bylines' roles (casefolded): a part holding one is a role or a
+# label, not a person ("Senior Fellow", "Director of Research", "Redakteurin", "Gastautor").
+# The one table of role words: ``normalize.authors`` (the site modules' bylines) classifies its
+# parts with it too. Words that are also common surnames or name parts ("Dean", "Mayor",
+# "Bishop", "Head", "Senior", "Junior") are left out, and so are honorifics ("Dr.", "Prof.",
+# "PhD"), which stand beside a person's name rather than instead of it.
 ROLE_WORDS = frozenset(
     {
-        "president", "director", "fellow", "analyst", "researcher", "professor", "editor",
-        "editors", "manager", "officer", "consultant", "founder", "co-founder", "secretary",
-        "minister", "ambassador", "chair", "chairman", "coordinator", "advisor", "adviser",
-        "specialist", "scholar", "lecturer", "intern", "correspondent", "reporter", "columnist",
-        "contributor", "writer", "journalist", "photographer", "student", "associate",
-        "assistant", "ceo", "cto", "economist", "redakteur", "redakteurin", "korrespondent",
-        "korrespondentin", "chefredakteur", "journaliste", "rédacteur", "rédactrice",
-        "periodista", "redactor", "redactora", "corresponsal", "giornalista", "redattore",
-        "phd", "dr.", "prof.", "senior", "junior", "head", "leiter", "leiterin",
-        "autor", "autorin", "author", "guest", "gastautor", "gastbeitrag",
+        # English
+        "president", "vice-president", "director", "fellow", "analyst", "researcher",
+        "professor", "editor", "editors", "manager", "officer", "consultant", "founder",
+        "co-founder", "cofounder", "secretary", "minister", "ambassador", "chair", "co-chair",
+        "chairman", "chairwoman", "coordinator", "advisor", "adviser", "specialist", "scholar",
+        "lecturer", "intern", "commissioner", "representative", "official", "ceo", "cto",
+        "economist", "journalist", "reporter", "correspondent", "columnist", "contributor",
+        "writer", "photographer", "senator", "governor", "deputy", "undersecretary", "attorney",
+        "lawyer", "counsel", "filmmaker", "convenor", "convener", "associate", "assistant",
+        "author", "guest", "moderator", "speaker", "student", "candidate", "former",
+        # Spanish and Portuguese
+        "presidente", "presidenta", "directora", "analista", "investigador", "investigadora",
+        "profesor", "profesora", "editora", "gerente", "consultor", "consultora", "fundador",
+        "fundadora", "secretaria", "secretario", "ministra", "ministro", "embajador",
+        "embajadora", "coordinador", "coordinadora", "asesor", "asesora", "especialista",
+        "comisionado", "comisionada", "funcionario", "funcionaria", "economista", "periodista",
+        "senador", "senadora", "gobernador", "alcalde", "alcaldesa", "subsecretario",
+        "subsecretaria", "abogado", "abogada", "autor", "autora", "moderador", "moderadora",
+        "redactor", "redactora", "corresponsal",
+        # German
+        "redakteur", "redakteurin", "korrespondent", "korrespondentin", "chefredakteur",
+        "leiter", "leiterin", "autorin", "gastautor", "gastbeitrag",
+        # French and Italian
+        "journaliste", "rédacteur", "rédactrice", "giornalista", "redattore",
     }
 )  # fmt: skip
 # Parts that name no one: generic authors, desks, calls to action (casefolded, whole part).
@@ -100,6 +129,8 @@ GENERIC_AUTHORS = frozenset(
         "online redaktion", "online-redaktion", "editorial team", "editorial staff",
     }
 )  # fmt: skip
+# Generic accounts inside a one-word login name: "wordpressadmin", "siteadmin", "kb_redaktion".
+GENERIC_IN_USERNAME = re.compile(r"admin|redaktion|redaccion|redazione|redaction|webmaster")
 # Words of organisation names (casefolded): a part holding one is not a person. Also ends the
 # person before it: "Nada Tawfik, BBC News, New York" is Nada Tawfik and her affiliation.
 ORGANISATION_WORDS = frozenset(
@@ -144,6 +175,14 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+# Invisible characters inside words: soft hyphens and zero-width spaces ("Mat\xadthias").
+INVISIBLE = dict.fromkeys(map(ord, "\xad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _unhyphenated(text: str) -> str:
+    return text.translate(INVISIBLE) if not text.isascii() else text
+
+
 def _strip_label(text: str) -> str:
     for _ in range(2):  # "Autor: Von A"
         match = BYLINE_LABEL.match(text)
@@ -155,12 +194,13 @@ def _strip_label(text: str) -> str:
 
 def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | None:
     """One author value as a name, or None when it names no person (see the module docstring)."""
-    text = " ".join(raw.split()).strip(" \t,;:|/-–—\"“”'‘’»«")
+    text = " ".join(_unhyphenated(raw).split()).strip(" \t,;:|/-–—\"“”'‘’»«")
     if not text or len(text) > 100:
         return None
     text = _strip_label(text)
     text = PARENTHESIS.sub("", text).strip(" ,;:-–—")
     text = HANDLE_IN_NAME.sub("", text).strip()
+    text = CREDENTIALS.sub("", text).strip(" ,")
     if USERNAME_PARTS.match(text):  # "edilson.la.rosa", "gabor_munier"
         text = re.sub(r"[._]", " ", text)
     words = text.split()
@@ -172,6 +212,7 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     folded = fold(text)
     if (
         folded in GENERIC_AUTHORS
+        or (" " not in folded and GENERIC_IN_USERNAME.search(folded))
         or is_site_name(text, site_names)
         or HANDLE.match(text)
         or EMAIL.search(text)
@@ -189,15 +230,22 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     if len(words) > 1 and any(c.isdigit() for c in text):  # "Dezember 10"; "r23" may pass
         return None
     letters = sum(c.isalpha() for c in text)
-    # initials or an agency code ("mf", "EFE", "dpa", "AgE"), not a short first name ("Kay")
-    if letters <= 2 or (letters == 3 and not SHORT_NAME.match(text)):
+    # initials or an agency code ("mf", "EFE", "dpa", "AgE"), not a short first name ("Kay");
+    # a Chinese, Japanese or Korean name is written in two to four characters ("孔德明")
+    short = letters <= 2 or (letters == 3 and not SHORT_NAME.match(text))
+    if short and not (letters >= MIN_CJK_NAME_CHARS and CJK_NAME.match(text)):
         return None
     first = text.split()[0]
     mixed = any(w[:1].isupper() for w in text.split()[1:])
-    if mixed and first.islower() and first not in NAME_PARTICLES:
-        return None  # "selbst ist der Mann": a title, not a name
+    long_title = first in ARTICLES and len(text.split()) > MAX_NICKNAME_WORDS
+    if mixed and first.islower() and (first not in NAME_PARTICLES or long_title):
+        # "selbst ist der Mann", "der Befreiung zum Staatsvertrag": a title, not a name (a
+        # blogger's nickname may open with an article: "der Michel")
+        return None
     if not any(c.isalpha() for c in text) or text[-1] in "!?":
         return None
+    if ":" in text or "：" in text:
+        return None  # a label left in ("责任编辑:A" names an editor), not a name
     return text
 
 
@@ -224,7 +272,7 @@ NOT_NAME_WORDS = frozenset(
         "freitag", "samstag", "sonntag", "monday", "tuesday", "wednesday", "thursday",
         "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
-        "domingo", "фото",
+        "domingo", "фото", "by", "reviewed", "edited", "fact-checked",
     }
 )  # fmt: skip
 
@@ -244,6 +292,13 @@ def first_last(value: str) -> str:
     return f"{first.strip()} {last.strip()}"
 
 
+# Particles that are also articles: only a nickname opens with one ("der Michel"), a longer
+# text is a title ("der Befreiung zum Staatsvertrag").
+ARTICLES = frozenset({"der", "den", "la", "le", "zum", "zur", "vom", "e", "y"})
+MAX_NICKNAME_WORDS = 2
+# A name in Han, kana or Hangul characters, and its fewest characters.
+CJK_NAME = re.compile(r"^[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af·・]+$")
+MIN_CJK_NAME_CHARS = 2
 # A three-letter first name: "Kay", "Ela".
 SHORT_NAME = re.compile(r"^[A-ZÄÖÜÉ][a-zäöüéè]{2}$")
 # Lowercase words that belong to names ("Walter von Aachen", "Jose de la Cruz").
@@ -257,7 +312,7 @@ def reads_as_byline(raw: str) -> bool:
     """True when a "By ..." line holds names only: after the label and a trailing date, every
     word is capitalized, a name particle, a conjunction or punctuation ("Von A und B"), so
     "von Musk mit viel Geld aus ..." is a sentence, not a byline."""
-    text = _strip_label(" ".join(raw.split()))
+    text = _strip_label(" ".join(_unhyphenated(raw).split()).lstrip("-–— "))
     lead = BYLINE_LEAD.match(text)
     if lead:
         text = text[lead.end() :]
@@ -310,20 +365,36 @@ def is_site_name(text: str, site_names: frozenset[str]) -> bool:
 INSTITUTION_JOINERS = frozenset({"für", "fur", "for", "of", "pour", "per", "para", "voor"})
 
 
+# Adjectives that open an organisation's name, never a person's ("Deutsches Rotes Kreuz",
+# "Deutsche Welle", "Schweizerischer Nationalfonds", "Internationale Gesellschaft").
+ORGANISATION_OPENERS = frozenset(
+    {
+        "deutsche", "deutscher", "deutsches", "österreichische", "österreichischer",
+        "österreichisches", "schweizerische", "schweizerischer", "schweizer", "europäische",
+        "europäischer", "internationale", "internationaler", "bundesdeutsche", "evangelische",
+        "katholische", "national", "international", "european", "american", "british",
+    }
+)  # fmt: skip
+
+
 def is_organisation(text: str) -> bool:
     """True when a part names an organisation ("Olympia-Verlag GmbH", "BBC News", "Deutsches
     Institut für ...") or is an acronym standing alone ("ERBOL")."""
     raw_words = text.replace("-", " ").split()
     words = [w.strip(".,:;()") for w in fold(text).replace("-", " ").split()]
-    if any(w in ORGANISATION_WORDS or w + "." in ORGANISATION_WORDS for w in words):
+    # "inc" stands for "inc.", but "Co" without its period is a surname ("Emily Co")
+    if any(w in ORGANISATION_WORDS or (w != "co" and w + "." in ORGANISATION_WORDS) for w in words):
         return True
     if len(raw_words) > 2 and any(w in INSTITUTION_JOINERS for w in words[1:-1]):
+        return True
+    if len(words) > 1 and words[0] in ORGANISATION_OPENERS:
         return True
     return len(raw_words) == 1 and len(text) >= 4 and text.isupper() and text.isalpha()
 
 
-# Conjunctions between two people; after one, an affiliation has ended.
-CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|i|og|och|with|mit|con|avec)\s+|\s*&\s*")
+# Conjunctions and semicolons between two people; after one, an affiliation has ended ("A,
+# PhD; B, PhD").
+CONJUNCTION = re.compile(r"\s+(?:and|und|et|y|e|en|i|og|och|with|mit|con|avec)\s+|\s*&\s*|\s*;\s*")
 
 
 # A byline label inside a line ("... von A", "... Autor: A").
@@ -336,13 +407,19 @@ DATE_OR_LABEL = re.compile(
     r"[0-9]{4}|[0-9]{1,2}:[0-9]{2}|posted|published|veröffentlicht|erstellt|publié|publicado",
     re.IGNORECASE,
 )
-# The next field's label after the names: "A Quelle: B", "A Foto: C".
+# The next field's label after the names: "A Quelle: B", "A Foto: C", "A in Category".
 NEXT_LABEL = re.compile(
     r"\s+(?:quelle|source|fuente|foto|photo|bild|image|datum|date|fecha|kategorie|category|"
     r"tags?)\s*:|\s+(?:illustrationen|illustration|fotos?|photos?|bilder?|grafiken?)\s+"
-    r"(?:von|by|de|par)\b",
+    r"(?:von|by|de|par)\b|"
+    # the post's category after the names: "Posted by A in News", "Publié par A dans Actualités"
+    r"\s+(?:in|dans)\s+(?=[^\W\d_])",
     re.IGNORECASE,
 )
+# A slash glued between a name and an agency or a second name: "Peter Muster/SP-X".
+GLUED_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+# A name before a dash or a bar, and what follows ("unocero - Jane Doe").
+SITE_PREFIX = re.compile(r"^([^,;|–—-]{2,60}?)\s+[|–—-]\s+(\S.*)$")
 # A domain name standing for the site or a publication ("hessenschau.de", "stol.it").
 DOMAIN = re.compile(
     r"^[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2}|com|net|org|info|biz|edu|gov|news|online)$",
@@ -354,7 +431,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     """The names of a byline, in order, deduplicated (accent- and case-insensitively)."""
     if not raw:
         return []
-    text = " ".join(raw.split())
+    text = " ".join(_unhyphenated(raw).split()).lstrip("-–— ")  # "— By A", "-- by A"
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
     text = _strip_label(text)
@@ -368,12 +445,19 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
             text = text[inner.end() :]
     text = NEXT_LABEL.split(text, maxsplit=1)[0]
     text = EMAIL.sub(" ", text)
+    text = HANDLE_IN_NAME.sub(",", text)  # "A @a_handle B": the handle ends A's name
+    text = GLUED_SLASH.sub(" / ", text)
     text = TRAILING_NOISE.sub("", text)
     text = ET_AL.sub("", text)
     text = PARENTHESIS.sub("", text)
     names: list[str] = []
     seen: set[str] = set()
     first_part = LIST_SEPARATOR.split(CONJUNCTION.split(text)[0])[0]
+    prefixed = SITE_PREFIX.match(text)
+    if prefixed and is_site_name(prefixed.group(1), site_names):
+        # "Example - Jane Doe": the site's name, a dash, then the writer
+        text = prefixed.group(2)
+        first_part = LIST_SEPARATOR.split(CONJUNCTION.split(text)[0])[0]
     if is_organisation(first_part) or is_site_name(first_part, site_names):
         return []  # "Bundesministerium für Wirtschaft und Klimaschutz" names no one
     for group in CONJUNCTION.split(text):
@@ -397,6 +481,8 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
                 names.append(name)
             if len(group) > len(part) + 2 and "," in group and not names_list(group):
                 break
+    if len(names) > 1 and all(" " not in n for n in names):
+        return []  # "Jobs & Hire", "Vinos y Tapas": a brand's words, not people
     return names
 
 
@@ -420,4 +506,5 @@ def looks_like_byline(text: str) -> bool:
 ROLE_WORDS = _folded_set(ROLE_WORDS)
 GENERIC_AUTHORS = _folded_set(GENERIC_AUTHORS)
 ORGANISATION_WORDS = _folded_set(ORGANISATION_WORDS)
+ORGANISATION_OPENERS = _folded_set(ORGANISATION_OPENERS)
 NOT_NAME_WORDS = _folded_set(NOT_NAME_WORDS)

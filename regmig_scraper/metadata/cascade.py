@@ -47,11 +47,15 @@ authors
        people), ``jsonld``; 2. one ``citation_author`` per author; 3. ``DC.creator`` /
        ``dcterms.creator``; 4. ``article:author`` (when not a URL), ``parsely-author``,
        ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
-       element or a "By ..." line near the ``<h1>``, a ``rel=author`` link
-       (``byline_element``, ``byline_text``, ``rel_author``). Each source's names go through
-       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author, and
-       a JSON-LD or meta author (``citation_author`` aside) counts only when the page's
-       visible text shows the name: one it never shows is a CMS account, not a byline.
+       element or a "By ..." line near the ``<h1>``, a ``rel=author`` link, a label element
+       and its value ("<h5>Autor:</h5>Jane Doe"), a date line holding a name
+       ("04.02.2022 | Jane Doe") at the headline (``byline_element``, ``byline_text``,
+       ``rel_author``, ``byline_label``, ``dated_byline``). Each source's names go through
+       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author
+       (except a blog's handle on a blog platform: its subdomain or its name in a byline);
+       a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
+       author (``citation_author`` aside) counts only when the page's visible text shows
+       the name: one it never shows is a CMS account, not a byline.
 language
     JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
     (all kept in ``language_hints``).
@@ -67,6 +71,7 @@ from lxml import etree
 
 from regmig_scraper.metadata import meta_tags
 from regmig_scraper.metadata.bylines import (
+    CJK_NAME,
     LEADING_ARTICLE,
     clean_name,
     first_last,
@@ -540,6 +545,20 @@ VISIBLE_TEXT = etree.XPath(
     "[not(self::script or self::style or self::noscript or self::template)]/text()",
     smart_strings=False,
 )
+
+
+def is_given_name_alone(name: str) -> bool:
+    """One capitalized word of letters ("Jan", "Stefanus"), as a CMS shows an account by its
+    first name; a handle ("happyface313", "gnaddrig") is written otherwise."""
+    return (
+        " " not in name
+        and name.isalpha()
+        and name[:1].isupper()
+        and name[1:].islower()
+        and not CJK_NAME.match(name)
+    )
+
+
 # Meta keys repeated once per author, each value one name (possibly "Last, First").
 ONE_NAME_PER_TAG = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 # The longest "By ..." line read from the page's text (longer: a sentence with "von" in it).
@@ -556,6 +575,9 @@ AUTHOR_META_ORDER = (
     ("byl", "meta_byl"),
 )
 
+# The rules of ``<meta>`` author tags.
+META_AUTHOR_SOURCES = frozenset({source for _key, source in AUTHOR_META_ORDER})
+
 
 def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]) -> None:
     def accept(
@@ -565,11 +587,14 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         strict: bool = False,
         names_to_skip: frozenset[str] = site_names,
         shown: bool = False,
+        owner_ok: bool = False,
     ) -> bool:
         names: list[str] = []
         for raw in raws:
             if split:
                 found = split_byline(raw, site_names=site_names)
+                if not found and owner_ok:
+                    found = [n for n in split_byline(raw) if is_owner(n)]
                 # visible text: every name must look like one, or the line is not a byline
                 if strict and not all(looks_like_name(n) for n in found):
                     found = []
@@ -587,12 +612,30 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         if shown:
             # a metadata author the page never shows is a CMS account, not a byline
             unique = [n for n in unique if is_shown(n)]
+        if source in META_AUTHOR_SOURCES:
+            # nor is a bare given name in a meta tag ("Jan"): the account's first name, which
+            # names no one (JSON-LD's Person of a forum post is its poster's handle: "Tiberius")
+            unique = [n for n in unique if not is_given_name_alone(n)]
         if not unique:
             return False
         result.authors = unique
         result.authors_raw = "; ".join(raws)
         result.provenance["authors"] = source
         return True
+
+    host = urlsplit(original_url(result.url)).hostname or ""
+    on_blog_platform = host.endswith(BLOG_PLATFORMS)
+    # the blogger's handle: the blog's subdomain on a blog platform
+    blog_handle = host.split(".", 1)[0] if on_blog_platform and host.count(".") >= 2 else ""
+
+    def is_owner(name: str) -> bool:
+        """On a blog platform, a name in the page's author markup that is the blog's own name
+        is the blogger: the blog is named after its owner's handle ("gnaddrig" on a blog whose
+        ``twitter:site`` is "@gnaddrig"). A name with a leading article ("Das Kabinett") is
+        the blog's title, not a handle. Elsewhere a site-named author is the publication."""
+        return (
+            on_blog_platform and is_site_name(name, site_names) and not LEADING_ARTICLE.match(name)
+        )
 
     text_cache: dict[str, str] = {}
 
@@ -621,14 +664,28 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             return
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
-        # as names
+        # as names, or name the blog's owner by the handle in its address ("Verfasst von:
+        # surfguard" on surfguard.wordpress.com)
+        if rule == "byline_text" and blog_handle and _names_handle(raw, blog_handle):
+            accept([raw], rule, split=True)
+            return
         if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
             continue
-        if accept([raw], rule, split=True, strict=rule == "byline_text"):
+        # the markup of an author element or link vouches for a site-named owner
+        owner_ok = rule != "byline_text"
+        if accept([raw], rule, split=True, strict=rule == "byline_text", owner_ok=owner_ok):
             return
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
     if site_person and not any(is_site_name(p, host_labels) for p in people):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
+
+
+def _names_handle(raw: str, handle: str) -> bool:
+    """Whether a short "By ..." line names exactly the blog's handle (the site's name on a
+    blog platform is its owner's, so the site names are not left out here)."""
+    if len(raw) > MAX_TEXT_BYLINE_CHARS:
+        return False
+    return [fold(n) for n in split_byline(raw)] == [fold(handle)]
 
 
 # --- the rest -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from regmig_scraper.metadata.bylines import looks_like_name, reads_as_byline
 from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
 from regmig_scraper.metadata.document import Element
 
@@ -765,7 +766,7 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
     if h1 is not None:
         for element, _after in elements_near(h1):
             if not is_excluded(element):
-                found = _byline_of(element)
+                found = _byline_of(element) or _dated_byline(element)
                 if found:
                     yield found
     for element in AUTHOR_ELEMENTS(root):
@@ -777,7 +778,9 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
     body = root.find("body")
     for element in (body if body is not None else root).iter(*BYLINE_TEXT_TAGS):
         text = element.text
-        if not text or len(text) > MAX_LINE_CHARS or not _starts_by(text):
+        if not text or len(text) > MAX_LINE_CHARS:
+            continue
+        if not _starts_by(text) and not (_is_bare_label(text) and _has_value(element)):
             continue
         if not is_excluded(element):
             found = _byline_of(element)
@@ -815,19 +818,104 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         if len(text) <= MAX_LINE_CHARS and _starts_by(text):
             return text, "byline_text"
         # a label of its own ("<div>By</div><div>A, B and C</div>", Drupal's inline field
-        # label): the names are the next element's
+        # label): the names are the next element's, or the text right after the label
+        # ("<h5>Autor:</h5>Jane Doe"), which must then read as names
         if len(element) == 0 and BARE_BY_LABEL.match(text):
+            tail = _label_value(element)
+            if tail:
+                joined = f"{own.strip(' :|·•–—-')} {tail}"
+                if len(joined) <= MAX_LINE_CHARS and reads_as_byline(joined):
+                    return joined, "byline_label"
+                return None
             names = element.getnext()
             if names is not None and isinstance(names.tag, str):
-                joined = f"{own.rstrip(':').strip()} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
-                if len(joined) <= MAX_LINE_CHARS and _starts_by(joined):
+                label = own.strip(" :|·•–—-")
+                joined = f"{label} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
+                # "By delta201" (a handle) starts a byline; "Autor Jane Doe" reads as one
+                if len(joined) <= MAX_LINE_CHARS and (
+                    _starts_by(joined) or reads_as_byline(joined)
+                ):
                     return joined, "byline_label"
     return None
 
 
-# A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:".
+def _label_value(element: Element) -> str:
+    """The text right after a label element: its tail, or the tail of the line breaks after it
+    ("<b>Von:</b><br><br>Jane Doe")."""
+    node = element
+    for _ in range(MAX_LABEL_BREAKS + 1):
+        tail = " ".join((node.tail or "").split())
+        if tail:
+            return tail
+        node = node.getnext()
+        if node is None or node.tag != "br":
+            return ""
+    return ""
+
+
+# The most line breaks between a label and its value.
+MAX_LABEL_BREAKS = 2
+
+
+def _has_value(element: Element) -> bool:
+    """Whether a label element with no children of its own has a value after it: text, or
+    the next element ("<h4>Autor</h4><p><a>Jane Doe</a></p>")."""
+    return len(element) == 0 and (bool(_label_value(element)) or element.getnext() is not None)
+
+
+# A date (and a time) and a name in one short line at the headline, the date line of many
+# CMS templates: "04.02.2022 | 13:10 Uhr | Jane Doe", "11.12.2019 - Jane Doe",
+# "Jane Doe | April 4, 2021".
+_DATE = (
+    r"(?:[0-9]{1,2}\.\s?[0-9]{1,2}\.\s?[0-9]{2,4}|[0-9]{4}-[0-9]{2}-[0-9]{2}|"
+    r"[0-9]{1,2}\.?\s+[^\W\d_]{3,12}\.?\s+[0-9]{4}|[^\W\d_]{3,12}\.?\s+[0-9]{1,2},?\s+[0-9]{4})"
+    r"(?:\s*[|,·•]?\s*[0-9]{1,2}[:.][0-9]{2}(?:\s*(?:uhr|h|am|pm))?)?"
+)
+DATED_BYLINE = re.compile(
+    rf"^\s*(?:{_DATE}\s*[|·•–—-]\s*(?P<after>[^|·•–—0-9]{{4,60}})|"
+    rf"(?P<before>[^|·•–—0-9]{{4,60}}?)\s*[|·•–—-]\s*{_DATE})\s*$",
+    re.IGNORECASE,
+)
+# The fewest words of a name in a date line: one word is a place or a section ("Berlin").
+MIN_DATED_NAME_WORDS = 2
+
+
+def _dated_byline(element: Element) -> tuple[str, str] | None:
+    """A short line at the headline made of a date and a person's name (see DATED_BYLINE)."""
+    if len(element) > SMALL_LINE_CHILDREN:
+        return None
+    if not DIGIT.search(element.text or "") and not any(
+        DIGIT.search(child.text or "") or DIGIT.search(child.tail or "") for child in element
+    ):
+        return None  # no date in the line's own text or its children's
+    text = text_of(element, limit=MAX_LINE_CHARS + 1)
+    if len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
+        return None
+    match = DATED_BYLINE.match(text)
+    if not match:
+        return None
+    name = (match.group("after") or match.group("before") or "").strip()
+    if len(name.split()) < MIN_DATED_NAME_WORDS or not looks_like_name(name):
+        return None
+    return name, "dated_byline"
+
+
+# The longest label standing alone ("Autorinnen:").
+MAX_BARE_LABEL_CHARS = 12
+
+
+def _is_bare_label(text: str) -> bool:
+    """``BARE_BY_LABEL`` behind a cheap length test: most texts are whitespace or longer."""
+    stripped = text.strip()
+    return 0 < len(stripped) <= MAX_BARE_LABEL_CHARS and bool(BARE_BY_LABEL.match(stripped))
+
+
+# A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:", "| By"
+# (after a category in a meta line), "Text:".
 BARE_BY_LABEL = re.compile(
-    r"^\s*(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?\s*$", re.I
+    r"^\s*(?:[|·•–—-]\s*)?(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
+    r"(?:text|texte|texto|testo)\s*:)\s*$",
+    re.I,
 )
 
 
@@ -838,7 +926,7 @@ BYLINE_TEXT_TAGS = frozenset(
      "h6", "font", "td", "cite", "time"}
 )  # fmt: skip
 BY_WORD = re.compile(
-    r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
+    r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
     r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
     r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s+\w|^\s*di\s+[A-Z]|"
     r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",

@@ -19,7 +19,8 @@ field (``authors_raw``), and reads, in order:
    ("Migration Policy Institute", "MPI") or a NAME. Roles and organisations after a name are
    that person's affiliation and are dropped, as are the parts that follow them up to the next
    name that itself carries a role; a byline made only of organisations ("By Migration Policy
-   Institute") returns the organisations;
+   Institute") returns the organisations. Roles are the one table of role words,
+   ``metadata.bylines.ROLE_WORDS``, that the generic cascade uses too;
 7. every name must look like a name (``_sentence_signal``). A part that does not is a sentence
    posing as a byline, and the WHOLE byline is rejected (``sentence``): returning the
    capitalized fragments of a sentence ("Mexico", "Central America") would be worse than
@@ -44,7 +45,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from regmig_scraper.metadata.bylines import BYLINE_WORDS
+from regmig_scraper.metadata.bylines import BYLINE_WORDS, ROLE_WORDS
 from regmig_scraper.normalize.text import has_markup, normalize_whitespace, strip_markup
 
 logger = logging.getLogger(__name__)
@@ -129,28 +130,6 @@ NAME_PARTICLES = frozenset(
         "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "las",
         "le", "les", "lo", "los", "el", "van", "von", "ter", "ten", "zu", "y", "e", "bin", "ibn",
         "al", "ben", "st.", "mac", "d'", "d’",
-    }
-)  # fmt: skip
-
-# Head words of job titles (casefolded, English and Spanish): a part containing one is a role.
-# Words that are also common surnames ("Dean", "Mayor", "Head") are left out.
-ROLE_WORDS = frozenset(
-    {
-        "president", "vice-president", "presidente", "presidenta", "director", "directora",
-        "fellow", "analyst", "analista", "researcher", "investigador", "investigadora",
-        "professor", "profesor", "profesora", "editor", "editora", "manager", "gerente",
-        "officer", "consultant", "consultor", "consultora", "founder", "co-founder", "cofounder",
-        "fundador", "fundadora", "secretary", "secretaria", "secretario", "minister", "ministra",
-        "ministro", "ambassador", "embajador", "embajadora", "chair", "co-chair", "chairman",
-        "chairwoman", "coordinator", "coordinador", "coordinadora", "advisor", "adviser",
-        "asesor", "asesora", "specialist", "especialista", "scholar", "lecturer", "intern",
-        "commissioner", "comisionado", "comisionada", "representative", "official",
-        "funcionario", "funcionaria", "ceo", "economist", "economista", "journalist",
-        "periodista", "reporter", "senator", "senador", "senadora", "governor", "gobernador",
-        "alcalde", "alcaldesa", "deputy", "undersecretary", "subsecretario",
-        "subsecretaria", "attorney", "lawyer", "abogado", "abogada", "counsel", "filmmaker",
-        "convenor", "convener", "associate", "assistant", "author", "autor", "autora",
-        "moderator", "moderador", "moderadora", "speaker", "student", "candidate", "former",
     }
 )  # fmt: skip
 
