@@ -1144,3 +1144,20 @@ def test_a_sources_stand_in_running_text_is_no_publication_label():
         "Essen-Westviertel (Stand vom 15.11.2008) aus der freien Enzyklopädie.</p></main>"
     )
     assert extract(page(body=body, lang="de")).published is None
+
+
+@pytest.mark.parametrize("href", ["a://[", "http://[::1", "https://[fe80::1%eth0"])
+def test_a_canonical_link_that_is_no_url_is_skipped(href):
+    head = f"<link rel='canonical' href='{href}'><meta property='og:url' content='{URL}'>"
+    meta_ = extract(page(head=head, body="<h1>A report</h1>"))
+    assert meta_.canonical_url == URL
+
+
+def test_pdf_links_that_are_no_urls_are_skipped():
+    head = "<meta name='citation_pdf_url' content='http://[::1/report.pdf'>"
+    body = (
+        "<article><h1>A report</h1><a href='https://[x/b.pdf'>PDF</a>"
+        "<a href='/c.pdf'>PDF</a></article>"
+    )
+    meta_ = extract(page(head=head, body=body))
+    assert meta_.pdf_urls == ["https://example.org/c.pdf"]

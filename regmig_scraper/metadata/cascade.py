@@ -703,8 +703,8 @@ def _description(result: PageMetadata, meta, ld) -> None:
 def _canonical(result: PageMetadata, links, meta, url: str) -> None:
     for source, values in (("canonical", links.get("canonical")), ("og:url", meta.get("og:url"))):
         for value in values or []:
-            absolute = urljoin(url, value)
-            if absolute.startswith(("http://", "https://")):
+            absolute = _absolute(url, value)
+            if absolute and absolute.startswith(("http://", "https://")):
                 result.canonical_url, result.provenance["canonical_url"] = absolute, source
                 return
 
@@ -712,15 +712,25 @@ def _canonical(result: PageMetadata, links, meta, url: str) -> None:
 def _pdf_urls(result: PageMetadata, root, meta, h1, url: str) -> None:
     found: list[str] = []
     for value in meta.get("citation_pdf_url", []):
-        found.append(urljoin(url, value))
+        found.append(_absolute(url, value))
     scope = _metadata_scope(root, h1)
     if scope is not None:
         for link in scope.iter("a"):
             href = (link.get("href") or "").strip()
             if href.lower().split("?", 1)[0].endswith(".pdf") and not is_excluded(link):
-                found.append(urljoin(url, href))
+                found.append(_absolute(url, href))
     seen: set[str] = set()
-    result.pdf_urls = [u for u in found if not (u in seen or seen.add(u))][:MAX_PDF_URLS]
+    kept = [u for u in found if u and not (u in seen or seen.add(u))]
+    result.pdf_urls = kept[:MAX_PDF_URLS]
+
+
+def _absolute(url: str, value: str) -> str | None:
+    """``value`` resolved against the page's URL; None when it is no URL at all ("a://[",
+    an unclosed IPv6 bracket, which urljoin refuses)."""
+    try:
+        return urljoin(url, value)
+    except ValueError:
+        return None
 
 
 def _page_types(result: PageMetadata, meta, ld) -> None:
