@@ -1161,3 +1161,24 @@ def test_pdf_links_that_are_no_urls_are_skipped():
     )
     meta_ = extract(page(head=head, body=body))
     assert meta_.pdf_urls == ["https://example.org/c.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # no <h1>, no metadata title: the first content heading tied to the <title> by a word
+        ("Feuerwehr Oldenburg - Ausbildung",
+         "<nav><h2>Hauptmenü der Feuerwehr</h2></nav><div id='content'>"
+         "<h2>Bootsdienst Ausbildung</h2><p>Text.</p></div>",
+         "Bootsdienst Ausbildung"),
+        ("BeginnersGuide/Download - Python Wiki",
+         "<div id='page'><h2>Downloading Python</h2><p>Text.</p></div>", "Downloading Python"),
+        # a heading sharing no word with the <title> is a menu's or a box's, not the page's
+        ("Enchufla Figuren - Rueda Wiki",
+         "<div id='page'><h2>Ansagen nach Grundschritt</h2><p>Text.</p></div>",
+         "Enchufla Figuren - Rueda Wiki"),
+    ],
+)  # fmt: skip
+def test_a_page_without_headline_or_metadata_title(title, body, expected):
+    html = page(head=f"<title>{title}</title>", body=body, lang="de")
+    assert extract(html, "https://wiki.example.net/page").title == expected

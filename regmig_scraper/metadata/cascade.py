@@ -309,6 +309,13 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     if h1_text and not h1_is_site and h1 is not None and h1.tag == "h1" and _only_h1(root, h1):
         result.title, result.provenance["title"] = h1_text, "h1"
         return
+    if h1 is None and [source for source, _ in candidates] == ["title_tag"]:
+        # no headline found and no metadata title: the first content heading is the page's
+        # title more often than its <title> ("Page - Section - Site")
+        heading = _first_content_heading(root, tag_text)
+        if heading is not None and not is_site_name(heading, site_names):
+            result.title, result.provenance["title"] = heading, "first_heading"
+            return
     for source, value in candidates:
         if source == "title_tag" and h1_text and not h1_is_site:
             break
@@ -321,6 +328,23 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     elif tag_text:
         result.title = _strip_site(tag_text, site_names, None)
         result.provenance["title"] = "title_tag"
+
+
+def _first_content_heading(root, title: str) -> str | None:
+    """The first ``<h2>`` outside other items that shares a word with the page's ``<title>``
+    ("Bootsdienst Ausbildung" under "Feuerwehr Oldenburg - Ausbildung"); a menu's or a
+    skip-link's heading shares none."""
+    title_words = set(WORD.findall(fold(title)))
+    for heading in root.iter("h2"):
+        text = headline_text(heading)
+        if not MIN_TITLE_CHARS <= len(text) <= 200 or is_excluded(heading):
+            continue
+        return text if title_words.intersection(WORD.findall(fold(text))) else None
+    return None
+
+
+# A word that can tie a heading to the page's title (four letters or more).
+WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _only_h1(root, h1) -> bool:
