@@ -970,6 +970,16 @@ def test_realpages_on_a_tiny_corpus(tmp_path, capsys):
     assert blog["ours"]["authors"] == ["Jane Doe"]
     assert blog["gold"]["author"] == "Jane Doe"
 
+    # timed in rounds: the same answers, one speed (the best pass), the rounds recorded
+    scores = tmp_path / "scores.json"
+    argv = ["--corpus", str(tmp_path), "--tools", "ours", "--rounds", "2", "--json", str(scores)]
+    assert realpages.main(argv) == 0
+    assert "| date exact day (dated pages) | 2 | 100.0 % |" in capsys.readouterr().out
+    results = json.loads(scores.read_text(encoding="utf-8"))
+    assert results["rounds"] == 2 and results["tools"]["ours"]["date_exact_day"] == 1.0
+    with pytest.raises(SystemExit):
+        realpages.main(["--corpus", str(tmp_path), "--rounds", "0"])
+
 
 def test_the_package_imports_no_scrapy():
     import subprocess
