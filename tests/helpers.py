@@ -93,3 +93,16 @@ def normalization_pipelines(**settings: Any) -> list[Any]:
         for path, _ in ordered
         if not path.endswith(".DatasetPipeline")
     ]
+
+
+# Columns that say when and in which run a row was seen, or on which pages (a run that walks
+# fewer pages names fewer of them): everything else of a nightly run must equal a full crawl's.
+RUN_COLUMNS = ("first_seen_at", "last_seen_at", "crawl_id", "listing_urls")
+
+
+def content_rows(output: Path) -> Any:
+    """The dataset's rows by URL without the RUN_COLUMNS (a pandas DataFrame)."""
+    import pandas as pd
+
+    frame = pd.read_parquet(output / "publications").set_index("url").sort_index()
+    return frame[[c for c in frame.columns if c not in RUN_COLUMNS]]

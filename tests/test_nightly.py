@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from regmig_scraper.mirror import ServedRequest, serving
-from tests.helpers import SITE_ROOT, run_regmig
+from tests.helpers import SITE_ROOT, content_rows, run_regmig
 from tests.shifted_site import NewPublication, add_publications
 
 PROGRAM_PATH = "/programs/regional-migration"
@@ -40,9 +40,6 @@ NEW = [
         ("program_multimedia/block_4", "recent_activity_v2/block_5"),
     ),
 ]
-# Columns that say when and in which run a row was seen, or on which pages (a run that
-# walks fewer pages names fewer of them): everything else must equal a full crawl's.
-RUN_COLUMNS = ("first_seen_at", "last_seen_at", "crawl_id", "listing_urls")
 
 
 def _crawl(base: str, output: Path, *extra: str) -> str:
@@ -56,11 +53,6 @@ def _crawl(base: str, output: Path, *extra: str) -> str:
 
 def _is_publication(entry: ServedRequest) -> bool:
     return not entry.path.startswith((PROGRAM_PATH, "/robots.txt"))
-
-
-def _rows(output: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(output / "publications").set_index("url").sort_index()
-    return frame[[c for c in frame.columns if c not in RUN_COLUMNS]]
 
 
 @pytest.mark.slow
@@ -92,7 +84,7 @@ def test_quiet_night_and_three_new_publications(tmp_path: Path) -> None:
         assert "(3 new, 0 changed, 15 unchanged)" in after, after[-700:]
 
         _crawl(base, full, "--full")
-    pd.testing.assert_frame_equal(_rows(nightly), _rows(full))
+    pd.testing.assert_frame_equal(content_rows(nightly), content_rows(full))
     runs = pd.read_parquet(nightly / "runs").sort_values("started_at")
     stats = json.loads(runs["stats_json"].iloc[-1])
     assert stats["regmig/listing/not_walked"] > 0

@@ -21,7 +21,7 @@ from lxml import html
 from scrapy.http import Request, XmlResponse
 
 from regmig_scraper.mirror import ServedRequest, serving
-from tests.helpers import FIXTURES, get_crawler, run_regmig
+from tests.helpers import FIXTURES, content_rows, get_crawler, run_regmig
 from tests.shifted_wordpress import PAGED_LIST, SITE, NewPost, add_posts
 
 WORDPRESS = FIXTURES / "wordpress"
@@ -36,7 +36,6 @@ TEMPLATES = (
     "/2024/01/why-humanitarian-parole-programs-cant-wait-in-the-caribbean/",
     "/2023/07/consular-protection-in-the-caribbean-experts-discuss-the-road-ahead/",
 )
-RUN_COLUMNS = ("first_seen_at", "last_seen_at", "crawl_id", "listing_urls")
 
 
 def _publish_new_posts(root: Path) -> list[NewPost]:
@@ -139,11 +138,6 @@ def _check_sightings(output: Path, root: Path, base: str) -> None:
         assert base + START + "page/3" not in set(frame.loc[path, "listing_urls"])
 
 
-def _rows(output: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(output / "publications").set_index("url").sort_index()
-    return frame[[c for c in frame.columns if c not in RUN_COLUMNS]]
-
-
 @pytest.mark.slow
 @pytest.mark.server
 def test_wordpress_quiet_night_and_three_new_posts(tmp_path: Path) -> None:
@@ -195,8 +189,8 @@ def test_wordpress_quiet_night_and_three_new_posts(tmp_path: Path) -> None:
         # a full walk asks every sitemap file again, those left on the nights too
         assert {e.path for e in log if e.path in sitemaps} == sitemaps
     _check_sightings(nightly, root, base)
-    pd.testing.assert_frame_equal(_rows(nightly), _rows(full))
-    assert len(_rows(nightly)) == 27
+    pd.testing.assert_frame_equal(content_rows(nightly), content_rows(full))
+    assert len(content_rows(nightly)) == 27
     runs = pd.read_parquet(nightly / "runs").sort_values("started_at")
     stats = json.loads(runs["stats_json"].iloc[-1])
     assert stats["regmig/listing/not_walked"] > 0
