@@ -437,6 +437,17 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
     for key, values in meta.items():
         if key not in meta_tags.PUBLISHED_KEYS and meta_tags.PUBLISHED_KEY_NAME.search(key):
             candidates.append((values[0], key))
+    # an event's start date may lie ahead: it is the event's date (the normalizer flags it)
+    event_start = bool(ld and ld.published_key == "startDate")
+    for raw, source in candidates:
+        future = event_start and source == "jsonld"
+        value = parse_date_value(
+            raw, source=source, today=today, day_first=day_first, future=future
+        )
+        if value is not None:
+            return value
+    # the body's markup is scanned only when the head said nothing (the scan costs most of a
+    # millisecond on a large page)
     microdata = rdfa = None
     for element in PUBLISHED_MARKUP(root):
         if is_excluded(element) or in_review(element):
@@ -453,22 +464,16 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
             break
     if microdata is not None:
         raw = microdata.get("content") or microdata.get("datetime") or text_of(microdata)
-        candidates.append((raw, "microdata_datePublished"))
-    shown = None
-    if rdfa is not None:
-        candidates.append((rdfa.get("content"), "rdfa_date"))
-        shown = find_date_in_text(text_of(rdfa, limit=80), source="rdfa_date", today=today)
-    # an event's start date may lie ahead: it is the event's date (the normalizer flags it)
-    event_start = bool(ld and ld.published_key == "startDate")
-    for raw, source in candidates:
-        future = event_start and source == "jsonld"
-        value = parse_date_value(
-            raw, source=source, today=today, day_first=day_first, future=future
-        )
+        value = parse_date_value(raw, source="microdata_datePublished", today=today,
+                                 day_first=day_first)  # fmt: skip
         if value is not None:
-            if source == "rdfa_date" and shown is not None and _shown_period(shown, value):
-                return shown
             return value
+    if rdfa is not None:
+        value = parse_date_value(rdfa.get("content"), source="rdfa_date", today=today,
+                                 day_first=day_first)  # fmt: skip
+        if value is not None:
+            shown = find_date_in_text(text_of(rdfa, limit=80), source="rdfa_date", today=today)
+            return shown if shown is not None and _shown_period(shown, value) else value
     return None
 
 

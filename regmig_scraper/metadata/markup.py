@@ -59,7 +59,11 @@ HEADLINE_FOUND = "data-regmig-headline-found"
 
 
 def mark_headline(headline: Element | None) -> None:
-    """Mark the headline's ancestors as the page's own containers (see ``is_excluded``)."""
+    """Mark the headline's ancestors as the page's own containers (see ``is_excluded``).
+
+    Called before any ``is_excluded`` that remembers its answer (``find_headline`` asks with
+    ``remember=False``), so no answer cached before the marks is left to contradict them.
+    """
     if headline is None:
         return
     for ancestor in headline.iterancestors():
@@ -67,8 +71,6 @@ def mark_headline(headline: Element | None) -> None:
             break
         ancestor.set(HEADLINE_MARK, "1")
     headline.getroottree().getroot().set(HEADLINE_FOUND, "1")
-    for cached in CACHED_MARKS(headline.getroottree()):  # answers given before the marks
-        del cached.attrib[EXCLUDED_MARK]
 
 
 # Class / id / itemprop words of a byline container.
@@ -203,13 +205,14 @@ def _in_article(node: Element) -> bool:
 # Caches ``is_excluded``'s answer on each element it visits ("1" / "0"): the scans ask about
 # thousands of elements that share their ancestors.
 EXCLUDED_MARK = "data-regmig-excluded"
-CACHED_MARKS = etree.XPath(f"//*[@{EXCLUDED_MARK}]")
 
 
-def is_excluded(element: Element) -> bool:
+def is_excluded(element: Element, remember: bool = True) -> bool:
     """True when the element or an ancestor is another item's container.
 
     An ``<aside>`` or a footer inside an article is the article's own meta box, not excluded.
+    ``remember=False`` leaves no cached answer behind: for questions asked before
+    ``mark_headline``, whose marks change the answers.
     """
     visited: list[Element] = []
     node = element
@@ -227,9 +230,10 @@ def is_excluded(element: Element) -> bool:
         if tag in ("body", "html") or node.get(HEADLINE_MARK):
             break
         node = node.getparent()
-    mark = "1" if answer else "0"
-    for seen in visited:
-        seen.set(EXCLUDED_MARK, mark)
+    if remember:
+        mark = "1" if answer else "0"
+        for seen in visited:
+            seen.set(EXCLUDED_MARK, mark)
     return answer
 
 
@@ -385,7 +389,7 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
             for heading in headings:
                 if heading.tag == level and any(agrees(texts[heading], t) for t in title_hints):
                     return heading
-    headings = [h for h in headings if not is_excluded(h)]
+    headings = [h for h in headings if not is_excluded(h, remember=False)]
     candidates = [h for h in headings if h.tag == "h1"]
     if not candidates:
         for heading in headings:
