@@ -23,6 +23,8 @@ import functools
 import re
 import unicodedata
 
+from regmig_scraper.normalize.text import ZERO_WIDTH_CHARS
+
 # Per language: the word that opens a byline ("By A") and the words that join two people
 # ("A and B"). ``normalize.authors`` builds its byline grammar for a site's languages from this
 # table; the patterns below read every language at once.
@@ -175,8 +177,9 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-# Invisible characters inside words: soft hyphens and zero-width spaces ("Mat\xadthias").
-INVISIBLE = dict.fromkeys(map(ord, "\xad\u200b\u200c\u200d\u2060\ufeff"))
+# Invisible characters inside words, the text normalizer's: soft hyphens and zero-width
+# spaces ("Mat\xadthias"); joiners stay, they are part of Persian and Indic names.
+INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
 
 
 def _unhyphenated(text: str) -> str:

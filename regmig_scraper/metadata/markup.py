@@ -18,6 +18,7 @@ from lxml import etree
 from regmig_scraper.metadata.bylines import looks_like_name, reads_as_byline
 from regmig_scraper.metadata.dates import DateValue, find_date_in_text, parse_date_value
 from regmig_scraper.metadata.document import Element
+from regmig_scraper.normalize.text import ZERO_WIDTH_CHARS
 
 # Elements whose text readers do not read as text (ruby annotations: the reading of a kanji).
 SKIPPED_TAGS = frozenset(
@@ -135,9 +136,9 @@ def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
     return _squeezed(" ".join(parts))
 
 
-# Characters a reader never sees: soft hyphens (German authorities hyphenate their headlines:
-# "Mes&shy;sen&shy;ger&shy;diens&shy;te"), zero-width spaces, byte-order marks.
-INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\ufeff": None})
+# Characters a reader never sees, the text normalizer's: soft hyphens (German authorities
+# hyphenate their headlines: "Mes&shy;sen&shy;ger&shy;diens&shy;te"), zero-width spaces, BOMs.
+INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
 
 
 def _squeezed(text: str) -> str:
