@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -418,17 +419,21 @@ def headline_region(h1: Element) -> Element:
 
 def elements_near(h1: Element) -> Iterator[tuple[Element, bool]]:
     """Elements in document order around the headline: (element, after_title), within
-    ``BEFORE_TITLE_CHARS`` before and ``NEAR_TITLE_CHARS`` after it (text measured)."""
+    ``BEFORE_TITLE_CHARS`` before and ``NEAR_TITLE_CHARS`` after it (text measured), inside
+    the ``<body>`` (the whole document when it has none)."""
     root = h1.getroottree().getroot()
-    body = root.find("body")
-    if body is None or not any(a is body for a in h1.iterancestors()):
-        yield from _elements_near_by_scan(h1, body if body is not None else root)
+    scope = root.find("body")
+    if scope is None:
+        scope = root
+    elif not any(a is scope for a in h1.iterancestors()):
         return
-    # the body's elements before the headline, nearest BEFORE_ELEMENTS, selected in C (walking
-    # the body from its start costs milliseconds on pages with large menus)
-    yield from _last_within(_elements_before(h1, body), BEFORE_TITLE_CHARS)
+    # walked outwards from the headline: walking the body from its start costs milliseconds
+    # on pages with large menus
+    before = list(islice(_before(h1, scope), BEFORE_ELEMENTS))
+    before.reverse()
+    yield from _last_within(before, BEFORE_TITLE_CHARS)
     budget = NEAR_TITLE_CHARS
-    for element in _following(h1, body):
+    for element in _following(h1, scope):
         if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
             continue
         yield element, True
@@ -441,25 +446,15 @@ def elements_near(h1: Element) -> Iterator[tuple[Element, bool]]:
 BEFORE_ELEMENTS = 60
 
 
-def _elements_before(h1: Element, body: Element) -> list[Element]:
-    """The ``BEFORE_ELEMENTS`` elements of ``body`` (itself included) just before the headline,
-    in document order: walked backwards from it, so a large menu at the page's top is never
-    visited element by element."""
-    backwards: list[Element] = []
+def _before(h1: Element, scope: Element) -> Iterator[Element]:
+    """The elements of ``scope`` (itself included) before the headline, nearest first
+    (reverse document order, lazily)."""
     node = h1
-    while node is not body and len(backwards) < BEFORE_ELEMENTS:
+    while node is not scope:
         for sibling in node.itersiblings(preceding=True):
-            for element in _backwards(sibling):
-                backwards.append(element)
-                if len(backwards) >= BEFORE_ELEMENTS:
-                    break
-            if len(backwards) >= BEFORE_ELEMENTS:
-                break
+            yield from _backwards(sibling)
         node = node.getparent()
-        backwards.append(node)
-    del backwards[BEFORE_ELEMENTS:]
-    backwards.reverse()
-    return backwards
+        yield node
 
 
 def _backwards(element: Element) -> Iterator[Element]:
@@ -471,40 +466,15 @@ def _backwards(element: Element) -> Iterator[Element]:
         yield element
 
 
-def _following(h1: Element, body: Element) -> Iterator[Element]:
-    """The headline's descendants, then every element after it inside ``body``, in document
-    order (lazily: the caller stops after a few hundred characters)."""
+def _following(h1: Element, scope: Element) -> Iterator[Element]:
+    """The headline's descendants, then every element after it inside ``scope``, in
+    document order (lazily: the caller stops after a few hundred characters)."""
     yield from h1.iterdescendants()
     node = h1
-    while node is not body:
+    while node is not scope:
         for sibling in node.itersiblings():
             yield from sibling.iter()
         node = node.getparent()
-
-
-def _elements_near_by_scan(h1: Element, scope: Element) -> Iterator[tuple[Element, bool]]:
-    """``elements_near`` for a headline outside any ``<body>``: one walk of ``scope``."""
-    before: list[Element] = []
-    found = False
-    budget = NEAR_TITLE_CHARS
-    for element in scope.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element is h1:
-            found = True
-            yield from _last_within(before, BEFORE_TITLE_CHARS)
-            continue
-        if not found:
-            before.append(element)
-            if len(before) > BEFORE_ELEMENTS:
-                before.pop(0)
-            continue
-        if element.tag in SKIPPED_TAGS:
-            continue
-        yield element, True
-        budget -= len((element.text or "").strip()) + len((element.tail or "").strip())
-        if budget <= 0:
-            return
 
 
 def _last_within(elements: list[Element], chars: int) -> Iterator[tuple]:
