@@ -240,15 +240,7 @@ class Frontier:
         """Put the in-flight requests of dead workers back in the queue; how many."""
         requeued = 0
         for worker in self.workers():
-            count = self._requeue(
-                keys=[
-                    self.inflight_key(worker),
-                    self.queue_key,
-                    self.workers_key,
-                    self.alive_key(worker),
-                ],
-                args=[worker, "1"],
-            )
+            count = self._requeue_of(worker, only_if_dead=True)
             if count >= 0:
                 requeued += int(count)
         return requeued
@@ -258,15 +250,14 @@ class Frontier:
         dropped (the worker finished them all)."""
         if not requeue:
             self.server.delete(self.inflight_key(worker))
-        self._requeue(
-            keys=[
-                self.inflight_key(worker),
-                self.queue_key,
-                self.workers_key,
-                self.alive_key(worker),
-            ],
-            args=[worker, "0"],
-        )
+        self._requeue_of(worker, only_if_dead=False)
+
+    def _requeue_of(self, worker: str, *, only_if_dead: bool) -> int:
+        """Run the requeue script for ``worker``: its in-flight requests back in the queue and
+        the worker out of the run (-1: ``only_if_dead`` and the worker is alive)."""
+        keys = [self.inflight_key(worker), self.queue_key, self.workers_key,
+                self.alive_key(worker)]  # fmt: skip
+        return int(self._requeue(keys=keys, args=[worker, "1" if only_if_dead else "0"]))
 
     def busy(self) -> bool:
         """Whether any request is queued or in flight in any worker."""
