@@ -238,6 +238,9 @@ def crawl_result(
         output=str(output),
         items=stats.get("item_scraped_count", 0),
         publications=stats.get("regmig/dataset/publications"),
+        elapsed_time_s=stats.get("elapsed_time_seconds"),
+        listing_pages=stats.get("regmig/listing/pages"),
+        publication_pages=stats.get("regmig/pages/fetched"),
         **extra,
         **crawl_outcome(stats),
     )
@@ -315,9 +318,6 @@ def run_http_crawls(
                 output,
                 load,
                 server_cpu=cpu.seconds() - before,
-                elapsed_time_s=stats.get("elapsed_time_seconds"),
-                listing_pages=stats.get("regmig/listing/pages"),
-                publication_pages=stats.get("regmig/pages/fetched"),
                 **{key: record.get(key) for key in MERGE_OUTCOMES},
             )
 
@@ -340,9 +340,6 @@ def run_http_crawls(
                 output,
                 load,
                 server_cpu=cpu.seconds() - before,
-                elapsed_time_s=stats.get("elapsed_time_seconds"),
-                listing_pages=stats.get("regmig/listing/pages"),
-                publication_pages=stats.get("regmig/pages/fetched"),
             )
 
         # the same crawl under cProfile, for the split of its CPU by stage
