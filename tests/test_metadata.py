@@ -13,8 +13,13 @@ import json
 import pytest
 
 from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
-from regmig_scraper.metadata import extract_metadata
-from regmig_scraper.metadata.bylines import clean_name, reads_as_byline, split_byline
+from regmig_scraper.metadata import cascade, extract_metadata
+from regmig_scraper.metadata.bylines import (
+    clean_name,
+    is_site_name,
+    reads_as_byline,
+    split_byline,
+)
 from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
 
 TODAY = dt.date(2026, 12, 1)
@@ -1047,7 +1052,87 @@ HEADLINES = [
      "<div class='mainContent'><h1>Women in the relief agency: past and future</h1>"
      "<p>Text.</p></div></div>",
      "Women in the relief agency: past and future"),
+    # "Site - Section - Headline": the section's <h1> is not the headline, the longest part is
+    ("<title>Customs online - Notices - Tobacco duty reform act announced</title>",
+     "<div class='stage'><h1>Notices</h1></div>"
+     "<div class='news'><h1>Tobacco duty reform act announced</h1><p>Text.</p></div>",
+     "Tobacco duty reform act announced"),
+    # "Headline - Site" with both sides of the same length: the headline comes first
+    ("<title>Northern Germany finds its champs - Berlin Athletics Association e.V.</title>",
+     "<div><h1 class='ce_headline'>Press releases</h1></div>"
+     "<div class='reader'><h1>Northern Germany finds its champs</h1><p>Text.</p></div>",
+     "Northern Germany finds its champs"),
+    # a headline that mentions the site is no site name (snowmaps.ch)
+    ("<title>snowmaps.ch - News - High-resolution snow maps on Snowmaps.ch</title>"
+     "<meta property='og:title' content='snowmaps.ch - News - "
+     "High-resolution snow maps on Snowmaps.ch'>",
+     "<main><h1>News | Entry</h1><div><h2>High-resolution snow maps on Snowmaps.ch</h2>"
+     "<p>Text.</p></div></main>",
+     "High-resolution snow maps on Snowmaps.ch"),
+    # inline markup adds no space: ruby readings in Japanese, a colon after an <em>
+    ("<title>ニュース</title>",
+     "<main><h1><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rt>たいばつ</rt></ruby>を"
+     "<ruby>禁止<rt>きんし</rt></ruby>する</h1><p>Text.</p></main>",
+     "子どもへの体罰を禁止する"),
+    ("<title>Press</title>",
+     "<main><h1><em>Relief agency</em>: past and <a href='/x'>future</a></h1>"
+     "<p>Text.</p></main>",
+     "Relief agency: past and future"),
+    # a kicker, a separator in an element of its own, then the headline
+    ("<title>Press</title>",
+     "<main><h1><span class='green'>Power price brake</span><span class='invisible'>: </span>"
+     "<span class='headline'>Government throttles bioenergy</span></h1><p>Text.</p></main>",
+     "Government throttles bioenergy"),
+    ("<title>Press</title>",
+     "<main><h1><span class='ts-overline'>Distance rules </span><span>: </span>"
+     "<span>How firms protect their staff</span></h1><p>Text.</p></main>",
+     "How firms protect their staff"),
+    # ... but a separator followed by nothing readable leaves the headline whole
+    ("<title>Press</title>",
+     "<main><h1><span>Energy transition and mobility</span> <span class='aural'>: </span>"
+     "<small class='c-topline'><span class='aural'>, Topic:</span> Research</small></h1>"
+     "<p>Text.</p></main>",
+     "Energy transition and mobility"),
+    # several <h1>: a metadata title that rewords the printed headline yields to it
+    ("<meta property='og:title' content='Paint minions with stencils - with a roller & "
+     "bright paint'>",
+     "<main><h1>Paint minions with stencils – with a paint roller and bright paints</h1>"
+     "<p>Text.</p></main><aside class='widget'><h1>Archive</h1></aside><div><h1>Shop</h1></div>",
+     "Paint minions with stencils – with a paint roller and bright paints"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("heading", "title", "reworded"),
+    [
+        ("Paint minions with stencils – with a paint roller and bright paints",
+         "Paint minions with stencils - with a roller & bright paint", True),
+        ("Energy transition, mobility and sustainable business",
+         "Energy transition and sustainable business", True),
+        # the same words: the metadata title is the cleaner spelling
+        ("Women in the relief agency : past and future",
+         "Women in the relief agency: past and future", False),
+        # half the words or fewer: another text (a blog's name, a section)
+        ('"Downtown" Montauk', "Maybe the most beautiful end of the world: Montauk", False),
+        ("Corsets – Germany", "Corsets - shops, designers, buy online", False),
+    ],
+)  # fmt: skip
+def test_a_metadata_title_rewording_the_headline(heading, title, reworded):
+    assert cascade._reworded(heading, title) is reworded
+
+
+@pytest.mark.parametrize(
+    ("text", "site_names", "is_site"),
+    [
+        ("EFC Bayrische Bembel", frozenset({"bayrischebembel"}), True),
+        ("Marktplatz für ein gutes Leben", frozenset({"marktplatz"}), True),
+        ("Krimiblog-Archiv", frozenset({"krimiblog"}), True),
+        # a headline that names the site is not its name
+        ("High-resolution snow maps on Snowmaps.ch", frozenset({"snowmaps"}), False),
+    ],
+)  # fmt: skip
+def test_a_text_holding_the_host_label(text, site_names, is_site):
+    assert is_site_name(text, site_names) is is_site
 
 
 @pytest.mark.parametrize(("head", "body", "title"), HEADLINES)

@@ -353,14 +353,25 @@ LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|l'|l’)\s
 def is_site_name(text: str, site_names: frozenset[str]) -> bool:
     """True when ``text`` is the site's own name: equal to one of ``site_names`` (casefolded
     names and letters-only forms of the site's names and host labels), without a leading
-    article, or holding a host label of five letters or more ("EFC Bayrische Bembel" on
-    bayrische-bembel.de)."""
+    article, or holding a host label of eight letters or more that makes at least
+    ``SITE_LABEL_SHARE`` of its letters ("EFC Bayrische Bembel" on bayrische-bembel.de; a
+    headline that mentions the site, "Hochauflösende Schneekarten auf Gipfelbuch.ch", is not
+    its name)."""
     folded = fold(text)
     squashed = "".join(c for c in folded if c.isalnum())
     bare = "".join(c for c in LEADING_ARTICLE.sub("", folded) if c.isalnum())
     if folded in site_names or squashed in site_names or bare in site_names:
         return True
-    return any(len(name) >= 8 and name.isalnum() and name in squashed for name in site_names)
+    return any(
+        len(name) >= max(8, SITE_LABEL_SHARE * len(squashed))
+        and name.isalnum()
+        and name in squashed
+        for name in site_names
+    )
+
+
+# The least share of a name's letters its host label makes ("Marktplatz für ein gutes Leben").
+SITE_LABEL_SHARE = 1 / 3
 
 
 # Lowercase words that join the words of an institution's name, never of a person's

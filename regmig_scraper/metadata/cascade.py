@@ -306,7 +306,13 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     )
     # the page's only <h1> is its visible headline, even when the metadata title is an SEO
     # rewording of it ("Wärmepumpe im Altbau - Wann es sich lohnt")
-    if h1_text and not h1_is_site and h1 is not None and h1.tag == "h1" and _only_h1(root, h1):
+    if (
+        h1_text
+        and not h1_is_site
+        and h1 is not None
+        and h1.tag == "h1"
+        and (_only_h1(root, h1) or any(_reworded(h1_text, v) for _, v in candidates[:1]))
+    ):
         result.title, result.provenance["title"] = h1_text, "h1"
         return
     if h1 is None and [source for source, _ in candidates] == ["title_tag"]:
@@ -345,6 +351,22 @@ def _first_content_heading(root, title: str) -> str | None:
 
 # A word that can tie a heading to the page's title (four letters or more).
 WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _reworded(heading: str, title: str) -> bool:
+    """True when a metadata title says the headline in other words: most of the words of the
+    shorter are the longer's ("Minions mit Schablonen malen - mit Malerrolle & bunter Farbe"
+    for "Minions mit Schablonen malen – mit Malerrolle und bunten Farben"), but not all in the
+    same order (then the metadata title is the cleaner spelling of the same headline)."""
+    heading_words, title_words = WORD.findall(fold(heading)), WORD.findall(fold(title))
+    if not heading_words or not title_words or heading_words == title_words:
+        return False
+    shared = len(set(heading_words) & set(title_words))
+    return shared > REWORDED_SHARE * min(len(set(heading_words)), len(set(title_words)))
+
+
+# A metadata title sharing more than this share of the shorter side's words rewords the h1.
+REWORDED_SHARE = 0.5
 
 
 def _only_h1(root, h1) -> bool:

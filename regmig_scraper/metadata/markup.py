@@ -293,7 +293,7 @@ def headline_parts(title: str) -> list[str]:
     if separators:
         last, first = separators[-1], separators[0]
         before, after = title[: last.start()], title[last.end() :]
-        if len(before) > len(after):
+        if len(before) >= len(after):  # a tie: "Headline - Site" is the common order
             parts.append(before)
         before, after = title[: first.start()], title[first.end() :]
         if len(after) > len(before):
@@ -328,7 +328,8 @@ def _site_sides(title: str) -> list[str]:
         return []
     last, first = separators[-1], separators[0]
     sides = [title[: first.start()], title[last.end() :]]
-    longest = max(headline_parts(title) or [""], key=len)
+    # "Site - Section - Headline": the longest part is the headline, wherever it stands
+    longest = max(TITLE_PARTS.split(title), key=len)
     return [s for s in sides if len(s) < len(longest)]
 
 
@@ -362,14 +363,63 @@ def headline_text(heading: Element) -> str:
     """The headline's text without a kicker or standfirst printed inside the same element
     (``<h1><span class="kicker">Eishockey</span> Das Halbfinale...</h1>``)."""
     parts = [heading.text or ""]
+    kicker: list[str] = []
     for child in heading:
+        if not isinstance(child.tag, str):
+            parts.append(f" {child.tail or ''}")
+            continue
+        if SEPARATOR.fullmatch(text_of(child)) and _only_elements_before(heading, child):
+            # "<span>Kicker</span><span class=invisible>: </span><span>Headline</span>": a
+            # separator of its own divides the kicker from the headline
+            kicker, parts = parts, [child.tail or ""]
+            continue
         classes = child.get("class") or ""
-        hidden = not HIDDEN_CLASSES.isdisjoint(classes.split())
-        if not (hidden or KICKER_CLASS.search(classes)) and isinstance(child.tag, str):
-            parts.append(text_of(child))
-        parts.append(child.tail or "")
-    text = _squeezed(" ".join(parts))
+        if not HIDDEN_CLASSES.isdisjoint(classes.split()) or KICKER_CLASS.search(classes):
+            parts.append(f" {child.tail or ''}")
+        else:
+            _flowing_text(child, parts)
+    text = LEADING_SEPARATOR.sub("", _squeezed("".join(parts))) or _squeezed("".join(kicker))
     return text or text_of(heading)
+
+
+# Punctuation between a kicker and a headline, alone in an element of its own.
+SEPARATOR = re.compile(r"[:|–—-]")
+# A separator left at the start once a kicker is taken out (": Wie Firmen ...").
+LEADING_SEPARATOR = re.compile(r"^[:|–—-]\s+")
+
+
+def _only_elements_before(heading: Element, child: Element) -> bool:
+    """True when the heading's text before ``child`` sits in elements (a kicker's span), and
+    text follows it."""
+    if (heading.text or "").strip():
+        return False
+    before = list(child.itersiblings(preceding=True))
+    return (
+        bool(before)
+        and not any((b.tail or "").strip() for b in before)
+        and (bool((child.tail or "").strip()) or child.getnext() is not None)
+    )
+
+
+def _flowing_text(element: Element, parts: list[str]) -> None:
+    """The text as a browser lays it out: inline markup adds no space of its own
+    ("<ruby>子<rt>こ</rt></ruby>ども", "<em>THW</em>: Vergangenheit"); a block or a line
+    break does."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag and tag not in SKIPPED_TAGS:
+        gap = "" if tag in INLINE_TAGS else " "
+        parts.append(gap + (element.text or ""))
+        for child in element:
+            _flowing_text(child, parts)
+        parts.append(gap)
+    parts.append(element.tail or "")
+
+
+# Elements that flow within a line of text: their edges are no word boundary.
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "i", "mark", "q", "ruby", "s",
+     "small", "span", "strong", "sub", "sup", "time", "u"}
+)  # fmt: skip
 
 
 def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element | None:
