@@ -6,7 +6,9 @@ each URL to ``{"file": NAME, "author": ..., "date": ..., "title": ...}`` and the
 ``DIR/cache/NAME`` or ``DIR/eval/NAME``. Only annotated pages (with at least one of author, date,
 title, language) are read. Scores are defined in ``benchmarks.metadata_scoring``.
 
-Each tool runs on the same bytes: ours (``regmig_scraper.metadata.extract_metadata``),
+Each tool runs on the same bytes: ours (``regmig_scraper.metadata.extract_metadata``, and the
+language pipeline's rule over its fields, as the crawl and ``regmig_scraper.extract`` decide a
+page's language),
 trafilatura (``extract_metadata(html, default_url=url)``, its metadata step alone, so the speed
 compares like with like) and htmldate (``find_date(html, url=url, original_date=True,
 outputformat="%Y-%m-%d")``, dates only). Speed is pages per CPU second (``time.process_time``
@@ -49,7 +51,12 @@ def load_corpus(corpus: Path, limit: int | None = None) -> list[tuple[str, dict,
 
 
 def _ours() -> Callable[[bytes, str], Fields]:
+    from regmig_scraper import settings
     from regmig_scraper.metadata import extract_metadata
+    from regmig_scraper.metadata.record import metadata_fields
+    from regmig_scraper.normalize.language import UNDETERMINED, resolve_language
+
+    languages = tuple(settings.REGMIG_LANGUAGE_LANGUAGES)
 
     def run(data: bytes, url: str) -> Fields:
         meta = extract_metadata(data, url, today=TODAY)
@@ -58,7 +65,21 @@ def _ours() -> Callable[[bytes, str], Fields]:
             date = meta.published.value.isoformat()
             if meta.published.precision != "day":
                 date = f"{date}~{meta.published.precision}"  # answered, never an exact day
-        return Fields(meta.title, date, list(meta.authors), meta.language)
+        # the language the crawl writes for a page of a site without module: the language
+        # pipeline's rule over the cascade's fields (``regmig_scraper.extract`` does the same)
+        fields = metadata_fields(meta)
+        language, _, _ = resolve_language(
+            fields.get("title"),
+            fields.get("summary"),
+            None,
+            content_lang=fields.get("content_lang"),
+            og_locale=fields.get("og_locale"),
+            html_lang=fields.get("html_lang"),
+            languages=languages,
+            open_languages=True,
+        )
+        language = None if language == UNDETERMINED else language
+        return Fields(meta.title, date, list(meta.authors), language)
 
     return run
 

@@ -109,6 +109,7 @@ class LanguagePipeline(CountingPipeline):
             languages=self.languages_by_site.get(adapter.get("site"), self.languages),
             min_confidence=self.min_confidence,
             seed=self.seed,
+            open_languages=adapter.get("site") not in self.languages_by_site,
         )
         adapter["language"] = language
         adapter["language_confidence"] = confidence

@@ -678,3 +678,82 @@ def test_pipeline_detects_among_each_records_sites_languages() -> None:
     default = pipeline.process_item({"title": text})
     assert portuguese["language"] == "pt"
     assert default["language"] in ("en", "es")
+
+
+# A site without languages of its own (the generic module's): the script, the page's declared
+# language and the length of the text decide along with langdetect.
+OPEN_SITE_PAGES = [
+    # a script only a few languages use: Chinese, Japanese (kana beside kanji), Korean, Greek
+    ("益阳：“数字”是优长", None, None, "zh", "script"),
+    ("子どもへの体罰を禁止する法律ができる", None, None, "ja", "script"),
+    ("서울시, 내년부터 청년 주거 지원 확대", None, None, "ko", "script"),
+    ("Η κυβέρνηση ανακοίνωσε νέα μέτρα για τη στέγαση", None, None, "el", "script"),
+    # Cyrillic: the declared language among the script's, else langdetect among them
+    ("Подольски завершил карьеру в сборной Германии", None, "uk", "uk", "script"),
+    ("Подольски завершил карьеру в сборной Германии после чемпионата мира", None, None, "ru",
+     "script"),
+    # a language outside the configured six, declared by the page: it joins the detector's
+    ("Leudot talvet tekevät meistä väsyneempiä – näillä keinoilla jaksat paremmin koko "
+     "talven, kertoo asiantuntija", None, "fi", "fi", "text"),
+    # a title and a teaser do not overrule the declared language...
+    ("Magic Cleaning", "Magic Cleaning | Example ♥ Magazin", "de", "de", "html_lang"),
+    ("Editor's Letter: bye OC Baby, hi Bernsi Baby!", "bye, bye...", "de-DE", "de", "html_lang"),
+    # ... a text of some length does (a German template's "en" on a German article)
+    ("Die Studie untersucht, wie sich die Zuwanderung auf den Arbeitsmarkt auswirkt",
+     "Sie zeigt, welche Rolle die Sprache, die Anerkennung von Abschlüssen und die Netzwerke "
+     "spielen, und was Betriebe tun können.", "en", "de", "text"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "summary", "html_lang", "expected", "method"), OPEN_SITE_PAGES)
+def test_language_on_a_site_without_languages_of_its_own(
+    title, summary, html_lang, expected, method
+):
+    language, _, how = resolve_language(
+        title,
+        summary,
+        None,
+        html_lang=html_lang,
+        languages=("en", "es", "de", "fr", "pt", "it"),
+        open_languages=True,
+    )
+    assert (language, how) == (expected, method)
+
+
+def test_a_site_with_its_own_languages_keeps_the_text_rule():
+    # MPI's chrome says "en" on Spanish pages: there the text decides, however short
+    language, _, method = resolve_language(
+        "Informes sobre migración", None, None, html_lang="es", languages=("en", "es")
+    )
+    assert (language, method) == ("es", "text")
+    language, _, method = resolve_language(
+        "Magic Cleaning", "Magic Cleaning | Example Magazine", None, html_lang="es",
+        languages=("en", "es"),
+    )  # fmt: skip
+    assert (language, method) == ("en", "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("蔡健雅", "han"),
+        ("体罰を禁止する", "kana"),
+        ("Подольски", "cyrillic"),
+        ("Berlin – 北京 partnership talks resume", None),  # mostly Latin
+        ("Österreichs Tauchmesse", None),
+        ("", None),
+    ],
+)
+def test_text_script(text, script):
+    assert language.text_script(text) == script
+
+
+def test_the_pipeline_opens_the_languages_of_sites_without_their_own():
+    pipeline = LanguagePipeline(
+        languages=("en", "es", "de", "fr", "pt", "it"),
+        rules={"mpi": SiteRules(languages=("en", "es"))},
+    )
+    page = {"source": "page", "title": "Magic Cleaning", "summary": "Magic Cleaning | Example",
+            "html_lang": "de"}  # fmt: skip
+    assert pipeline.process_item(PublicationRecord(**page, site="generic"))["language"] == "de"
+    assert pipeline.process_item(PublicationRecord(**page, site="mpi"))["language"] == "en"

@@ -21,6 +21,18 @@ Texts shorter than ``min_chars`` letters are guesses: their confidence is capped
 5. the low-confidence text guess, if any (method "text");
 6. "und" (method "und").
 
+A site that names no languages of its own (``open_languages``: any think tank read by the
+generic module) adds three steps before that rule:
+
+- a text mostly in a script that only a few languages use (Han, kana, Hangul, Cyrillic, Greek,
+  Arabic, Hebrew, Devanagari, Thai) is read among those languages (method "script"): the
+  configured languages are Latin-script ones, and langdetect restricted to them calls a Chinese
+  page English;
+- the page's declared language joins the detector's languages when langdetect has a profile
+  for it (a Finnish page on a site whose settings list six others);
+- a short text (under ``SHORT_TEXT_LETTERS`` letters: a title and a teaser) does not overrule
+  the language the page declares: langdetect is sure of "Magic Cleaning" being English.
+
 The content-type label ("Video, Audio", "Reports") is never used: it is a site vocabulary, not
 the publication's language.
 """
@@ -46,6 +58,7 @@ METHOD_CONTENT_LANG = "content_lang"
 METHOD_OG_LOCALE = "og_locale"
 METHOD_HTML_LANG = "html_lang"
 METHOD_UNDETERMINED = "und"
+METHOD_SCRIPT = "script"
 
 # Only the start of a text is needed to tell English from Spanish (title first, then the start
 # of the summary or body). langdetect's cost is linear in the text: 300 characters keep a
@@ -94,8 +107,25 @@ LANGUAGE_TAG = re.compile(r"([a-zA-Z]{2})(?:[-_][0-9a-zA-Z]{1,8})*")
 
 DETECT_CACHE_SIZE = 4_096
 
+# Below this many letters, a text's detection does not overrule a declared language (open sites).
+SHORT_TEXT_LETTERS = 100
+# Scripts only a few languages are written in: (first, last code point, script).
+SCRIPT_RANGES = (
+    (0x0370, 0x03FF, "greek"), (0x0400, 0x052F, "cyrillic"), (0x0590, 0x05FF, "hebrew"),
+    (0x0600, 0x06FF, "arabic"), (0x0900, 0x097F, "devanagari"), (0x0E00, 0x0E7F, "thai"),
+    (0x3040, 0x30FF, "kana"), (0x3400, 0x9FFF, "han"), (0xAC00, 0xD7AF, "hangul"),
+)  # fmt: skip
+# The languages written in each script (langdetect's codes; kana and Hangul name one).
+SCRIPT_LANGUAGES: Mapping[str, tuple[str, ...]] = {
+    "greek": ("el",), "cyrillic": ("ru", "uk", "bg", "mk"), "hebrew": ("he",),
+    "arabic": ("ar", "fa", "ur"), "devanagari": ("hi", "mr", "ne"), "thai": ("th",),
+    "kana": ("ja",), "han": ("zh",), "hangul": ("ko",),
+}  # fmt: skip
+# A text is in a script when at least this share of its letters are.
+SCRIPT_SHARE = 0.5
 
-@functools.lru_cache(maxsize=8)
+
+@functools.lru_cache(maxsize=32)  # open sites add their declared language
 def detector_factory(languages: tuple[str, ...], seed: int = 0) -> DetectorFactory:
     """A langdetect factory holding only the profiles of ``languages``, seeded; built once per
     tuple and seed, through langdetect's public ``load_json_profile`` and ``set_seed``.
@@ -200,6 +230,51 @@ def detect_language(
     return _detect_cached(prepared, tuple(languages), seed, min_chars)
 
 
+def text_script(text: str) -> str | None:
+    """The script of most of the text's letters among ``SCRIPT_RANGES`` (Japanese: kana
+    anywhere beside Han), or None for Latin and mixed texts."""
+    counts: dict[str, int] = {}
+    letters = 0
+    for char in text[: MAX_DETECT_CHARS * 2]:
+        if not char.isalpha():
+            continue
+        letters += 1
+        point = ord(char)
+        if point < SCRIPT_RANGES[0][0]:
+            continue
+        for first, last, script in SCRIPT_RANGES:
+            if first <= point <= last:
+                counts[script] = counts.get(script, 0) + 1
+                break
+    if "kana" in counts and "han" in counts:  # kanji with kana: Japanese
+        counts["kana"] += counts.pop("han")
+    if not counts:
+        return None
+    script, count = max(counts.items(), key=lambda kv: kv[1])
+    return script if count >= SCRIPT_SHARE * letters else None
+
+
+@functools.cache
+def has_profile(language: str) -> bool:
+    """Whether langdetect knows ``language``."""
+    return (resources.files("langdetect") / "profiles" / language).is_file()
+
+
+def _by_script(script: str, text: str, declared: list[str], seed: int) -> tuple[str, float, str]:
+    """The language of a text in a script a few languages share: the declared one if it is
+    one of them, else the only one, else langdetect's pick among them."""
+    candidates = SCRIPT_LANGUAGES[script]
+    for lang in declared:
+        if lang in candidates:
+            return lang, SIGNAL_CONFIDENCE[METHOD_CONTENT_LANG], METHOD_SCRIPT
+    if len(candidates) == 1:
+        return candidates[0], SIGNAL_CONFIDENCE[METHOD_CONTENT_LANG], METHOD_SCRIPT
+    found = _langdetect(_prepare(text), candidates, seed)
+    if found is None:
+        return candidates[0], SHORT_TEXT_MAX_CONFIDENCE, METHOD_SCRIPT
+    return found[0], round(found[1], 4), METHOD_SCRIPT
+
+
 def normalize_language_tag(tag: str | None) -> str | None:
     """ "es-MX", "es_ES", "en-US", "EN" -> "es"/"en"; None for empty or non-ISO-639-1 tags."""
     if not isinstance(tag, str):
@@ -219,10 +294,33 @@ def resolve_language(
     languages: tuple[str, ...] = ("en", "es"),
     min_confidence: float = 0.80,
     seed: int = 0,
+    open_languages: bool = False,
 ) -> tuple[str, float, str]:
-    """Return (language, confidence, method) by the rule in the module docstring."""
+    """Return (language, confidence, method) by the rule in the module docstring;
+    ``open_languages``: the site names no languages of its own."""
     parts = [p[: MAX_DETECT_CHARS * 4] for p in (title, summary, body) if isinstance(p, str)]
-    text_lang, text_confidence = detect_language(" ".join(parts), languages=languages, seed=seed)
+    text = " ".join(parts)
+    declared: list[str] = []
+    if open_languages:
+        tags = (content_lang, og_locale, html_lang)
+        declared = [lang for lang in map(normalize_language_tag, tags) if lang is not None]
+        script = text_script(text)
+        if script is not None:
+            return _by_script(script, text, declared, seed)
+        languages = tuple(
+            dict.fromkeys(
+                [*languages, *(lang for lang in declared[:1] if _latin(lang) and has_profile(lang))]
+            )
+        )
+    text_lang, text_confidence = detect_language(text, languages=languages, seed=seed)
+    if (
+        declared
+        and declared[0] in languages
+        and text_lang != declared[0]
+        and _letters(_prepare(text)) < SHORT_TEXT_LETTERS
+    ):
+        # a title and a teaser are too little text to overrule what the page declares
+        text_confidence = min(text_confidence, SHORT_TEXT_MAX_CONFIDENCE)
     # 1. a confident text result
     if text_lang != UNDETERMINED and text_confidence >= min_confidence:
         return text_lang, text_confidence, METHOD_TEXT
@@ -240,3 +338,8 @@ def resolve_language(
         return text_lang, text_confidence, METHOD_TEXT
     # 6. nothing to go on
     return UNDETERMINED, 0.0, METHOD_UNDETERMINED
+
+
+def _latin(language: str) -> bool:
+    """Whether the language is written in the Latin script (not one of ``SCRIPT_LANGUAGES``)."""
+    return not any(language in languages for languages in SCRIPT_LANGUAGES.values())
