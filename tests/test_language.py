@@ -694,7 +694,8 @@ OPEN_SITE_PAGES = [
      "script"),
     # a language outside the configured six, declared by the page: it joins the detector's
     ("Leudot talvet tekevät meistä väsyneempiä – näillä keinoilla jaksat paremmin koko "
-     "talven, kertoo asiantuntija", None, "fi", "fi", "text"),
+     "talven, kertoo asiantuntija", "Talven pimeys vaikuttaa unirytmiin, ja moni tuntee "
+     "olonsa väsyneeksi aamuisin.", "fi", "fi", "text"),
     # a title and a teaser do not overrule the declared language...
     ("Magic Cleaning", "Magic Cleaning | Example ♥ Magazin", "de", "de", "html_lang"),
     ("Editor's Letter: bye OC Baby, hi Bernsi Baby!", "bye, bye...", "de-DE", "de", "html_lang"),

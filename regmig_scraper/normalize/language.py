@@ -312,15 +312,11 @@ def resolve_language(
                 [*languages, *(lang for lang in declared[:1] if _latin(lang) and has_profile(lang))]
             )
         )
-    text_lang, text_confidence = detect_language(text, languages=languages, seed=seed)
-    if (
-        declared
-        and declared[0] in languages
-        and text_lang != declared[0]
-        and _letters(_prepare(text)) < SHORT_TEXT_LETTERS
-    ):
+    if declared and declared[0] in languages and _letters(_prepare(text)) < SHORT_TEXT_LETTERS:
         # a title and a teaser are too little text to overrule what the page declares
-        text_confidence = min(text_confidence, SHORT_TEXT_MAX_CONFIDENCE)
+        text_lang, text_confidence = UNDETERMINED, 0.0
+    else:
+        text_lang, text_confidence = detect_language(text, languages=languages, seed=seed)
     # 1. a confident text result
     if text_lang != UNDETERMINED and text_confidence >= min_confidence:
         return text_lang, text_confidence, METHOD_TEXT
