@@ -6,7 +6,8 @@ The annotation of one page is trafilatura's ``evaldata.json`` entry: ``"author":
 ``Fields``: title, date (ISO day or None), authors (list), language. Definitions:
 
 - date: exact-day accuracy on the pages annotated with a date (a missing or other answer is
-  wrong), and the share of pages annotated as undated that got an answer anyway; an annotation
+  wrong), and the share of pages annotated as undated (an empty string; NaN or null, as
+  htmldate's evaluation files write it) that got an answer anyway; an annotation
   that is no calendar day ("2022-29-11", "2022-11-1": typos no answer can equal) is not scored
   and is counted as ``date_unscorable``;
 - authors: micro precision / recall / F1 over names on the pages annotated with authors (names
@@ -91,11 +92,13 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
     lang_pages = lang_ok = 0
     for gold, ours in pairs:
         if "date" in gold:
-            if gold["date"] and not _is_iso_day(gold["date"][:10]):
+            # htmldate's evaluation files write an undated page's date as NaN (or null)
+            day = gold["date"] if isinstance(gold["date"], str) else ""
+            if day and not _is_iso_day(day[:10]):
                 unscorable += 1
-            elif gold["date"]:
+            elif day:
                 dated += 1
-                date_ok += ours.date == gold["date"][:10]
+                date_ok += ours.date == day[:10]
             else:
                 undated += 1
                 undated_answered += ours.date is not None

@@ -108,6 +108,20 @@ def test_parse_date_value_rejects(raw):
         ("Posted on 25/05/2021", False, dt.date(2021, 5, 25)),  # 25 cannot be a month
         ("first 12 avril 2022, then 2023-01-01", True, dt.date(2022, 4, 12)),  # the earliest
         ("A report from 2021 on 40 pages", True, None),  # a bare year in text is no date
+        # more languages' month names, and the year-first forms of East Asia and Hungary
+        ("duminică, 20 septembrie 2020", True, dt.date(2020, 9, 20)),
+        ("Közzétéve: 2020. június 4. 09:27", True, dt.date(2020, 6, 4)),
+        ("Publikováno 3. července 2020", True, dt.date(2020, 7, 3)),
+        ("Publicerad 3 juli 2020 kl. 10.15", True, dt.date(2020, 7, 3)),
+        ("Julkaistu 3. heinäkuuta 2020", True, dt.date(2020, 7, 3)),
+        ("Yayınlanma: 7 Ekim 2020 Çarşamba", True, dt.date(2020, 10, 7)),
+        ("Diterbitkan 4 Agustus 2020", True, dt.date(2020, 8, 4)),
+        ("15 августа 2016, 12:05", True, dt.date(2016, 8, 15)),
+        ("15 серпня 2016", True, dt.date(2016, 8, 15)),
+        ("الأربعاء، 07 أكتوبر 2020 - 12:09 م", True, dt.date(2020, 10, 7)),
+        ("2020年07月03日 | 徒歩", True, dt.date(2020, 7, 3)),
+        ("2020년 7월 3일 오후 2:10", True, dt.date(2020, 7, 3)),
+        ("2020年7月", True, None),  # a month without its day is no day
     ],
 )
 def test_find_date_in_text(text, day_first, expected):

@@ -5,7 +5,10 @@
 short text; ``date_from_url("https://x.org/2021/04/15/slug")`` reads a date in the URL path.
 
 Exact-format regular expressions only (ISO 8601 first: the common case in metadata), with the
-month names of English, German, French, Spanish, Italian, Portuguese, Dutch and Polish. A date is
+month names of English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Romanian,
+Hungarian, Czech, Swedish, Danish, Finnish, Turkish, Indonesian, Russian, Ukrainian and Arabic
+(not Croatian: its "listopada" is October, Polish's November), and the year-month-day forms of
+Chinese, Japanese, Korean and Hungarian. A date is
 written as given: an ISO datetime with an offset keeps its local calendar day (no conversion to
 UTC, which would move evening posts to the next day). Values outside ``MIN_YEAR`` .. ``today``
 are implausible and dropped. ``dateparser`` is not used here: it is slow, and it reads words
@@ -44,6 +47,20 @@ _MONTH_LISTS = {
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
     "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
     "listopada grudnia",
+    "ro": "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie "
+    "noiembrie decembrie",
+    "hu": "január február március április május június július augusztus szeptember október "
+    "november december",
+    "cs": "ledna února března dubna května června července srpna září října listopadu prosince",
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
+    "da": "januar februar marts april maj juni juli august september oktober november december",
+    "fi": "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta "
+    "elokuuta syyskuuta lokakuuta marraskuuta joulukuuta",
+    "tr": "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
 }
 # Other forms: abbreviations, Austrian German, Polish nominatives, Southern Cone "setiembre".
 _MONTH_FORMS = {
@@ -60,6 +77,9 @@ _MONTH_FORMS = {
     "pl": {"styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6,
            "lipiec": 7, "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11,
            "grudzień": 12},
+    "ru": {"январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6,
+           "июль": 7, "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12},
+    "ar": {"إبريل": 4, "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "يوليه": 7, "يونيه": 6},
 }  # fmt: skip
 
 
@@ -107,6 +127,12 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
          PRECISION_DAY),
         # April 15, 2021 / Apr. 15 2021
         ("month_day", rf"{MONTH}\s*{DAY},?\s+{YEAR}", PRECISION_DAY),
+        # 2020年7月3日 (Chinese, Japanese), 2020년 7월 3일 (Korean)
+        ("cjk", r"(?P<y>(?:19|20)[0-9]{2})\s*[年년]\s*(?P<m>[01]?[0-9])\s*[月월]\s*"
+         r"(?P<d>[0-3]?[0-9])\s*[日일]", PRECISION_DAY),
+        # 2020. június 4. (Hungarian: year, month, day)
+        ("year_month_day", rf"(?<![0-9]){YEAR}\.\s*{MONTH}\s+(?P<d>[0-3]?[0-9])\.",
+         PRECISION_DAY),
         # April 2021 / Mai 2023 / abril de 2021
         ("month_year", rf"{MONTH},?\s+(?:de[l]?\s+)?{YEAR}", PRECISION_MONTH),
     )
@@ -160,7 +186,7 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
 def _read_match(name: str, match: re.Match[str], day_first: bool) -> dt.date | None:
     groups = match.groupdict()
     year = int(groups["y"])
-    if name in ("iso", "dotted"):
+    if name in ("iso", "dotted", "cjk"):
         return _make(year, int(groups["m"]), int(groups["d"]))
     if name == "slashed":
         a, b = int(groups["a"]), int(groups["b"])
