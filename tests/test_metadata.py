@@ -960,6 +960,17 @@ def test_score():
     assert scores["language_accuracy"] is None
 
 
+def test_score_reads_nan_and_null_dates_as_undated():
+    # htmldate's evaluation files mark an undated page with NaN (json.loads reads NaN)
+    pairs = [
+        (json.loads('{"date": NaN}'), Fields(None, "2020-01-01")),
+        ({"date": None}, Fields(None, None)),
+    ]
+    scores = score(pairs)
+    assert (scores["undated_pages"], scores["undated_answered"]) == (2, 0.5)
+    assert scores["dated_pages"] == 0
+
+
 def test_realpages_on_a_tiny_corpus(tmp_path, capsys):
     from benchmarks import realpages
 
