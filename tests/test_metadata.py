@@ -122,6 +122,8 @@ def test_parse_date_value_rejects(raw):
         ("2020年07月03日 | 徒歩", True, dt.date(2020, 7, 3)),
         ("2020년 7월 3일 오후 2:10", True, dt.date(2020, 7, 3)),
         ("2020年7月", True, None),  # a month without its day is no day
+        ("Tue Jul 30 09:35:14 CEST 2019", True, dt.date(2019, 7, 30)),  # Java's Date
+        ("Wed Jan  6 23:01:02 2021", True, dt.date(2021, 1, 6)),  # Unix date
     ],
 )
 def test_find_date_in_text(text, day_first, expected):

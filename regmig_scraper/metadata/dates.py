@@ -127,6 +127,9 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
          PRECISION_DAY),
         # April 15, 2021 / Apr. 15 2021
         ("month_day", rf"{MONTH}\s*{DAY},?\s+{YEAR}", PRECISION_DAY),
+        # Tue Jul 30 09:35:14 CEST 2019 (Java's and Unix date's default form)
+        ("month_day_time", rf"{MONTH}\s+{DAY}\s+[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?\s+"
+         rf"(?:[A-Z]{{2,5}}\s+)?{YEAR}", PRECISION_DAY),
         # 2020年7月3日 (Chinese, Japanese), 2020년 7월 3일 (Korean)
         ("cjk", r"(?P<y>(?:19|20)[0-9]{2})\s*[年년]\s*(?P<m>[01]?[0-9])\s*[月월]\s*"
          r"(?P<d>[0-3]?[0-9])\s*[日일]", PRECISION_DAY),
