@@ -60,6 +60,13 @@ DATE_VALUES = [
     ("1er mai 2020", dt.date(2020, 5, 1), "day"),
     ("3 settembre 2019", dt.date(2019, 9, 3), "day"),
     ("12 stycznia 2020", dt.date(2020, 1, 12), "day"),
+    # Russian and Ukrainian name the month in the genitive
+    ("15 августа 2016, 13:43", dt.date(2016, 8, 15), "day"),
+    ("1 марта 2021 г.", dt.date(2021, 3, 1), "day"),
+    ("Опубліковано 3 травня 2022", dt.date(2022, 5, 3), "day"),
+    ("12 грудня 2019 року", dt.date(2019, 12, 12), "day"),
+    ("декабрь 2020", dt.date(2020, 12, 1), "month"),
+    ("листопад 2021", dt.date(2021, 11, 1), "month"),
     ("April 15, 2021", dt.date(2021, 4, 15), "day"),
     ("Apr. 15 2021", dt.date(2021, 4, 15), "day"),
     ("Thursday, April 15, 2021 - 10:00", dt.date(2021, 4, 15), "day"),
@@ -83,6 +90,7 @@ def test_parse_date_value(raw, value, precision):
         "",
         "TBD",
         "Mayor of the city",  # a month name inside a word is no month
+        "маяк 2020",  # "мая" inside "маяк" (a lighthouse)
         "2027-01-01",  # after today
         "1890-05-01",  # before any web page
         "2021-02-30",  # no such day

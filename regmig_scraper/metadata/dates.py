@@ -5,12 +5,12 @@
 short text; ``date_from_url("https://x.org/2021/04/15/slug")`` reads a date in the URL path.
 
 Exact-format regular expressions only (ISO 8601 first: the common case in metadata), with the
-month names of English, German, French, Spanish, Italian, Portuguese, Dutch and Polish. A date is
-written as given: an ISO datetime with an offset keeps its local calendar day (no conversion to
-UTC, which would move evening posts to the next day). Values outside ``MIN_YEAR`` .. ``today``
-are implausible and dropped. ``dateparser`` is not used here: it is slow, and it reads words
-("May", "12") as dates of the current month, which is exactly the guess this package must not
-make. Pure functions, no settings.
+month names of English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Russian and
+Ukrainian. A date is written as given: an ISO datetime with an offset keeps its local calendar
+day (no conversion to UTC, which would move evening posts to the next day). Values outside
+``MIN_YEAR`` .. ``today`` are implausible and dropped. ``dateparser`` is not used here: it is
+slow, and it reads words ("May", "12") as dates of the current month, which is exactly the guess
+this package must not make. Pure functions, no settings.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ _MONTH_LISTS = {
     "nl": "januari februari maart april mei juni juli augustus september oktober november december",
     "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
     "listopada grudnia",
+    # Russian and Ukrainian dates name the month in the genitive ("15 августа 2016")
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
 }
 # Other forms: abbreviations, Austrian German, Polish nominatives, Southern Cone "setiembre".
 _MONTH_FORMS = {
@@ -60,6 +63,11 @@ _MONTH_FORMS = {
     "pl": {"styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6,
            "lipiec": 7, "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11,
            "grudzień": 12},
+    "ru": {"январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7,
+           "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12},
+    "uk": {"січень": 1, "лютий": 2, "березень": 3, "квітень": 4, "травень": 5, "червень": 6,
+           "липень": 7, "серпень": 8, "вересень": 9, "жовтень": 10, "листопад": 11,
+           "грудень": 12},
 }  # fmt: skip
 
 
