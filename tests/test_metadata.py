@@ -1156,6 +1156,78 @@ def test_a_press_releases_dateline_dates_it(paragraph, value):
     assert (found.value if found else None) == value
 
 
+# A news item opens its first paragraph with its date, whatever the paragraph's length.
+FILLER = " Die Angaben stammen aus dem Jahresbericht des Vereins und wurden ergänzt." * 3
+LEADING_DATES = [
+    ("27.1.2022 - Bei der Erinnerung an die Verfolgten des NS-Regimes" + FILLER,
+     dt.date(2022, 1, 27)),
+    ("(21. November 2022) Energieverbraucher erhalten eine Preiserhöhung." + FILLER,
+     dt.date(2022, 11, 21)),
+    ("4 May 2023: The council approved the budget for the coming year." + FILLER,
+     dt.date(2023, 5, 4)),
+    ("2022-03-08 — Der Vorstand hat heute die neue Satzung beschlossen." + FILLER,
+     dt.date(2022, 3, 8)),
+    # a date further into a long paragraph is something the text talks about
+    ("Am 4. Mai 2023 begann die Messe, die ein Erfolg war." + FILLER, None),
+    ("12 Menschen kamen am 4. Mai 2023 zur Eröffnung." + FILLER, None),
+    ("2023 war ein gutes Jahr für den Verein." + FILLER, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("paragraph", "value"), LEADING_DATES)
+def test_a_date_opening_a_long_first_paragraph_dates_the_page(paragraph, value):
+    assert len(paragraph) > 160
+    body = f"<main><h2>Meldung</h2><h1>Stolpersteine verlegt</h1><p>{paragraph}</p></main>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# A numeric date in a date line or a <time>'s text is read in the page's locale's order.
+LOCALE_ORDERS = [
+    ("en-US", "<p class='meta'>Posted 04/05/2021</p>", dt.date(2021, 4, 5)),
+    ("en-US", "<time>04/05/2021</time>", dt.date(2021, 4, 5)),
+    ("en-US", "<p>04/05/2021</p>", dt.date(2021, 4, 5)),
+    ("en-GB", "<p class='meta'>Posted 04/05/2021</p>", dt.date(2021, 5, 4)),
+    ("en-GB", "<time>04/05/2021</time>", dt.date(2021, 5, 4)),
+    ("fr", "<p>04/05/2021</p>", dt.date(2021, 5, 4)),
+    # a day above 12 decides the order in any locale
+    ("en-GB", "<time>05/25/2021</time>", dt.date(2021, 5, 25)),
+    ("en-US", "<p class='meta'>Posted 25/05/2021</p>", dt.date(2021, 5, 25)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "line", "value"), LOCALE_ORDERS)
+def test_a_visible_numeric_date_is_read_in_the_pages_locale(lang, line, value):
+    body = f"<article><header><h1>Quarterly notes</h1>{line}</header><p>Text.</p></article>"
+    found = extract(page(body=body, lang=lang)).published
+    assert (found.value if found else None) == value
+
+
+# A class part after "with"/"has" names something beside the element ("header-with-topbar" is
+# a header, not a top bar): the element is not excluded for it.
+LAYOUT_CLASSES = [
+    ("page-header header-with-topbar", dt.date(2020, 2, 23)),
+    ("layout--has-sidebar", dt.date(2020, 2, 23)),
+    ("hero hasSidebar", dt.date(2020, 2, 23)),
+    ("wrapper-without-ads", dt.date(2020, 2, 23)),
+    # the element's own role still excludes it
+    ("topbar", None),
+    ("sidebar-with-widgets", None),
+    ("nav-has-dropdown", None),
+]
+
+
+@pytest.mark.parametrize(("classes", "value"), LAYOUT_CLASSES)
+def test_a_class_naming_a_layout_feature_does_not_exclude_the_element(classes, value):
+    body = (
+        f"<div class='{classes}'><div class='post-meta'>SeglerBlog am "
+        "<time datetime='2020-02-23T10:07:02+01:00'>23. Februar 2020</time></div></div>"
+        "<article><h1>Haltet unsere Gewässer sauber</h1><p>Text.</p></article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

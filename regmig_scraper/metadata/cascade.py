@@ -498,11 +498,11 @@ def _published_visible(root, h1, today, day_first, at_headline=False) -> DateVal
 def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     scope = _metadata_scope(root, h1)
     if scope is not None:
-        published, _modified = time_elements(scope, today=today)
+        published, _modified = time_elements(scope, today=today, day_first=day_first)
         if published is not None:
             return published
     if h1 is not None:
-        found = date_lines_near(h1, today=today)
+        found = date_lines_near(h1, today=today, day_first=day_first)
         if found is not None:
             return found
     if at_headline:
@@ -516,7 +516,7 @@ def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     # a <time> far from the headline, outside other items (a "Datum" box below the text)
     body = root.find("body")
     if body is not None and body is not scope:
-        published, _modified = time_elements(body, today=today)
+        published, _modified = time_elements(body, today=today, day_first=day_first)
         if published is not None:
             return published
     # a press release's headline or <title>: "Pressemitteilung vom 22.04.2020",
@@ -561,7 +561,7 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
             return
     scope = _metadata_scope(root, h1)
     if scope is not None:
-        _published, modified = time_elements(scope, today=today)
+        _published, modified = time_elements(scope, today=today, day_first=day_first)
         if modified is not None:
             result.modified, result.provenance["modified"] = modified, modified.source
 

@@ -182,10 +182,20 @@ def _excluded_attrs(attrs: str) -> bool:
             return True
         if lowered in EXCLUDED_WORDS:
             return True
-        parts = CLASS_PARTS.split(token)
-        if not EXCLUDED_WORDS.isdisjoint(p.lower() for p in parts):
+        parts = [p.lower() for p in CLASS_PARTS.split(token)]
+        for index, part in enumerate(parts):
+            if part in LAYOUT_FEATURE_WORDS:
+                # "header-with-topbar", "layout--has-sidebar": what follows is something the
+                # element has beside it, not what it is
+                del parts[index:]
+                break
+        if not EXCLUDED_WORDS.isdisjoint(parts):
             return True
     return False
+
+
+# A class part after which the class names a feature of the layout, not the element's role.
+LAYOUT_FEATURE_WORDS = frozenset({"with", "has", "without", "no"})
 
 
 # Class tokens of an article's own container: its footer and aside are its meta boxes.
@@ -490,7 +500,9 @@ def _last_within(elements: list[Element], chars: int) -> Iterator[tuple]:
         yield element, False
 
 
-def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateValue | None]:
+def time_elements(
+    scope: Element, today=None, day_first: bool = True
+) -> tuple[DateValue | None, DateValue | None]:
     """(published, modified) from ``<time datetime>`` and ``itemprop`` dates inside ``scope``,
     outside excluded contexts. A time labelled "updated" (class or text) is a modification."""
     published = modified = None
@@ -508,7 +520,9 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
             continue
         classes = element.get("class") or ""
         label = " ".join(v for v in (_label_before(element), text_of(element)) if v)
-        value = parse_date_value(raw, today=today) or find_date_in_text(raw, today=today)
+        value = parse_date_value(raw, today=today, day_first=day_first) or find_date_in_text(
+            raw, today=today, day_first=day_first
+        )
         if value is None:
             continue
         # hAtom: a bare "updated" time after the "published" one is the modification
@@ -554,7 +568,7 @@ SMALL_LINE_CHILDREN = 6
 DIGIT = re.compile(r"[0-9]")
 
 
-def date_lines_near(h1: Element, today=None) -> DateValue | None:
+def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValue | None:
     """A publication date in a short line near the headline: an element whose class/id says
     date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
     for element, _after in elements_near(h1):
@@ -568,15 +582,21 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
                 text = own
         else:
             text = own
+        if len(text) > MAX_LINE_CHARS and own:
+            # a date that opens a long paragraph ("27.1.2022 - Bei der Erinnerung ..."): only
+            # its opening is read
+            found = _leading_date(own, today, day_first)
+            if found is not None and not is_excluded(element):
+                return found
         if not text or len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
             continue
         if is_excluded(element):
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
             found = (
-                _standalone_date(own or text, today)
-                or _leading_date(own, today)
-                or _dateline(own, today)
+                _standalone_date(own or text, today, day_first)
+                or _leading_date(own, today, day_first)
+                or _dateline(own, today, day_first)
             )
             if found is not None:
                 return found
@@ -584,7 +604,7 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
         for line in _segments(text):
             if NOT_PUBLISHED.search(line):
                 continue
-            found = find_date_in_text(line, source="date_line", today=today)
+            found = find_date_in_text(line, source="date_line", today=today, day_first=day_first)
             if found is not None:
                 return found
     return None
@@ -627,12 +647,12 @@ def date_elements(root: Element, today=None, day_first: bool = True) -> DateValu
 STANDALONE_SLACK = 25
 
 
-def _standalone_date(text: str, today) -> DateValue | None:
+def _standalone_date(text: str, today, day_first: bool = True) -> DateValue | None:
     """The date of a short line that is a date and little else ("10. September 2017",
     "Montag, 4. Mai 2023, 10:15 Uhr")."""
     if not text or len(text) > 80 or NOT_PUBLISHED.search(text):
         return None
-    found = find_date_in_text(text, source="date_line", today=today)
+    found = find_date_in_text(text, source="date_line", today=today, day_first=day_first)
     if found is None or len(text) - len(found.raw) > STANDALONE_SLACK:
         return None
     return found
@@ -643,10 +663,10 @@ def _standalone_date(text: str, today) -> DateValue | None:
 LEADING_DATE_CHARS = 3
 
 
-def _leading_date(text: str, today) -> DateValue | None:
+def _leading_date(text: str, today, day_first: bool = True) -> DateValue | None:
     if not text or not text.lstrip("( ")[:1].isdigit():
         return None
-    found = find_date_in_text(text[:40], source="date_line", today=today)
+    found = find_date_in_text(text[:40], source="date_line", today=today, day_first=day_first)
     if found is None or found.precision != "day":
         return None
     return found if text.find(found.raw) <= LEADING_DATE_CHARS else None
@@ -659,11 +679,12 @@ DATELINE = re.compile(
 )
 
 
-def _dateline(text: str, today) -> DateValue | None:
+def _dateline(text: str, today, day_first: bool = True) -> DateValue | None:
     match = DATELINE.match(text) if text else None
     if match is None:
         return None
-    found = find_date_in_text(text[match.end() : match.end() + 40], source="date_line", today=today)
+    window = text[match.end() : match.end() + 40]
+    found = find_date_in_text(window, source="date_line", today=today, day_first=day_first)
     if found is None or found.precision != "day":
         return None
     return found if text.find(found.raw, match.end()) == match.end() else None
