@@ -1228,6 +1228,36 @@ def test_a_class_naming_a_layout_feature_does_not_exclude_the_element(classes, v
     assert (found.value if found else None) == value
 
 
+# A UTC instant is the day the site's readers saw in the site's time zone, when the site's
+# country (its TLD, its language tag's region, a one-zone language) keeps one zone.
+UTC_INSTANTS = [
+    ("https://example.de/a", "de", "2022-11-06T23:00:00.000Z", dt.date(2022, 11, 7)),
+    # summer time: 22:30 UTC is past midnight in Berlin in July, 21:30 UTC is not
+    ("https://example.org/a", "de-DE", "2022-07-06T22:30:00Z", dt.date(2022, 7, 7)),
+    ("https://example.org/a", "de-DE", "2022-07-06T21:30:00Z", dt.date(2022, 7, 6)),
+    ("https://example.org/a", "de", "2022-01-06T22:30:00Z", dt.date(2022, 1, 6)),
+    ("https://example.org/a", "fi-FI", "2022-01-06T22:30:00Z", dt.date(2022, 1, 7)),
+    ("https://example.com.ar/a", "es", "Wed, 04 May 2022 00:25:56 GMT", dt.date(2022, 5, 3)),
+    ("https://example.com/a", "es-UY", "2022-05-11T01:10:00Z", dt.date(2022, 5, 10)),
+    ("https://example.pe/a", "es-ES", "2022-05-07T03:43:46.000Z", dt.date(2022, 5, 6)),
+    # an explicit +00:00 is the site's own offset, and midnight UTC a bare date: kept
+    ("https://example.de/a", "de", "2022-11-06T23:00:00+00:00", dt.date(2022, 11, 6)),
+    ("https://example.pe/a", "es", "2020-01-10T00:00:00Z", dt.date(2020, 1, 10)),
+    # several zones (the United States) or no country known: kept
+    ("https://example.com/a", "en-US", "2022-05-04T02:00:00Z", dt.date(2022, 5, 4)),
+    ("https://example.co/a", "en", "2022-05-04T02:00:00Z", dt.date(2022, 5, 4)),
+    ("https://example.com/a", "es", "2022-05-04T02:00:00Z", dt.date(2022, 5, 4)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "lang", "raw", "value"), UTC_INSTANTS)
+def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
+    head = meta() + f'<meta property="article:published_time" content="{raw}">'
+    html = page(head=head, body="<h1>Provence Travel Guide</h1><p>Text.</p>", lang=lang)
+    found = extract_metadata(html, url, today=TODAY).published
+    assert (found.value, found.raw) == (value, raw)
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

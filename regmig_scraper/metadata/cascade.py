@@ -39,6 +39,8 @@ published (never a modification date, a copyright year, a comment's or a teaser'
     date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
     a URL day beats a visible date one or two days away. A Recipe/Product/HowTo/Course's
     JSON-LD date needs a visible date. Nothing else: a page with none of these gets None.
+    A UTC instant ("2022-11-06T23:00:00Z", "... GMT") is the day in the site's time zone
+    when its country keeps one (its TLD, its language tag's region, a one-zone language).
 modified
     JSON-LD ``dateModified``, then ``article:modified_time`` and friends, then an "Updated"
     ``<time>`` near the headline.
@@ -85,6 +87,7 @@ from regmig_scraper.metadata.dates import (
     DateValue,
     date_from_url,
     find_date_in_text,
+    local_day,
     parse_date_value,
 )
 from regmig_scraper.metadata.document import Element, parse_html
@@ -150,6 +153,7 @@ def extract_metadata(
     day_first = _day_first(result)
     _published(result, root, meta, ld, h1, url, today, day_first)
     _modified(result, root, meta, ld, h1, today, day_first)
+    _in_site_time_zone(result, url)
     _authors(result, root, meta, ld, h1, site_names, host_labels)
     _description(result, meta, ld)
     _canonical(result, links, meta, url)
@@ -204,6 +208,44 @@ def _day_first(result: PageMetadata) -> bool:
         if len(parts) > 1 and parts[0] == "en":
             return parts[1] not in MONTH_FIRST_REGIONS
     return result.language != "en"
+
+
+# Country-code TLDs sold worldwide as generic names (".co" for "company", ".io", ".tv"): they
+# say nothing of where the site is.
+VANITY_TLDS = frozenset({"co", "io", "tv", "me", "fm", "ai", "ly", "to", "cc", "ws", "la"})
+# Languages spoken in one time zone's countries (a bare "de" is Germany, Austria or Switzerland,
+# all on Central European time); "en", "es", "fr", "pt" span continents.
+ONE_ZONE_LANGUAGES = {"de": "de", "it": "it", "nl": "nl", "pl": "pl", "cs": "cz", "sk": "sk",
+                      "hu": "hu", "da": "dk", "sv": "se", "nb": "no", "no": "no", "fi": "fi",
+                      "ja": "jp", "ko": "kr"}  # fmt: skip
+
+
+def _region(result: PageMetadata, url: str) -> str | None:
+    """Where the site is, for its time zone: the host's country-code TLD, else the region of a
+    language tag ("es-AR", "de_CH"), else a language spoken in one zone ("de")."""
+    host = urlsplit(url).hostname or ""
+    tld = host.rsplit(".", 1)[-1].lower()
+    if len(tld) == 2 and tld not in VANITY_TLDS:
+        return tld
+    for value in result.language_hints.values():
+        parts = re.split(r"[-_]", value.strip().lower())
+        if len(parts) > 1 and len(parts[1]) == 2:
+            return parts[1]
+    return ONE_ZONE_LANGUAGES.get(result.language or "")
+
+
+def _in_site_time_zone(result: PageMetadata, url: str) -> None:
+    """A date read from a UTC instant ("2022-11-06T23:00:00Z") is the day the site's readers
+    saw: the instant in the site's time zone (Berlin's 7 November), when the site's country
+    keeps one zone."""
+    dates = [d for d in (result.published, result.modified) if d is not None]
+    if not any(d.raw[-1:].isalpha() for d in dates):
+        return  # no "Z", "GMT" or "UTC" at the end of any raw value: nothing to move
+    region = _region(result, url)
+    if result.published is not None:
+        result.published = local_day(result.published, region)
+    if result.modified is not None:
+        result.modified = local_day(result.modified, region)
 
 
 # --- title ----------------------------------------------------------------------------------

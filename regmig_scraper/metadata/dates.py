@@ -7,7 +7,8 @@ short text; ``date_from_url("https://x.org/2021/04/15/slug")`` reads a date in t
 Exact-format regular expressions only (ISO 8601 first: the common case in metadata), with the
 month names of English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Russian and
 Ukrainian. A date is written as given: an ISO datetime with an offset keeps its local calendar
-day (no conversion to UTC, which would move evening posts to the next day). Values outside
+day (no conversion to UTC, which would move evening posts to the next day); only a UTC instant
+("...Z", "... GMT") is moved to the site's time zone, by ``local_day``. Values outside
 ``MIN_YEAR`` .. ``today`` are implausible and dropped. ``dateparser`` is not used here: it is
 slow, and it reads words ("May", "12") as dates of the current month, which is exactly the guess
 this package must not make. Pure functions, no settings.
@@ -262,3 +263,67 @@ def date_from_url(
         if value is not None and _plausible(value, today):
             return DateValue(value, PRECISION_MONTH, match.group(0), source)
     return None
+
+
+# --- a UTC instant shown in the site's time zone ---------------------------------------------
+
+# A timestamp written as a UTC instant ("2022-11-06T23:00:00.000Z", "Wed, 04 May 2022 00:25:56
+# GMT"): a server's clock, which the page shows its readers in the site's own time zone. An
+# explicit "+00:00" is not one: it is the offset the site itself is set to (WordPress writes
+# it when the site runs on UTC, and shows that day).
+# Machine-written values only (ISO 8601, RFC 2822): a page's text that says "10:00 UTC" shows
+# its readers that day.
+UTC_INSTANT = re.compile(
+    r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ]|(?:[A-Za-z]{3},\s*)?[0-9]{1,2} [A-Za-z]{3} [0-9]{4} )"
+    r"(?P<h>[0-2]?[0-9]):(?P<mi>[0-5][0-9])(?::[0-5][0-9](?:[.,][0-9]+)?)?\s*(?:Z|GMT|UTC)$"
+)
+# Standard UTC offsets (hours) of countries that keep one time zone, by ISO 3166 code or
+# country-code TLD; "eu" marks the European Union's summer time (+1 hour from the last Sunday
+# of March to the last Sunday of October, 01:00 UTC). Countries spanning several zones (the
+# United States, Canada, Russia, Australia, Mexico, Brazil's west) are left out: their day
+# cannot be told.
+REGION_OFFSETS: dict[str, tuple[float, bool]] = {
+    **dict.fromkeys(("gb", "uk", "ie", "pt"), (0, True)),
+    **dict.fromkeys(("de", "at", "ch", "li", "fr", "be", "nl", "lu", "it", "es", "dk", "no",
+                     "se", "pl", "cz", "sk", "hu", "si", "hr", "rs", "ba", "mk", "al", "mt"),
+                    (1, True)),
+    **dict.fromkeys(("fi", "ee", "lv", "lt", "gr", "ro", "bg", "cy"), (2, True)),
+    **dict.fromkeys(("ar", "uy"), (-3, False)),
+    **dict.fromkeys(("pe", "co", "ec", "pa"), (-5, False)),
+    **dict.fromkeys(("ve", "bo"), (-4, False)),
+    **dict.fromkeys(("jp", "kr"), (9, False)),
+    **dict.fromkeys(("cn", "tw", "hk", "sg", "my", "ph"), (8, False)),
+    "in": (5.5, False),
+}  # fmt: skip
+
+
+def _eu_summer_time(moment: dt.datetime) -> bool:
+    """Whether a UTC moment falls in the European Union's summer time."""
+
+    def last_sunday(month: int) -> dt.datetime:
+        last = dt.datetime(moment.year, month, 31, 1, 0)
+        return last - dt.timedelta(days=(last.weekday() + 1) % 7)
+
+    return last_sunday(3) <= moment < last_sunday(10)
+
+
+def local_day(value: DateValue, region: str | None) -> DateValue:
+    """``value`` moved to the calendar day of ``region``'s time zone when it is a UTC instant
+    with a time of day ("2022-11-06T23:00:00Z" is 7 November in Berlin); unchanged otherwise.
+    Midnight UTC is a bare date stored as an instant, not a moment, and is kept."""
+    if value.precision != PRECISION_DAY or region not in REGION_OFFSETS:
+        return value
+    match = UTC_INSTANT.match(value.raw.strip())
+    if match is None:
+        return value
+    hour, minute = int(match.group("h")), int(match.group("mi"))
+    if hour > 23 or (hour, minute) == (0, 0):
+        return value
+    moment = dt.datetime(value.value.year, value.value.month, value.value.day, hour, minute)
+    offset, summer_time = REGION_OFFSETS[region]
+    if summer_time and _eu_summer_time(moment):
+        offset += 1
+    day = (moment + dt.timedelta(hours=offset)).date()
+    if day == value.value:
+        return value
+    return DateValue(day, value.precision, value.raw, value.source)
