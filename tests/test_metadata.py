@@ -1258,6 +1258,28 @@ def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
     assert (found.value, found.raw) == (value, raw)
 
 
+# A page without h1-h3 headlines whose <title> names an h4-h6: that heading is the headline,
+# and the date line beside it dates the page.
+MINOR_HEADLINES = [
+    ("h4", "Effiziente Hybridbatterie | Nachrichten", dt.date(2023, 11, 1)),
+    ("h5", "Effiziente Hybridbatterie", dt.date(2023, 11, 1)),
+    ("h6", "Presse: Effiziente Hybridbatterie", dt.date(2023, 11, 1)),
+    # a title that names no heading: no headline, and a bare date line is no date
+    ("h4", "Nachrichten aus der Wissenschaft", None),
+]
+
+
+@pytest.mark.parametrize(("tag", "title", "value"), MINOR_HEADLINES)
+def test_a_minor_heading_the_title_names_is_the_headline(tag, title, value):
+    body = (
+        "<div class='content'><p><em>01.11.2023 11:35</em></p>"
+        f"<{tag}>Effiziente Hybridbatterie</{tag}><p>Forschende stellen eine Batterie vor.</p>"
+        "</div>"
+    )
+    found = extract(page(head=f"<title>{title}</title>", body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

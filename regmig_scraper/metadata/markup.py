@@ -387,7 +387,7 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     (``og:title``, ``<title>``: ``title_hints``); else the first ``<h1>`` outside excluded
     contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
     else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
-    None when there is none."""
+    else an h4-h6 a metadata title names; None when there is none."""
     texts = {}
     for heading in root.iter("h1", "h2", "h3"):
         text = text_of(heading, limit=400)
@@ -408,11 +408,25 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
             attrs = " ".join(v for v in (heading.get("class"), heading.get("itemprop")) if v)
             if attrs and HEADLINE_CLASS.search(attrs):
                 return heading
-        return None
+        return _minor_headline(root, title_hints)
     for h1 in candidates:
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
     return candidates[0]
+
+
+def _minor_headline(root: Element, title_hints: tuple[str, ...]) -> Element | None:
+    """On a page without h1-h3 headlines, the first h4-h6 that a metadata title names
+    (a CMS that styles its news item's headline as an ``<h4>``)."""
+    if not title_hints:
+        return None
+    for heading in root.iter("h4", "h5", "h6"):
+        text = text_of(heading, limit=400)
+        if len(text) < 2 or not any(agrees(text, t) for t in title_hints):
+            continue
+        if not (_is_site_heading(heading) or is_excluded(heading, remember=False)):
+            return heading
+    return None
 
 
 def headline_region(h1: Element) -> Element:
