@@ -1280,6 +1280,31 @@ def test_a_minor_heading_the_title_names_is_the_headline(tag, title, value):
     assert (found.value if found else None) == value
 
 
+# RDFa dates Drupal writes in the body (``content`` holds the ISO value), the page's when its
+# head says nothing; a modification property is not one.
+RDFA_DATES = [
+    ("dc:date", dt.date(2022, 1, 28)),
+    ("dcterms:issued", dt.date(2022, 1, 28)),
+    ("schema:datePublished", dt.date(2022, 1, 28)),
+    ("schema:dateCreated", dt.date(2022, 1, 28)),
+    ("dcterms:created", dt.date(2022, 1, 28)),
+    ("schema:dateModified", None),
+    ("dcterms:modified", None),
+]
+
+
+@pytest.mark.parametrize(("prop", "value"), RDFA_DATES)
+def test_an_rdfa_date_in_the_body_dates_the_page(prop, value):
+    body = (
+        "<article><h1>LVMH mit ordentlichem Wachstum</h1><div class='infos'>"
+        "<span class='author'>0 Kommentare</span>"
+        f"<span property='{prop}' content='2022-01-28T12:45:46+00:00' class='rdf-meta hidden'>"
+        "</span></div><p>Text.</p></article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -24,8 +24,8 @@ published (never a modification date, a copyright year, a comment's or a teaser'
        ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
        ``sailthru.date``... (the key), then any key named like a publication date;
     3. microdata ``itemprop=datePublished`` outside sidebars (``microdata_datePublished``), then
-       RDFa ``property="dc:date"`` / ``dcterms:issued`` ... (``rdfa_date``; the period shown
-       when it is a month or year of that value).
+       RDFa ``property="dc:date"`` / ``dcterms:issued`` / ``schema:dateCreated`` ...
+       (``rdfa_date``; the period shown when it is a month or year of that value).
     Visible (dates that name a day):
     4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
        ``<article>`` (``itemprop_datePublished``, ``time_element``);
@@ -440,7 +440,8 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
 # ``property="dc:date"`` with the ISO value in ``content`` on the date it shows): one scan in C
 # for both (each scan of a large page costs most of a millisecond).
 RDFA_PUBLISHED_PROPERTIES = ("dc:date", "dcterms:date", "dc:created", "dcterms:created",
-                             "dcterms:issued", "schema:datePublished")  # fmt: skip
+                             "dcterms:issued", "schema:datePublished",
+                             "schema:dateCreated")  # fmt: skip
 PUBLISHED_MARKUP = etree.XPath(
     "//body//*[@itemprop='datePublished' or (@content and ("
     + " or ".join(f"@property='{p}'" for p in RDFA_PUBLISHED_PROPERTIES)
