@@ -1305,6 +1305,26 @@ def test_an_rdfa_date_in_the_body_dates_the_page(prop, value):
     assert (found.value if found else None) == value
 
 
+# An author line below the text often carries the date ("Author: Bo2man am 29.12.2010").
+AUTHOR_LINES = [
+    ("left author", "Author: <a href='/p/58'><b>Bo2man</b></a> am 29.12.2010, 13:36 Uhr",
+     dt.date(2010, 12, 29)),
+    ("entry-author", "Geschrieben von Jana Weber, 4. Mai 2023", dt.date(2023, 5, 4)),
+    ("postAuthor", "By Jane Doe on April 4, 2021", dt.date(2021, 4, 4)),
+    # an update, or a reader's comment, is not the page's date
+    ("entry-author", "Jana Weber, aktualisiert am 4. Mai 2023", None),
+    ("comment-author", "Bo2man am 29.12.2010, 13:36 Uhr", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("classes", "line", "value"), AUTHOR_LINES)
+def test_an_author_line_far_from_the_headline_dates_the_page(classes, line, value):
+    text = "<p>" + "Die Saison beginnt mit einem Turnier in der Halle. " * 20 + "</p>"
+    body = f"<div><h1>Clan News</h1>{text}<div class='{classes}'>{line}</div></div>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -31,7 +31,7 @@ published (never a modification date, a copyright year, a comment's or a teaser'
        ``<article>`` (``itemprop_datePublished``, ``time_element``);
     5. a date line near the headline ("Published April 4, 2021", "4. Mai 2023", a date that
        opens the first paragraph; ``date_line``);
-    6. an element whose class says date/meta/byline (``date_element``), a date after a
+    6. an element whose class says date/meta/byline/author (``date_element``), a date after a
        publication label ("Veröffentlicht am"; ``labelled_date``), a date in the headline or
        <title> (``headline``, ``title_tag``) -- only read when the metadata is silent.
     URL: 7. a date in the path (``url``).

@@ -625,10 +625,12 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
 
 
 # Class / id words of an element that holds the page's date line (matched anywhere in the
-# attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata").
+# attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata"), and
+# an author line, which often ends with the day ("Author: Bo2man am 29.12.2010").
 DATE_ELEMENT_WORDS = re.compile(
     r"date|datum|published|pubdate|posted|dateline|fecha|submitted|postmeta|post_meta|"
-    r"post-meta|entry-meta|article-meta|meta-info|byline|subline|\binfo\b|time|\bmeta\b",
+    r"post-meta|entry-meta|article-meta|meta-info|byline|subline|\binfo\b|time|\bmeta\b|"
+    r"author",
     re.IGNORECASE,
 )
 
