@@ -1325,6 +1325,32 @@ def test_an_author_line_far_from_the_headline_dates_the_page(classes, line, valu
     assert (found.value if found else None) == value
 
 
+# A date line is read as readers see it: a hidden stamp inside it is left out.
+HIDDEN_STAMPS = [
+    ("<div class='fusion-meta-info'><span class='updated rich-snippet-hidden'>"
+     "2022-12-07T10:10:52+01:00</span><span>25. Dezember 2022</span></div>",
+     dt.date(2022, 12, 25)),
+    ("<p class='post-meta'><span class='visually-hidden'>2022-12-07</span> 25.12.2022</p>",
+     dt.date(2022, 12, 25)),
+    ("<p class='post-meta'><span class='hidden'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 25)),
+    ("<p class='post-meta'><span class='stamp_hidden'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 25)),
+    # a shown first date is the line's date
+    ("<p class='post-meta'><span class='date'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 7)),
+    ("<p class='post-meta'><span class='hiddenite'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 7)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "value"), HIDDEN_STAMPS)
+def test_a_hidden_stamp_in_a_date_line_is_not_its_date(line, value):
+    body = f"<div><h1 class='entry-title'>Erfinderinnen</h1>{line}<p>Text.</p></div>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -591,7 +591,7 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
         # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
         # else the element's own text: containers are not read whole
         if (attrs and DATE_WORDS.search(attrs)) or 0 < len(element) <= SMALL_LINE_CHILDREN:
-            text = text_of(element, limit=MAX_LINE_CHARS + 1)
+            text = _shown_text(element)
             if len(text) > MAX_LINE_CHARS:
                 text = own
         else:
@@ -622,6 +622,33 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
             if found is not None:
                 return found
     return None
+
+
+# How many descendants of a date line are checked for hidden stamps.
+MAX_LINE_DESCENDANTS = 40
+
+
+def _shown_text(element: Element) -> str:
+    """The text of a date line as readers see it: without hidden stamps in it (Avada's
+    ``<span class="updated rich-snippet-hidden">`` holds the modification time beside the
+    shown day)."""
+    text = text_of(element, limit=MAX_LINE_CHARS + 1)
+    if len(text) > MAX_LINE_CHARS:
+        return text
+    for child in islice(element.iterdescendants(), MAX_LINE_DESCENDANTS):
+        classes = child.get("class")
+        if classes and _is_hidden(classes):
+            stamp = text_of(child)
+            if stamp:
+                text = _squeezed(text.replace(stamp, " ", 1))
+    return text
+
+
+def _is_hidden(classes: str) -> bool:
+    tokens = classes.lower().split()
+    return not HIDDEN_CLASSES.isdisjoint(tokens) or any(
+        t.endswith(("-hidden", "_hidden")) for t in tokens
+    )
 
 
 # Class / id words of an element that holds the page's date line (matched anywhere in the
