@@ -1351,6 +1351,27 @@ def test_a_hidden_stamp_in_a_date_line_is_not_its_date(line, value):
     assert (found.value if found else None) == value
 
 
+# A quoted or embedded post (a tweet, an Instagram post, a quote) is someone else's: its date is
+# not the page's.
+EMBEDS = [
+    "<blockquote class='twitter-tweet'><p>Video notes for stories.</p>"
+    "<p>— Radu (@radu) <a href='https://twitter.com/radu/status/1'>November 3, 2023</a></p>"
+    "</blockquote>",
+    "<blockquote class='instagram-media'><p>Ein Beitrag von Anna</p>"
+    "<time datetime='2019-04-21T23:47:18+00:00'>Apr 21, 2019 at 4:47pm PDT</time></blockquote>",
+    "<blockquote><p>Wir haben am 3. November 2023 entschieden.</p><p>3.11.2023</p></blockquote>",
+]
+
+
+@pytest.mark.parametrize("embed", EMBEDS)
+def test_an_embedded_posts_date_is_not_the_pages(embed):
+    head = meta() + "<meta property='article:published_time' content='2023-11-06T11:45:20+00:00'>"
+    body = f"<article><h1>Instagram testet Video-Notizen</h1><p>Text.</p>{embed}</article>"
+    found = extract(page(head=head, body=body, lang="de")).published
+    assert found.value == dt.date(2023, 11, 6)
+    assert extract(page(body=body, lang="de")).published is None
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

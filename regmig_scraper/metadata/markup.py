@@ -26,8 +26,9 @@ SKIPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "select", "option", "rt", "rp"}
 )
 # Elements whose content is never the page's own metadata (an ``<aside>`` inside an
-# ``<article>`` is the article's own meta box, and is read).
-EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
+# ``<article>`` is the article's own meta box, and is read; a ``<blockquote>`` quotes someone
+# else: an embedded tweet or Instagram post, with its own date).
+EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form", "blockquote"})
 # Class / id words of containers of other items, matched against each class token or one of
 # its "-"/"_" separated parts.
 EXCLUDED_WORDS = frozenset(
