@@ -60,6 +60,9 @@ DATE_VALUES = [
     ("1er mai 2020", dt.date(2020, 5, 1), "day"),
     ("3 settembre 2019", dt.date(2019, 9, 3), "day"),
     ("12 stycznia 2020", dt.date(2020, 1, 12), "day"),
+    # a two-digit year is this century's
+    ("31.10.23", dt.date(2023, 10, 31), "day"),
+    ("2.11.22 18:30", dt.date(2022, 11, 2), "day"),
     # Russian and Ukrainian name the month in the genitive
     ("15 августа 2016, 13:43", dt.date(2016, 8, 15), "day"),
     ("1 марта 2021 г.", dt.date(2021, 3, 1), "day"),
@@ -91,6 +94,10 @@ def test_parse_date_value(raw, value, precision):
         "TBD",
         "Mayor of the city",  # a month name inside a word is no month
         "маяк 2020",  # "мая" inside "маяк" (a lighthouse)
+        "v1.2.22",  # a version number, not a two-digit-year date
+        "1.2.22.4",
+        "12.34.56",  # no 34th month
+        "1.2.27",  # after today
         "2027-01-01",  # after today
         "1890-05-01",  # before any web page
         "2021-02-30",  # no such day
@@ -1370,6 +1377,25 @@ def test_an_embedded_posts_date_is_not_the_pages(embed):
     found = extract(page(head=head, body=body, lang="de")).published
     assert found.value == dt.date(2023, 11, 6)
     assert extract(page(body=body, lang="de")).published is None
+
+
+# German news sites print the date with a two-digit year beside the headline.
+SHORT_YEAR_LINES = [
+    ("<div class='article-meta-wrapper'>Von: Björn Jahner <span>|</span> <span>31.10.23</span>"
+     "</div>", dt.date(2023, 10, 31)),
+    ("<div class='date'>Kultur, 2.11.22</div>", dt.date(2022, 11, 2)),
+    ("<div class='sub-title'><div class='uploaded-date'>23.09.22</div><div>-</div>"
+     "<div>Homestory</div></div>", dt.date(2022, 9, 23)),
+    # a version number is no date
+    ("<div class='meta'>Firmware v1.2.22 für alle Modelle</div>", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "value"), SHORT_YEAR_LINES)
+def test_a_date_with_a_two_digit_year_beside_the_headline_dates_the_page(line, value):
+    body = f"<div><h1>Vintage-Flair mit viel Grün</h1>{line}<p>Text.</p></div>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
 
 
 def test_a_sources_stand_in_running_text_is_no_publication_label():

@@ -108,6 +108,9 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         # 15.04.2021, 15. 4. 2021 (day first: the dotted form is European)
         ("dotted", r"(?<![0-9.])(?P<d>[0-3]?[0-9])\.\s?(?P<m>[01]?[0-9])\.\s?" + YEAR,
          PRECISION_DAY),
+        # 31.10.23, 2.11.22: a two-digit year, read in this century (German news sites)
+        ("dotted_short", r"(?<![\w.])(?P<d>[0-3]?[0-9])\.(?P<m>[01]?[0-9])\.(?P<yy>[0-9]{2})"
+         r"(?![0-9]|\.[0-9])", PRECISION_DAY),
         # 04/15/2021 or 15/04/2021 (order decided by the values, else by the language)
         ("slashed", r"(?<![0-9/])(?P<a>[0-3]?[0-9])[/-](?P<b>[0-3]?[0-9])[/-]" + YEAR,
          PRECISION_DAY),
@@ -168,6 +171,8 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
 
 def _read_match(name: str, match: re.Match[str], day_first: bool) -> dt.date | None:
     groups = match.groupdict()
+    if name == "dotted_short":
+        return _make(2000 + int(groups["yy"]), int(groups["m"]), int(groups["d"]))
     year = int(groups["y"])
     if name in ("iso", "dotted"):
         return _make(year, int(groups["m"]), int(groups["d"]))
