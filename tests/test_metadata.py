@@ -1398,6 +1398,34 @@ def test_a_date_with_a_two_digit_year_beside_the_headline_dates_the_page(line, v
     assert (found.value if found else None) == value
 
 
+# What only a printout shows (its header and footer) carries the day it was printed.
+PRINT_ONLY = [
+    ("print-header", None),
+    ("printHeader", None),
+    ("print-footer", None),
+    ("show-for-print", None),
+    ("visible-print-block", None),
+    ("d-print-block", None),
+    ("print-only", None),
+    # hidden when printed: shown on screen, and the page's own
+    ("hide-for-print", dt.date(2023, 1, 2)),
+    ("d-print-none", dt.date(2023, 1, 2)),
+    ("no-print", dt.date(2023, 1, 2)),
+]
+
+
+@pytest.mark.parametrize(("classes", "value"), PRINT_ONLY)
+def test_a_print_only_header_does_not_date_the_page(classes, value):
+    body = (
+        f"<article><header class='{classes}'><span>FIT FOR FUN — <span class='date'>"
+        "02.01.23</span><span class='time'>09:51</span></span></header>"
+        "<header class='intro'><h1>Zwei Lebensmittel gegen Ängste</h1></header><p>Text.</p>"
+        "</article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -174,9 +174,19 @@ def _attrs(element: Element) -> str:
     )
 
 
+# Class tokens of what only a printout shows: its header and footer carry the day it was
+# printed (the crawl's day), not the page's date.
+PRINT_ONLY = re.compile(
+    r"show-for-print|visible-print(?:-[a-z]+)?|print-?only|d-print-(?:block|inline|"
+    r"inline-block|flex|table)|print-?header|print-?footer(?:-[a-z]+)?"
+)
+
+
 def _excluded_attrs(attrs: str) -> bool:
     for token in attrs.split():
         lowered = token.lower()
+        if PRINT_ONLY.fullmatch(lowered):
+            return True
         if lowered.startswith(NEUTRAL_CLASS_PREFIXES):
             continue
         if lowered in WHOLE_TOKEN_WORDS:
