@@ -1271,8 +1271,8 @@ MINOR_HEADLINES = [
     ("h4", "Effiziente Hybridbatterie | Nachrichten", dt.date(2023, 11, 1)),
     ("h5", "Effiziente Hybridbatterie", dt.date(2023, 11, 1)),
     ("h6", "Presse: Effiziente Hybridbatterie", dt.date(2023, 11, 1)),
-    # a title that names no heading: no headline, and a bare date line is no date
-    ("h4", "Nachrichten aus der Wissenschaft", None),
+    # no title names it, but it is the page's only heading (see the lone heading's test)
+    ("h4", "Nachrichten aus der Wissenschaft", dt.date(2023, 11, 1)),
 ]
 
 
@@ -1424,6 +1424,31 @@ def test_a_print_only_header_does_not_date_the_page(classes, value):
     )
     found = extract(page(body=body, lang="de")).published
     assert (found.value if found else None) == value
+
+
+# A page with no h1-h3 outside other items: its first h4-h6 (20 characters or more) outside
+# them is its headline, even when the <title> only names the site.
+LONE_MINOR_HEADINGS = [
+    ("", "h4", "Die Nacht der Geburt ist gesegnet!", dt.date(2021, 10, 16)),
+    ("<div class='sidebar'><h2>Termine</h2></div>", "h6",
+     "Energiepreiskrise: Entlastungen auf einen Blick", dt.date(2021, 10, 16)),
+    # a heading of the page's own (an h2) is no lone page: no headline is guessed
+    ("<h2>Aktuelles aus der Gemeinde</h2>", "h4", "Die Nacht der Geburt ist gesegnet!", None),
+    # a short heading names a box, not the page
+    ("", "h4", "Botschaft", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("before", "tag", "heading", "value"), LONE_MINOR_HEADINGS)
+def test_a_lone_minor_heading_is_the_headline(before, tag, heading, value):
+    body = (
+        f"{before}<div class='content'><p>2021-10-16 | Botschaft</p>"
+        f"<{tag}>{heading}</{tag}><p>Wir gratulieren allen Gläubigen.</p></div>"
+    )
+    head = "<title>DITIB Union e.V.</title>"
+    meta_ = extract(page(head=head, body=body, lang="de"))
+    assert (meta_.published.value if meta_.published else None) == value
+    assert (meta_.title == heading) is (value is not None)
 
 
 def test_a_sources_stand_in_running_text_is_no_publication_label():

@@ -8,7 +8,8 @@ title
     The headline is the h1/h2/h3 that agrees with og:title/<title> (equal, the longer side of
     "Headline | Site", after a kicker's colon, or most of it), else the first visible <h1>
     that does not name the site, else an ``entry-title``-like heading, else an h4-h6 that a
-    metadata title names; kickers and screen-reader text inside it are left out.
+    metadata title names (or, on a page with no h1-h3, its first h4-h6); kickers and
+    screen-reader text inside it are left out.
     1. that headline when a metadata title agrees with it, or when it is the page's only
        <h1> (``h1``);
     2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), ``citation_title``,

@@ -398,7 +398,8 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     (``og:title``, ``<title>``: ``title_hints``); else the first ``<h1>`` outside excluded
     contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
     else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
-    else an h4-h6 a metadata title names; None when there is none."""
+    else an h4-h6 a metadata title names, or on a page without h1-h3 the first h4-h6; None
+    when there is none."""
     texts = {}
     for heading in root.iter("h1", "h2", "h3"):
         text = text_of(heading, limit=400)
@@ -419,25 +420,35 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
             attrs = " ".join(v for v in (heading.get("class"), heading.get("itemprop")) if v)
             if attrs and HEADLINE_CLASS.search(attrs):
                 return heading
-        return _minor_headline(root, title_hints)
+        return _minor_headline(root, title_hints, alone=not headings)
     for h1 in candidates:
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
     return candidates[0]
 
 
-def _minor_headline(root: Element, title_hints: tuple[str, ...]) -> Element | None:
+def _minor_headline(root: Element, title_hints: tuple[str, ...], alone: bool) -> Element | None:
     """On a page without h1-h3 headlines, the first h4-h6 that a metadata title names
-    (a CMS that styles its news item's headline as an ``<h4>``)."""
-    if not title_hints:
-        return None
+    (a CMS that styles its news item's headline as an ``<h4>``); when the page has no h1-h3
+    outside other items at all (``alone``), its first h4-h6 outside them."""
+    first = None
     for heading in root.iter("h4", "h5", "h6"):
         text = text_of(heading, limit=400)
-        if len(text) < 2 or not any(agrees(text, t) for t in title_hints):
+        if len(text) < MIN_MINOR_HEADLINE_CHARS:
             continue
-        if not (_is_site_heading(heading) or is_excluded(heading, remember=False)):
+        named = any(agrees(text, t) for t in title_hints)
+        if not (named or (alone and first is None)):
+            continue
+        if _is_site_heading(heading) or is_excluded(heading, remember=False):
+            continue
+        if named:
             return heading
-    return None
+        first = heading
+    return first
+
+
+# The shortest h4-h6 read as a headline without a title naming it ("Termine" is a box's name).
+MIN_MINOR_HEADLINE_CHARS = 20
 
 
 def headline_region(h1: Element) -> Element:
