@@ -1451,6 +1451,32 @@ def test_a_lone_minor_heading_is_the_headline(before, tag, heading, value):
     assert (meta_.title == heading) is (value is not None)
 
 
+# A <title> and its heading that differ only in typographic dashes and quotes agree.
+TYPOGRAPHIC_TITLES = [
+    ("Kolumne: Queer Royal – Über Dragqueens | nachtkritik",
+     "Kolumne: Queer Royal - Über Dragqueens", True),
+    ("Korsetts - Shops, Designer, online kaufen", "Korsetts – Shops, Designer, online kaufen",
+     True),
+    ("Les privatisations sont au profit d’intérêts privés | Attac",
+     "Les privatisations sont au profit d'intérêts privés", True),
+    ("„Wir bleiben“ — Die Mieter der Siedlung | Zeitung",
+     '"Wir bleiben" - Die Mieter der Siedlung', True),
+    # other words do not agree
+    ("Kolumne: Queer Royal – Über Dragkings | nachtkritik",
+     "Als ich noch ein Theaterkritiker war", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "heading", "agreed"), TYPOGRAPHIC_TITLES)
+def test_a_title_and_heading_differing_in_dashes_and_quotes_agree(title, heading, agreed):
+    body = f"<div><h2>{heading}</h2><p>31.10.2023</p><p>Dragqueens sind Kunstfiguren.</p></div>"
+    meta_ = extract(page(head=f"<title>{title}</title>", body=body, lang="de"))
+    assert (meta_.title == heading) is agreed
+    assert (meta_.published.value if meta_.published else None) == (
+        dt.date(2023, 10, 31) if agreed else None
+    )
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

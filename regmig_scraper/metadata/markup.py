@@ -325,10 +325,18 @@ def headline_parts(title: str) -> list[str]:
     return parts
 
 
+# Typographic dashes and quotes, written plainly: a <title> and its heading often differ only
+# in them ("Queer Royal – Über ..." / "Queer Royal - Über ...").
+TYPOGRAPHY = str.maketrans({"–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-",
+                            "‑": "-", "’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'",
+                            "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})  # fmt: skip
+
+
 def agrees(heading: str, title: str) -> bool:
     """True when a heading's text is the headline a metadata title names: equal (casefolded),
     one of its ``headline_parts``, or most of the title."""
-    heading, title = " ".join(heading.casefold().split()), " ".join(title.casefold().split())
+    heading = " ".join(heading.casefold().translate(TYPOGRAPHY).split())
+    title = " ".join(title.casefold().translate(TYPOGRAPHY).split())
     if not heading or not title:
         return False
     if heading == title:
