@@ -1477,6 +1477,33 @@ def test_a_title_and_heading_differing_in_dashes_and_quotes_agree(title, heading
     )
 
 
+# An empty <time itemprop="datePublished"> (or a <meta>) is metadata readers never see: the
+# day the date line at the headline shows wins over it.
+HIDDEN_TIMES = [
+    ("<time itemprop='datePublished' datetime='2022-12-06T14:42:13+01:00'></time>",
+     "<div>04. Dezember 2022</div>", dt.date(2022, 12, 4)),
+    ("<meta itemprop='datePublished' content='2022-12-06T14:42:13+01:00'>",
+     "<div>04. Dezember 2022</div>", dt.date(2022, 12, 4)),
+    ("<time datetime='2022-12-06T14:42:13+01:00'></time>",
+     "<p class='meta'>Amelie Siekmann, 04.12.2022</p>", dt.date(2022, 12, 4)),
+    # a shown <time> is what readers see; a hidden one without a date line stands
+    ("<time itemprop='datePublished' datetime='2022-12-06T14:42:13+01:00'>6. Dezember 2022"
+     "</time>", "<div>04. Dezember 2022</div>", dt.date(2022, 12, 6)),
+    ("<time itemprop='datePublished' datetime='2022-12-06T14:42:13+01:00'></time>",
+     "<div>Amelie Siekmann</div>", dt.date(2022, 12, 6)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("time", "line", "value"), HIDDEN_TIMES)
+def test_a_hidden_time_loses_to_the_shown_date_line(time, line, value):
+    body = (
+        f"<article><h1>Heizen mit Pellets aus Laub</h1>{line}{time}"
+        "<p>Ein Pilotprojekt zeigt, wie es geht.</p></article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert found.value == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

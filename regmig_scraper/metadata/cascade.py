@@ -29,7 +29,8 @@ published (never a modification date, a copyright year, a comment's or a teaser'
        (``rdfa_date``; the period shown when it is a month or year of that value).
     Visible (dates that name a day):
     4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
-       ``<article>`` (``itemprop_datePublished``, ``time_element``);
+       ``<article>`` (``itemprop_datePublished``, ``time_element``; an empty one, or a
+       ``<meta>``, yields to a different day the date line at the headline shows);
     5. a date line near the headline ("Published April 4, 2021", "4. Mai 2023", a date that
        opens the first paragraph; ``date_line``);
     6. an element whose class says date/meta/byline/author (``date_element``), a date after a
@@ -544,6 +545,12 @@ def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     if scope is not None:
         published, _modified = time_elements(scope, today=today, day_first=day_first)
         if published is not None:
+            if not published.shown and h1 is not None:
+                # an empty <time itemprop=datePublished> is metadata: the day the date line
+                # at the headline shows its readers wins over it
+                line = date_lines_near(h1, today=today, day_first=day_first)
+                if line is not None and line.precision == "day" and line.value != published.value:
+                    return line
             return published
     if h1 is not None:
         found = date_lines_near(h1, today=today, day_first=day_first)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PRECISION_DAY = "day"
 PRECISION_MONTH = "month"
@@ -144,6 +144,9 @@ class DateValue:
     precision: str
     raw: str
     source: str = ""
+    # False for a date only an attribute holds (an empty ``<time datetime>``, a ``<meta>``):
+    # the page never shows it to its readers
+    shown: bool = field(default=True, compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {

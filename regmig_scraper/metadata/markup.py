@@ -585,7 +585,8 @@ def time_elements(
             continue
         if published is None:
             source = "itemprop_datePublished" if prop == "datepublished" else "time_element"
-            published = DateValue(value.value, value.precision, raw, source)
+            shown = element.tag != "meta" and bool(text_of(element, limit=40))
+            published = DateValue(value.value, value.precision, raw, source, shown)
     return published, modified
 
 
