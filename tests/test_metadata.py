@@ -1504,6 +1504,38 @@ def test_a_hidden_time_loses_to_the_shown_date_line(time, line, value):
     assert found.value == value
 
 
+# A link around a heading is a teaser card for another page: its date and byline are not the
+# page's. The page's own headline wrapped in a link is still the page's.
+TEASER_CARDS = [
+    ("<a href='/news/10757'><div><h3>Zeitplan Skispringen Peking</h3>"
+     "<span class='date'>13.01.2022 17:59</span><span class='author'>Von Elena Kuss</span>"
+     "</div></a>", None, []),
+    ("<a href='/news/10757'><h4>Zeitplan Skispringen Peking</h4></a>"
+     "<p class='date'>13.01.2022 17:59</p><p class='author'>Von Elena Kuss</p>",
+     dt.date(2022, 1, 13), ["Elena Kuss"]),
+    ("<a href='/news/10757'><img src='a.jpg'><span class='date'>13.01.2022 17:59</span>"
+     "<span class='author'>Von Elena Kuss</span></a>", dt.date(2022, 1, 13), ["Elena Kuss"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("card", "value", "authors"), TEASER_CARDS)
+def test_a_teaser_cards_date_and_byline_are_not_the_pages(card, value, authors):
+    body = f"<div><h1>Lindvik gewinnt in Willingen</h1>{card}<p>Der Norweger siegte.</p></div>"
+    meta_ = extract(page(body=body, lang="de"))
+    assert (meta_.published.value if meta_.published else None) == value
+    assert meta_.authors == authors
+
+
+def test_a_headline_wrapped_in_a_link_is_still_the_pages():
+    body = (
+        "<div><a href='/news/10759'><h2 class='entry-title'>Lindvik gewinnt in Willingen</h2></a>"
+        "<p class='date'>30.01.2022</p><p>Der Norweger siegte.</p></div>"
+    )
+    meta_ = extract(page(body=body, lang="de"))
+    assert meta_.title == "Lindvik gewinnt in Willingen"
+    assert meta_.published.value == dt.date(2022, 1, 30)
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -268,10 +268,21 @@ def _excluded_here(node: Element) -> bool:
         return False
     if tag == "article":
         return _another_article(node)
+    if tag == "a" and _holds_heading(node):
+        # a link around a heading is a teaser card for another page (once the page's own
+        # headline is known: before, the heading may be it)
+        return bool(node.getroottree().getroot().get(HEADLINE_FOUND))
     attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
     if not attrs or not _excluded_attrs(attrs):
         return False
     return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
+
+
+TEASER_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _holds_heading(link: Element) -> bool:
+    return next(link.iter(*TEASER_HEADINGS), None) is not None
 
 
 def _another_article(article: Element) -> bool:
