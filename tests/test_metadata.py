@@ -761,12 +761,21 @@ def test_page_with_no_date_gets_none():
     assert extract(html).published is None
 
 
-def test_a_recipes_database_date_is_not_a_publication_date():
-    data = {"@type": "Recipe", "name": "Lemon cake", "datePublished": "2020-07-14"}
+@pytest.mark.parametrize("kind", ["Recipe", "Product", "Course", "SoftwareApplication"])
+def test_a_catalogue_entrys_database_date_is_not_a_publication_date(kind):
+    data = {"@type": kind, "name": "Lemon cake", "datePublished": "2020-07-14"}
     html = page(head=ld(data), body="<h1>Lemon cake</h1><p>Ingredients.</p>")
     assert extract(html).published is None
     shown = page(head=ld(data), body="<h1>Lemon cake</h1><p class='date'>14.07.2020</p>")
     assert extract(shown).published.value == dt.date(2020, 7, 14)
+
+
+@pytest.mark.parametrize("kind", ["HowTo", "Article", "BlogPosting"])
+def test_a_how_to_guide_is_dated_like_an_article(kind):
+    # a DIY guide is written and published like an article, not listed like a recipe
+    data = {"@type": kind, "name": "Eine runde Tischdecke nähen", "datePublished": "2022-01-10"}
+    html = page(head=ld(data), body="<h1>Eine runde Tischdecke nähen</h1><p>Schritt 1.</p>")
+    assert extract(html).published.value == dt.date(2022, 1, 10)
 
 
 def test_a_reviews_microdata_date_is_not_the_pages():

@@ -39,8 +39,9 @@ published (never a modification date, a copyright year, a comment's or a teaser'
     URL: 7. a date in the path (``url``).
     The metadata date wins, except that a visible date from 4-5 wins over it, and any visible
     date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
-    a URL day beats a visible date one or two days away. A Recipe/Product/HowTo/Course's
-    JSON-LD date needs a visible date. Nothing else: a page with none of these gets None.
+    a URL day beats a visible date one or two days away. A Recipe/Product/Course/
+    SoftwareApplication's JSON-LD date needs a visible date (a HowTo guide is dated like an
+    article). Nothing else: a page with none of these gets None.
     A UTC instant ("2022-11-06T23:00:00Z", "... GMT") is the day in the site's time zone
     when its country keeps one (its TLD, its language tag's region, a one-zone language).
 modified
@@ -451,8 +452,9 @@ PUBLISHED_MARKUP = etree.XPath(
 )
 
 
-# JSON-LD types of catalogue entries rather than publications.
-CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
+# JSON-LD types of catalogue entries rather than publications (a HowTo is a guide written and
+# dated like an article: not one of them).
+CATALOGUE_TYPES = frozenset({"recipe", "product", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
 AT_HEADLINE_SOURCES = frozenset({"time_element", "itemprop_datePublished", "date_line"})
 
