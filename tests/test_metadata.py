@@ -1545,6 +1545,25 @@ def test_a_headline_wrapped_in_a_link_is_still_the_pages():
     assert meta_.published.value == dt.date(2022, 1, 30)
 
 
+# A date the page only holds in an attribute (an empty <time>, a <meta itemprop>) is not what
+# readers see: it does not override the head's metadata date; a shown one does.
+HIDDEN_VERSUS_METADATA = [
+    ("<time datetime='2021-03-08T11:15:28Z'></time>", dt.date(2021, 3, 14)),
+    ("<time itemprop='datePublished' datetime='2021-03-08'></time>", dt.date(2021, 3, 14)),
+    ("<meta itemprop='datePublished' content='2021-03-08'>", dt.date(2021, 3, 14)),
+    ("<time datetime='2021-03-08T11:15:28Z'>March 8, 2021</time>", dt.date(2021, 3, 8)),
+    ("<time itemprop='datePublished' datetime='2021-03-08'>8 March 2021</time>",
+     dt.date(2021, 3, 8)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("time", "value"), HIDDEN_VERSUS_METADATA)
+def test_a_hidden_time_does_not_override_the_metadata_date(time, value):
+    head = meta() + "<meta property='article:published_time' content='2021-03-14T13:41:00Z'>"
+    body = f"<article><header><h1>The interview, recapped</h1>{time}</header><p>Text.</p></article>"
+    assert extract(page(head=head, body=body)).published.value == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -39,6 +39,7 @@ published (never a modification date, a copyright year, a comment's or a teaser'
     URL: 7. a date in the path (``url``).
     The metadata date wins, except that a visible date from 4-5 wins over it, and any visible
     date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
+    "visible" is shown to readers: an empty ``<time>`` or a ``<meta>`` never overrides it;
     a URL day beats a visible date one or two days away. A Recipe/Product/Course/
     SoftwareApplication's JSON-LD date needs a visible date (a HowTo guide is dated like an
     article). Nothing else: a page with none of these gets None.
@@ -426,9 +427,12 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
     if metadata is not None:
         # the date printed at the headline is what readers see; metadata dates are often a
         # re-publication, a sitemap's or a CMS's (measured: the headline's date is right
-        # three times as often when they disagree)
-        if visible is not None and (
-            _close(visible, metadata) or visible.source in AT_HEADLINE_SOURCES
+        # three times as often when they disagree); a date only an attribute holds is not
+        # printed at all
+        if (
+            visible is not None
+            and visible.shown
+            and (_close(visible, metadata) or visible.source in AT_HEADLINE_SOURCES)
         ):
             metadata = visible
         result.published, result.provenance["published"] = metadata, metadata.source
