@@ -1564,6 +1564,28 @@ def test_a_hidden_time_does_not_override_the_metadata_date(time, value):
     assert extract(page(head=head, body=body)).published.value == value
 
 
+# A URL day beats a shown date a day away (a blog's URL keeps the post's day) unless the
+# metadata shows the same day as the page: two sources outvote the URL.
+URL_VERSUS_SHOWN = [
+    ("2022-05-07T13:43:46-05:00", dt.date(2022, 5, 7)),
+    ("", dt.date(2022, 5, 6)),
+    ("2022-05-06T12:36:34-05:00", dt.date(2022, 5, 6)),
+]
+
+
+@pytest.mark.parametrize(("published", "value"), URL_VERSUS_SHOWN)
+def test_metadata_and_shown_date_agreeing_outvote_the_url(published, value):
+    head = ld({"@type": "NewsArticle", "headline": "Ronaldo lo sufre", "datePublished": published})
+    body = (
+        "<article><header><h1>Ronaldo lo sufre</h1><span class='author__date'>"
+        "<time datetime='2022-05-07 13:43:46'>sábado 07 de mayo del 2022</time></span>"
+        "</header><p>Texto.</p></article>"
+    )
+    url = "https://example.pe/futbol/2022/05/06/manchester-united-vs-brighton/"
+    html = page(head=head if published else "", body=body, lang="es")
+    assert extract_metadata(html, url, today=TODAY).published.value == value
+
+
 def test_a_sources_stand_in_running_text_is_no_publication_label():
     body = (
         "<main><h1>Essen-Westviertel</h1><p>Die Angaben basieren auf dem Artikel "

@@ -40,9 +40,10 @@ published (never a modification date, a copyright year, a comment's or a teaser'
     The metadata date wins, except that a visible date from 4-5 wins over it, and any visible
     date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
     "visible" is shown to readers: an empty ``<time>`` or a ``<meta>`` never overrides it;
-    a URL day beats a visible date one or two days away. A Recipe/Product/Course/
-    SoftwareApplication's JSON-LD date needs a visible date (a HowTo guide is dated like an
-    article). Nothing else: a page with none of these gets None.
+    a URL day beats a visible date one or two days away, unless the metadata names the
+    visible date's day too. A Recipe/Product/Course/SoftwareApplication's JSON-LD date needs
+    a visible date (a HowTo guide is dated like an article). Nothing else: a page with none
+    of these gets None.
     A UTC instant ("2022-11-06T23:00:00Z", "... GMT") is the day in the site's time zone
     when its country keeps one (its TLD, its language tag's region, a one-zone language).
 modified
@@ -421,8 +422,14 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
         # a recipe's or a product's datePublished is its database entry, not a date the page
         # shows its readers: without a visible date the page is undated
         metadata = None
-    # a blog's URL day is the post's day; a date line a day off is a time zone or an event
-    if visible is not None and in_url is not None and _close(visible, in_url):
+    # a blog's URL day is the post's day; a date line a day off is a time zone or an event,
+    # unless the metadata names the same day as the page shows (two sources against one)
+    if (
+        visible is not None
+        and in_url is not None
+        and _close(visible, in_url)
+        and not (metadata is not None and metadata.value == visible.value)
+    ):
         visible = in_url
     if metadata is not None:
         # the date printed at the headline is what readers see; metadata dates are often a
