@@ -65,6 +65,16 @@ DATE_VALUES = [
     ("1er mai 2020", dt.date(2020, 5, 1), "day"),
     ("3 settembre 2019", dt.date(2019, 9, 3), "day"),
     ("12 stycznia 2020", dt.date(2020, 1, 12), "day"),
+    # a two-digit year is this century's
+    ("31.10.23", dt.date(2023, 10, 31), "day"),
+    ("2.11.22 18:30", dt.date(2022, 11, 2), "day"),
+    # Russian and Ukrainian name the month in the genitive
+    ("15 августа 2016, 13:43", dt.date(2016, 8, 15), "day"),
+    ("1 марта 2021 г.", dt.date(2021, 3, 1), "day"),
+    ("Опубліковано 3 травня 2022", dt.date(2022, 5, 3), "day"),
+    ("12 грудня 2019 року", dt.date(2019, 12, 12), "day"),
+    ("декабрь 2020", dt.date(2020, 12, 1), "month"),
+    ("листопад 2021", dt.date(2021, 11, 1), "month"),
     ("April 15, 2021", dt.date(2021, 4, 15), "day"),
     ("Apr. 15 2021", dt.date(2021, 4, 15), "day"),
     ("Thursday, April 15, 2021 - 10:00", dt.date(2021, 4, 15), "day"),
@@ -88,6 +98,11 @@ def test_parse_date_value(raw, value, precision):
         "",
         "TBD",
         "Mayor of the city",  # a month name inside a word is no month
+        "маяк 2020",  # "мая" inside "маяк" (a lighthouse)
+        "v1.2.22",  # a version number, not a two-digit-year date
+        "1.2.22.4",
+        "12.34.56",  # no 34th month
+        "1.2.27",  # after today
         "2027-01-01",  # after today
         "1890-05-01",  # before any web page
         "2021-02-30",  # no such day
@@ -767,12 +782,21 @@ def test_page_with_no_date_gets_none():
     assert extract(html).published is None
 
 
-def test_a_recipes_database_date_is_not_a_publication_date():
-    data = {"@type": "Recipe", "name": "Lemon cake", "datePublished": "2020-07-14"}
+@pytest.mark.parametrize("kind", ["Recipe", "Product", "Course", "SoftwareApplication"])
+def test_a_catalogue_entrys_database_date_is_not_a_publication_date(kind):
+    data = {"@type": kind, "name": "Lemon cake", "datePublished": "2020-07-14"}
     html = page(head=ld(data), body="<h1>Lemon cake</h1><p>Ingredients.</p>")
     assert extract(html).published is None
     shown = page(head=ld(data), body="<h1>Lemon cake</h1><p class='date'>14.07.2020</p>")
     assert extract(shown).published.value == dt.date(2020, 7, 14)
+
+
+@pytest.mark.parametrize("kind", ["HowTo", "Article", "BlogPosting"])
+def test_a_how_to_guide_is_dated_like_an_article(kind):
+    # a DIY guide is written and published like an article, not listed like a recipe
+    data = {"@type": kind, "name": "Eine runde Tischdecke nähen", "datePublished": "2022-01-10"}
+    html = page(head=ld(data), body="<h1>Eine runde Tischdecke nähen</h1><p>Schritt 1.</p>")
+    assert extract(html).published.value == dt.date(2022, 1, 10)
 
 
 def test_a_reviews_microdata_date_is_not_the_pages():
@@ -1258,6 +1282,420 @@ def test_a_press_releases_dateline_dates_it(paragraph, value):
     body = f"<main><h1>Pressemitteilung</h1><p>{paragraph}</p></main>"
     found = extract(page(body=body, lang="de")).published
     assert (found.value if found else None) == value
+
+
+# A news item opens its first paragraph with its date, whatever the paragraph's length.
+FILLER = " Die Angaben stammen aus dem Jahresbericht des Vereins und wurden ergänzt." * 3
+LEADING_DATES = [
+    ("27.1.2022 - Bei der Erinnerung an die Verfolgten des NS-Regimes" + FILLER,
+     dt.date(2022, 1, 27)),
+    ("(21. November 2022) Energieverbraucher erhalten eine Preiserhöhung." + FILLER,
+     dt.date(2022, 11, 21)),
+    ("4 May 2023: The council approved the budget for the coming year." + FILLER,
+     dt.date(2023, 5, 4)),
+    ("2022-03-08 — Der Vorstand hat heute die neue Satzung beschlossen." + FILLER,
+     dt.date(2022, 3, 8)),
+    # a date further into a long paragraph is something the text talks about
+    ("Am 4. Mai 2023 begann die Messe, die ein Erfolg war." + FILLER, None),
+    ("12 Menschen kamen am 4. Mai 2023 zur Eröffnung." + FILLER, None),
+    ("2023 war ein gutes Jahr für den Verein." + FILLER, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("paragraph", "value"), LEADING_DATES)
+def test_a_date_opening_a_long_first_paragraph_dates_the_page(paragraph, value):
+    assert len(paragraph) > 160
+    body = f"<main><h2>Meldung</h2><h1>Stolpersteine verlegt</h1><p>{paragraph}</p></main>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# A numeric date in a date line or a <time>'s text is read in the page's locale's order.
+LOCALE_ORDERS = [
+    ("en-US", "<p class='meta'>Posted 04/05/2021</p>", dt.date(2021, 4, 5)),
+    ("en-US", "<time>04/05/2021</time>", dt.date(2021, 4, 5)),
+    ("en-US", "<p>04/05/2021</p>", dt.date(2021, 4, 5)),
+    ("en-GB", "<p class='meta'>Posted 04/05/2021</p>", dt.date(2021, 5, 4)),
+    ("en-GB", "<time>04/05/2021</time>", dt.date(2021, 5, 4)),
+    ("fr", "<p>04/05/2021</p>", dt.date(2021, 5, 4)),
+    # a day above 12 decides the order in any locale
+    ("en-GB", "<time>05/25/2021</time>", dt.date(2021, 5, 25)),
+    ("en-US", "<p class='meta'>Posted 25/05/2021</p>", dt.date(2021, 5, 25)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "line", "value"), LOCALE_ORDERS)
+def test_a_visible_numeric_date_is_read_in_the_pages_locale(lang, line, value):
+    body = f"<article><header><h1>Quarterly notes</h1>{line}</header><p>Text.</p></article>"
+    found = extract(page(body=body, lang=lang)).published
+    assert (found.value if found else None) == value
+
+
+# A class part after "with"/"has" names something beside the element ("header-with-topbar" is
+# a header, not a top bar): the element is not excluded for it.
+LAYOUT_CLASSES = [
+    ("page-header header-with-topbar", dt.date(2020, 2, 23)),
+    ("layout--has-sidebar", dt.date(2020, 2, 23)),
+    ("hero hasSidebar", dt.date(2020, 2, 23)),
+    ("wrapper-without-ads", dt.date(2020, 2, 23)),
+    # the element's own role still excludes it
+    ("topbar", None),
+    ("sidebar-with-widgets", None),
+    ("nav-has-dropdown", None),
+]
+
+
+@pytest.mark.parametrize(("classes", "value"), LAYOUT_CLASSES)
+def test_a_class_naming_a_layout_feature_does_not_exclude_the_element(classes, value):
+    body = (
+        f"<div class='{classes}'><div class='post-meta'>SeglerBlog am "
+        "<time datetime='2020-02-23T10:07:02+01:00'>23. Februar 2020</time></div></div>"
+        "<article><h1>Haltet unsere Gewässer sauber</h1><p>Text.</p></article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# A UTC instant is the day the site's readers saw in the site's time zone, when the site's
+# country (its TLD, its language tag's region, a one-zone language) keeps one zone.
+UTC_INSTANTS = [
+    ("https://example.de/a", "de", "2022-11-06T23:00:00.000Z", dt.date(2022, 11, 7)),
+    # summer time: 22:30 UTC is past midnight in Berlin in July, 21:30 UTC is not
+    ("https://example.org/a", "de-DE", "2022-07-06T22:30:00Z", dt.date(2022, 7, 7)),
+    ("https://example.org/a", "de-DE", "2022-07-06T21:30:00Z", dt.date(2022, 7, 6)),
+    ("https://example.org/a", "de", "2022-01-06T22:30:00Z", dt.date(2022, 1, 6)),
+    ("https://example.org/a", "fi-FI", "2022-01-06T22:30:00Z", dt.date(2022, 1, 7)),
+    ("https://example.com.ar/a", "es", "Wed, 04 May 2022 00:25:56 GMT", dt.date(2022, 5, 3)),
+    ("https://example.com/a", "es-UY", "2022-05-11T01:10:00Z", dt.date(2022, 5, 10)),
+    ("https://example.pe/a", "es-ES", "2022-05-07T03:43:46.000Z", dt.date(2022, 5, 6)),
+    # an explicit +00:00 is the site's own offset, and midnight UTC a bare date: kept
+    ("https://example.de/a", "de", "2022-11-06T23:00:00+00:00", dt.date(2022, 11, 6)),
+    ("https://example.pe/a", "es", "2020-01-10T00:00:00Z", dt.date(2020, 1, 10)),
+    # several zones (the United States) or no country known: kept
+    ("https://example.com/a", "en-US", "2022-05-04T02:00:00Z", dt.date(2022, 5, 4)),
+    ("https://example.co/a", "en", "2022-05-04T02:00:00Z", dt.date(2022, 5, 4)),
+    ("https://example.com/a", "es", "2022-05-04T02:00:00Z", dt.date(2022, 5, 4)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "lang", "raw", "value"), UTC_INSTANTS)
+def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
+    head = meta() + f'<meta property="article:published_time" content="{raw}">'
+    html = page(head=head, body="<h1>Provence Travel Guide</h1><p>Text.</p>", lang=lang)
+    found = extract_metadata(html, url, today=TODAY).published
+    assert (found.value, found.raw) == (value, raw)
+
+
+# A page without h1-h3 headlines whose <title> names an h4-h6: that heading is the headline,
+# and the date line beside it dates the page.
+MINOR_HEADLINES = [
+    ("h4", "Effiziente Hybridbatterie | Nachrichten", dt.date(2023, 11, 1)),
+    ("h5", "Effiziente Hybridbatterie", dt.date(2023, 11, 1)),
+    ("h6", "Presse: Effiziente Hybridbatterie", dt.date(2023, 11, 1)),
+    # no title names it, but it is the page's only heading (see the lone heading's test)
+    ("h4", "Nachrichten aus der Wissenschaft", dt.date(2023, 11, 1)),
+]
+
+
+@pytest.mark.parametrize(("tag", "title", "value"), MINOR_HEADLINES)
+def test_a_minor_heading_the_title_names_is_the_headline(tag, title, value):
+    body = (
+        "<div class='content'><p><em>01.11.2023 11:35</em></p>"
+        f"<{tag}>Effiziente Hybridbatterie</{tag}><p>Forschende stellen eine Batterie vor.</p>"
+        "</div>"
+    )
+    found = extract(page(head=f"<title>{title}</title>", body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# RDFa dates Drupal writes in the body (``content`` holds the ISO value), the page's when its
+# head says nothing; a modification property is not one.
+RDFA_DATES = [
+    ("dc:date", dt.date(2022, 1, 28)),
+    ("dcterms:issued", dt.date(2022, 1, 28)),
+    ("schema:datePublished", dt.date(2022, 1, 28)),
+    ("schema:dateCreated", dt.date(2022, 1, 28)),
+    ("dcterms:created", dt.date(2022, 1, 28)),
+    ("schema:dateModified", None),
+    ("dcterms:modified", None),
+]
+
+
+@pytest.mark.parametrize(("prop", "value"), RDFA_DATES)
+def test_an_rdfa_date_in_the_body_dates_the_page(prop, value):
+    body = (
+        "<article><h1>LVMH mit ordentlichem Wachstum</h1><div class='infos'>"
+        "<span class='author'>0 Kommentare</span>"
+        f"<span property='{prop}' content='2022-01-28T12:45:46+00:00' class='rdf-meta hidden'>"
+        "</span></div><p>Text.</p></article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# An author line below the text often carries the date ("Author: Bo2man am 29.12.2010").
+AUTHOR_LINES = [
+    ("left author", "Author: <a href='/p/58'><b>Bo2man</b></a> am 29.12.2010, 13:36 Uhr",
+     dt.date(2010, 12, 29)),
+    ("entry-author", "Geschrieben von Jana Weber, 4. Mai 2023", dt.date(2023, 5, 4)),
+    ("postAuthor", "By Jane Doe on April 4, 2021", dt.date(2021, 4, 4)),
+    # an update, or a reader's comment, is not the page's date
+    ("entry-author", "Jana Weber, aktualisiert am 4. Mai 2023", None),
+    ("comment-author", "Bo2man am 29.12.2010, 13:36 Uhr", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("classes", "line", "value"), AUTHOR_LINES)
+def test_an_author_line_far_from_the_headline_dates_the_page(classes, line, value):
+    text = "<p>" + "Die Saison beginnt mit einem Turnier in der Halle. " * 20 + "</p>"
+    body = f"<div><h1>Clan News</h1>{text}<div class='{classes}'>{line}</div></div>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# A date line is read as readers see it: a hidden stamp inside it is left out.
+HIDDEN_STAMPS = [
+    ("<div class='fusion-meta-info'><span class='updated rich-snippet-hidden'>"
+     "2022-12-07T10:10:52+01:00</span><span>25. Dezember 2022</span></div>",
+     dt.date(2022, 12, 25)),
+    ("<p class='post-meta'><span class='visually-hidden'>2022-12-07</span> 25.12.2022</p>",
+     dt.date(2022, 12, 25)),
+    ("<p class='post-meta'><span class='hidden'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 25)),
+    ("<p class='post-meta'><span class='stamp_hidden'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 25)),
+    # a shown first date is the line's date
+    ("<p class='post-meta'><span class='date'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 7)),
+    ("<p class='post-meta'><span class='hiddenite'>07.12.2022</span> 25.12.2022</p>",
+     dt.date(2022, 12, 7)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "value"), HIDDEN_STAMPS)
+def test_a_hidden_stamp_in_a_date_line_is_not_its_date(line, value):
+    body = f"<div><h1 class='entry-title'>Erfinderinnen</h1>{line}<p>Text.</p></div>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# A quoted or embedded post (a tweet, an Instagram post, a quote) is someone else's: its date is
+# not the page's.
+EMBEDS = [
+    "<blockquote class='twitter-tweet'><p>Video notes for stories.</p>"
+    "<p>— Radu (@radu) <a href='https://twitter.com/radu/status/1'>November 3, 2023</a></p>"
+    "</blockquote>",
+    "<blockquote class='instagram-media'><p>Ein Beitrag von Anna</p>"
+    "<time datetime='2019-04-21T23:47:18+00:00'>Apr 21, 2019 at 4:47pm PDT</time></blockquote>",
+    "<blockquote><p>Wir haben am 3. November 2023 entschieden.</p><p>3.11.2023</p></blockquote>",
+]
+
+
+@pytest.mark.parametrize("embed", EMBEDS)
+def test_an_embedded_posts_date_is_not_the_pages(embed):
+    head = meta() + "<meta property='article:published_time' content='2023-11-06T11:45:20+00:00'>"
+    body = f"<article><h1>Instagram testet Video-Notizen</h1><p>Text.</p>{embed}</article>"
+    found = extract(page(head=head, body=body, lang="de")).published
+    assert found.value == dt.date(2023, 11, 6)
+    assert extract(page(body=body, lang="de")).published is None
+
+
+# German news sites print the date with a two-digit year beside the headline.
+SHORT_YEAR_LINES = [
+    ("<div class='article-meta-wrapper'>Von: Björn Jahner <span>|</span> <span>31.10.23</span>"
+     "</div>", dt.date(2023, 10, 31)),
+    ("<div class='date'>Kultur, 2.11.22</div>", dt.date(2022, 11, 2)),
+    ("<div class='sub-title'><div class='uploaded-date'>23.09.22</div><div>-</div>"
+     "<div>Homestory</div></div>", dt.date(2022, 9, 23)),
+    # a version number is no date
+    ("<div class='meta'>Firmware v1.2.22 für alle Modelle</div>", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "value"), SHORT_YEAR_LINES)
+def test_a_date_with_a_two_digit_year_beside_the_headline_dates_the_page(line, value):
+    body = f"<div><h1>Vintage-Flair mit viel Grün</h1>{line}<p>Text.</p></div>"
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# What only a printout shows (its header and footer) carries the day it was printed.
+PRINT_ONLY = [
+    ("print-header", None),
+    ("printHeader", None),
+    ("print-footer", None),
+    ("show-for-print", None),
+    ("visible-print-block", None),
+    ("d-print-block", None),
+    ("print-only", None),
+    # hidden when printed: shown on screen, and the page's own
+    ("hide-for-print", dt.date(2023, 1, 2)),
+    ("d-print-none", dt.date(2023, 1, 2)),
+    ("no-print", dt.date(2023, 1, 2)),
+]
+
+
+@pytest.mark.parametrize(("classes", "value"), PRINT_ONLY)
+def test_a_print_only_header_does_not_date_the_page(classes, value):
+    body = (
+        f"<article><header class='{classes}'><span>FIT FOR FUN — <span class='date'>"
+        "02.01.23</span><span class='time'>09:51</span></span></header>"
+        "<header class='intro'><h1>Zwei Lebensmittel gegen Ängste</h1></header><p>Text.</p>"
+        "</article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
+# A page with no h1-h3 outside other items: its first h4-h6 (20 characters or more) outside
+# them is its headline, even when the <title> only names the site.
+LONE_MINOR_HEADINGS = [
+    ("", "h4", "Die Nacht der Geburt ist gesegnet!", dt.date(2021, 10, 16)),
+    ("<div class='sidebar'><h2>Termine</h2></div>", "h6",
+     "Energiepreiskrise: Entlastungen auf einen Blick", dt.date(2021, 10, 16)),
+    # a heading of the page's own (an h2) is no lone page: no headline is guessed
+    ("<h2>Aktuelles aus der Gemeinde</h2>", "h4", "Die Nacht der Geburt ist gesegnet!", None),
+    # a short heading names a box, not the page
+    ("", "h4", "Botschaft", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("before", "tag", "heading", "value"), LONE_MINOR_HEADINGS)
+def test_a_lone_minor_heading_is_the_headline(before, tag, heading, value):
+    body = (
+        f"{before}<div class='content'><p>2021-10-16 | Botschaft</p>"
+        f"<{tag}>{heading}</{tag}><p>Wir gratulieren allen Gläubigen.</p></div>"
+    )
+    head = "<title>DITIB Union e.V.</title>"
+    meta_ = extract(page(head=head, body=body, lang="de"))
+    assert (meta_.published.value if meta_.published else None) == value
+    assert (meta_.title == heading) is (value is not None)
+
+
+# A <title> and its heading that differ only in typographic dashes and quotes agree.
+TYPOGRAPHIC_TITLES = [
+    ("Kolumne: Queer Royal – Über Dragqueens | nachtkritik",
+     "Kolumne: Queer Royal - Über Dragqueens", True),
+    ("Korsetts - Shops, Designer, online kaufen", "Korsetts – Shops, Designer, online kaufen",
+     True),
+    ("Les privatisations sont au profit d’intérêts privés | Attac",
+     "Les privatisations sont au profit d'intérêts privés", True),
+    ("„Wir bleiben“ — Die Mieter der Siedlung | Zeitung",
+     '"Wir bleiben" - Die Mieter der Siedlung', True),
+    # other words do not agree
+    ("Kolumne: Queer Royal – Über Dragkings | nachtkritik",
+     "Als ich noch ein Theaterkritiker war", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "heading", "agreed"), TYPOGRAPHIC_TITLES)
+def test_a_title_and_heading_differing_in_dashes_and_quotes_agree(title, heading, agreed):
+    body = f"<div><h2>{heading}</h2><p>31.10.2023</p><p>Dragqueens sind Kunstfiguren.</p></div>"
+    meta_ = extract(page(head=f"<title>{title}</title>", body=body, lang="de"))
+    assert (meta_.title == heading) is agreed
+    assert (meta_.published.value if meta_.published else None) == (
+        dt.date(2023, 10, 31) if agreed else None
+    )
+
+
+# An empty <time itemprop="datePublished"> (or a <meta>) is metadata readers never see: the
+# day the date line at the headline shows wins over it.
+HIDDEN_TIMES = [
+    ("<time itemprop='datePublished' datetime='2022-12-06T14:42:13+01:00'></time>",
+     "<div>04. Dezember 2022</div>", dt.date(2022, 12, 4)),
+    ("<meta itemprop='datePublished' content='2022-12-06T14:42:13+01:00'>",
+     "<div>04. Dezember 2022</div>", dt.date(2022, 12, 4)),
+    ("<time datetime='2022-12-06T14:42:13+01:00'></time>",
+     "<p class='meta'>Amelie Siekmann, 04.12.2022</p>", dt.date(2022, 12, 4)),
+    # a shown <time> is what readers see; a hidden one without a date line stands
+    ("<time itemprop='datePublished' datetime='2022-12-06T14:42:13+01:00'>6. Dezember 2022"
+     "</time>", "<div>04. Dezember 2022</div>", dt.date(2022, 12, 6)),
+    ("<time itemprop='datePublished' datetime='2022-12-06T14:42:13+01:00'></time>",
+     "<div>Amelie Siekmann</div>", dt.date(2022, 12, 6)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("time", "line", "value"), HIDDEN_TIMES)
+def test_a_hidden_time_loses_to_the_shown_date_line(time, line, value):
+    body = (
+        f"<article><h1>Heizen mit Pellets aus Laub</h1>{line}{time}"
+        "<p>Ein Pilotprojekt zeigt, wie es geht.</p></article>"
+    )
+    found = extract(page(body=body, lang="de")).published
+    assert found.value == value
+
+
+# A link around a heading is a teaser card for another page: its date and byline are not the
+# page's. The page's own headline wrapped in a link is still the page's.
+TEASER_CARDS = [
+    ("<a href='/news/10757'><div><h3>Zeitplan Skispringen Peking</h3>"
+     "<span class='date'>13.01.2022 17:59</span><span class='author'>Von Elena Kuss</span>"
+     "</div></a>", None, []),
+    ("<a href='/news/10757'><h4>Zeitplan Skispringen Peking</h4></a>"
+     "<p class='date'>13.01.2022 17:59</p><p class='author'>Von Elena Kuss</p>",
+     dt.date(2022, 1, 13), ["Elena Kuss"]),
+    ("<a href='/news/10757'><img src='a.jpg'><span class='date'>13.01.2022 17:59</span>"
+     "<span class='author'>Von Elena Kuss</span></a>", dt.date(2022, 1, 13), ["Elena Kuss"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("card", "value", "authors"), TEASER_CARDS)
+def test_a_teaser_cards_date_and_byline_are_not_the_pages(card, value, authors):
+    body = f"<div><h1>Lindvik gewinnt in Willingen</h1>{card}<p>Der Norweger siegte.</p></div>"
+    meta_ = extract(page(body=body, lang="de"))
+    assert (meta_.published.value if meta_.published else None) == value
+    assert meta_.authors == authors
+
+
+def test_a_headline_wrapped_in_a_link_is_still_the_pages():
+    body = (
+        "<div><a href='/news/10759'><h2 class='entry-title'>Lindvik gewinnt in Willingen</h2></a>"
+        "<p class='date'>30.01.2022</p><p>Der Norweger siegte.</p></div>"
+    )
+    meta_ = extract(page(body=body, lang="de"))
+    assert meta_.title == "Lindvik gewinnt in Willingen"
+    assert meta_.published.value == dt.date(2022, 1, 30)
+
+
+# A date the page only holds in an attribute (an empty <time>, a <meta itemprop>) is not what
+# readers see: it does not override the head's metadata date; a shown one does.
+HIDDEN_VERSUS_METADATA = [
+    ("<time datetime='2021-03-08T11:15:28Z'></time>", dt.date(2021, 3, 14)),
+    ("<time itemprop='datePublished' datetime='2021-03-08'></time>", dt.date(2021, 3, 14)),
+    ("<meta itemprop='datePublished' content='2021-03-08'>", dt.date(2021, 3, 14)),
+    ("<time datetime='2021-03-08T11:15:28Z'>March 8, 2021</time>", dt.date(2021, 3, 8)),
+    ("<time itemprop='datePublished' datetime='2021-03-08'>8 March 2021</time>",
+     dt.date(2021, 3, 8)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("time", "value"), HIDDEN_VERSUS_METADATA)
+def test_a_hidden_time_does_not_override_the_metadata_date(time, value):
+    head = meta() + "<meta property='article:published_time' content='2021-03-14T13:41:00Z'>"
+    body = f"<article><header><h1>The interview, recapped</h1>{time}</header><p>Text.</p></article>"
+    assert extract(page(head=head, body=body)).published.value == value
+
+
+# A URL day beats a shown date a day away (a blog's URL keeps the post's day) unless the
+# metadata shows the same day as the page: two sources outvote the URL.
+URL_VERSUS_SHOWN = [
+    ("2022-05-07T13:43:46-05:00", dt.date(2022, 5, 7)),
+    ("", dt.date(2022, 5, 6)),
+    ("2022-05-06T12:36:34-05:00", dt.date(2022, 5, 6)),
+]
+
+
+@pytest.mark.parametrize(("published", "value"), URL_VERSUS_SHOWN)
+def test_metadata_and_shown_date_agreeing_outvote_the_url(published, value):
+    head = ld({"@type": "NewsArticle", "headline": "Ronaldo lo sufre", "datePublished": published})
+    body = (
+        "<article><header><h1>Ronaldo lo sufre</h1><span class='author__date'>"
+        "<time datetime='2022-05-07 13:43:46'>sábado 07 de mayo del 2022</time></span>"
+        "</header><p>Texto.</p></article>"
+    )
+    url = "https://example.pe/futbol/2022/05/06/manchester-united-vs-brighton/"
+    html = page(head=head if published else "", body=body, lang="es")
+    assert extract_metadata(html, url, today=TODAY).published.value == value
 
 
 def test_a_sources_stand_in_running_text_is_no_publication_label():

@@ -7,7 +7,8 @@ here:
 title
     The headline is the h1/h2/h3 that agrees with og:title/<title> (equal, the longer side of
     "Headline | Site", after a kicker's colon, or most of it), else the first visible <h1>
-    that does not name the site, else an ``entry-title``-like heading; kickers and
+    that does not name the site, else an ``entry-title``-like heading, else an h4-h6 that a
+    metadata title names (or, on a page with no h1-h3, its first h4-h6); kickers and
     screen-reader text inside it are left out.
     1. that headline when a metadata title agrees with it, or when it is the page's only
        <h1> (``h1``);
@@ -24,21 +25,27 @@ published (never a modification date, a copyright year, a comment's or a teaser'
        ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
        ``sailthru.date``... (the key), then any key named like a publication date;
     3. microdata ``itemprop=datePublished`` outside sidebars (``microdata_datePublished``), then
-       RDFa ``property="dc:date"`` / ``dcterms:issued`` ... (``rdfa_date``; the period shown
-       when it is a month or year of that value).
+       RDFa ``property="dc:date"`` / ``dcterms:issued`` / ``schema:dateCreated`` ...
+       (``rdfa_date``; the period shown when it is a month or year of that value).
     Visible (dates that name a day):
     4. ``itemprop=datePublished`` and ``<time>`` elements in the headline's ``<header>`` /
-       ``<article>`` (``itemprop_datePublished``, ``time_element``);
+       ``<article>`` (``itemprop_datePublished``, ``time_element``; an empty one, or a
+       ``<meta>``, yields to a different day the date line at the headline shows);
     5. a date line near the headline ("Published April 4, 2021", "4. Mai 2023", a date that
        opens the first paragraph; ``date_line``);
-    6. an element whose class says date/meta/byline (``date_element``), a date after a
+    6. an element whose class says date/meta/byline/author (``date_element``), a date after a
        publication label ("Veröffentlicht am"; ``labelled_date``), a date in the headline or
        <title> (``headline``, ``title_tag``) -- only read when the metadata is silent.
     URL: 7. a date in the path (``url``).
     The metadata date wins, except that a visible date from 4-5 wins over it, and any visible
     date one or two days away from it wins (a UTC timestamp shown in the site's time zone);
-    a URL day beats a visible date one or two days away. A Recipe/Product/HowTo/Course's
-    JSON-LD date needs a visible date. Nothing else: a page with none of these gets None.
+    "visible" is shown to readers: an empty ``<time>`` or a ``<meta>`` never overrides it;
+    a URL day beats a visible date one or two days away, unless the metadata names the
+    visible date's day too. A Recipe/Product/Course/SoftwareApplication's JSON-LD date needs
+    a visible date (a HowTo guide is dated like an article). Nothing else: a page with none
+    of these gets None.
+    A UTC instant ("2022-11-06T23:00:00Z", "... GMT") is the day in the site's time zone
+    when its country keeps one (its TLD, its language tag's region, a one-zone language).
 modified
     JSON-LD ``dateModified``, then ``article:modified_time`` and friends, then an "Updated"
     ``<time>`` near the headline.
@@ -85,6 +92,7 @@ from regmig_scraper.metadata.dates import (
     DateValue,
     date_from_url,
     find_date_in_text,
+    local_day,
     parse_date_value,
 )
 from regmig_scraper.metadata.document import Element, parse_html
@@ -150,6 +158,7 @@ def extract_metadata(
     day_first = _day_first(result)
     _published(result, root, meta, ld, h1, url, today, day_first)
     _modified(result, root, meta, ld, h1, today, day_first)
+    _in_site_time_zone(result, url)
     _authors(result, root, meta, ld, h1, site_names, host_labels)
     _description(result, meta, ld)
     _canonical(result, links, meta, url)
@@ -204,6 +213,44 @@ def _day_first(result: PageMetadata) -> bool:
         if len(parts) > 1 and parts[0] == "en":
             return parts[1] not in MONTH_FIRST_REGIONS
     return result.language != "en"
+
+
+# Country-code TLDs sold worldwide as generic names (".co" for "company", ".io", ".tv"): they
+# say nothing of where the site is.
+VANITY_TLDS = frozenset({"co", "io", "tv", "me", "fm", "ai", "ly", "to", "cc", "ws", "la"})
+# Languages spoken in one time zone's countries (a bare "de" is Germany, Austria or Switzerland,
+# all on Central European time); "en", "es", "fr", "pt" span continents.
+ONE_ZONE_LANGUAGES = {"de": "de", "it": "it", "nl": "nl", "pl": "pl", "cs": "cz", "sk": "sk",
+                      "hu": "hu", "da": "dk", "sv": "se", "nb": "no", "no": "no", "fi": "fi",
+                      "ja": "jp", "ko": "kr"}  # fmt: skip
+
+
+def _region(result: PageMetadata, url: str) -> str | None:
+    """Where the site is, for its time zone: the host's country-code TLD, else the region of a
+    language tag ("es-AR", "de_CH"), else a language spoken in one zone ("de")."""
+    host = urlsplit(url).hostname or ""
+    tld = host.rsplit(".", 1)[-1].lower()
+    if len(tld) == 2 and tld not in VANITY_TLDS:
+        return tld
+    for value in result.language_hints.values():
+        parts = re.split(r"[-_]", value.strip().lower())
+        if len(parts) > 1 and len(parts[1]) == 2:
+            return parts[1]
+    return ONE_ZONE_LANGUAGES.get(result.language or "")
+
+
+def _in_site_time_zone(result: PageMetadata, url: str) -> None:
+    """A date read from a UTC instant ("2022-11-06T23:00:00Z") is the day the site's readers
+    saw: the instant in the site's time zone (Berlin's 7 November), when the site's country
+    keeps one zone."""
+    dates = [d for d in (result.published, result.modified) if d is not None]
+    if not any(d.raw[-1:].isalpha() for d in dates):
+        return  # no "Z", "GMT" or "UTC" at the end of any raw value: nothing to move
+    region = _region(result, url)
+    if result.published is not None:
+        result.published = local_day(result.published, region)
+    if result.modified is not None:
+        result.modified = local_day(result.modified, region)
 
 
 # --- title ----------------------------------------------------------------------------------
@@ -397,15 +444,24 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
         # a recipe's or a product's datePublished is its database entry, not a date the page
         # shows its readers: without a visible date the page is undated
         metadata = None
-    # a blog's URL day is the post's day; a date line a day off is a time zone or an event
-    if visible is not None and in_url is not None and _close(visible, in_url):
+    # a blog's URL day is the post's day; a date line a day off is a time zone or an event,
+    # unless the metadata names the same day as the page shows (two sources against one)
+    if (
+        visible is not None
+        and in_url is not None
+        and _close(visible, in_url)
+        and not (metadata is not None and metadata.value == visible.value)
+    ):
         visible = in_url
     if metadata is not None:
         # the date printed at the headline is what readers see; metadata dates are often a
         # re-publication, a sitemap's or a CMS's (measured: the headline's date is right
-        # three times as often when they disagree)
-        if visible is not None and (
-            _close(visible, metadata) or visible.source in AT_HEADLINE_SOURCES
+        # three times as often when they disagree); a date only an attribute holds is not
+        # printed at all
+        if (
+            visible is not None
+            and visible.shown
+            and (_close(visible, metadata) or visible.source in AT_HEADLINE_SOURCES)
         ):
             metadata = visible
         result.published, result.provenance["published"] = metadata, metadata.source
@@ -420,7 +476,8 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
 # ``property="dc:date"`` with the ISO value in ``content`` on the date it shows): one scan in C
 # for both (each scan of a large page costs most of a millisecond).
 RDFA_PUBLISHED_PROPERTIES = ("dc:date", "dcterms:date", "dc:created", "dcterms:created",
-                             "dcterms:issued", "schema:datePublished")  # fmt: skip
+                             "dcterms:issued", "schema:datePublished",
+                             "schema:dateCreated")  # fmt: skip
 PUBLISHED_MARKUP = etree.XPath(
     "//body//*[@itemprop='datePublished' or (@content and ("
     + " or ".join(f"@property='{p}'" for p in RDFA_PUBLISHED_PROPERTIES)
@@ -428,8 +485,9 @@ PUBLISHED_MARKUP = etree.XPath(
 )
 
 
-# JSON-LD types of catalogue entries rather than publications.
-CATALOGUE_TYPES = frozenset({"recipe", "product", "howto", "course", "softwareapplication"})
+# JSON-LD types of catalogue entries rather than publications (a HowTo is a guide written and
+# dated like an article: not one of them).
+CATALOGUE_TYPES = frozenset({"recipe", "product", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
 AT_HEADLINE_SOURCES = frozenset({"time_element", "itemprop_datePublished", "date_line"})
 
@@ -520,11 +578,17 @@ def _published_visible(root, h1, today, day_first, at_headline=False) -> DateVal
 def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     scope = _metadata_scope(root, h1)
     if scope is not None:
-        published, _modified = time_elements(scope, today=today)
+        published, _modified = time_elements(scope, today=today, day_first=day_first)
         if published is not None:
+            if not published.shown and h1 is not None:
+                # an empty <time itemprop=datePublished> is metadata: the day the date line
+                # at the headline shows its readers wins over it
+                line = date_lines_near(h1, today=today, day_first=day_first)
+                if line is not None and line.precision == "day" and line.value != published.value:
+                    return line
             return published
     if h1 is not None:
-        found = date_lines_near(h1, today=today)
+        found = date_lines_near(h1, today=today, day_first=day_first)
         if found is not None:
             return found
     if at_headline:
@@ -538,7 +602,7 @@ def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
     # a <time> far from the headline, outside other items (a "Datum" box below the text)
     body = root.find("body")
     if body is not None and body is not scope:
-        published, _modified = time_elements(body, today=today)
+        published, _modified = time_elements(body, today=today, day_first=day_first)
         if published is not None:
             return published
     # a press release's headline or <title>: "Pressemitteilung vom 22.04.2020",
@@ -583,7 +647,7 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
             return
     scope = _metadata_scope(root, h1)
     if scope is not None:
-        _published, modified = time_elements(scope, today=today)
+        _published, modified = time_elements(scope, today=today, day_first=day_first)
         if modified is not None:
             result.modified, result.provenance["modified"] = modified, modified.source
 

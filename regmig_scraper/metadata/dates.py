@@ -8,12 +8,13 @@ Exact-format regular expressions only (ISO 8601 first: the common case in metada
 month names of English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Romanian,
 Hungarian, Czech, Swedish, Danish, Finnish, Turkish, Indonesian, Russian, Ukrainian and Arabic
 (not Croatian: its "listopada" is October, Polish's November), and the year-month-day forms of
-Chinese, Japanese, Korean and Hungarian. A date is
-written as given: an ISO datetime with an offset keeps its local calendar day (no conversion to
-UTC, which would move evening posts to the next day). Values outside ``MIN_YEAR`` .. ``today``
-are implausible and dropped. ``dateparser`` is not used here: it is slow, and it reads words
-("May", "12") as dates of the current month, which is exactly the guess this package must not
-make. Pure functions, no settings.
+Chinese, Japanese, Korean and Hungarian. A date is written as given: an ISO datetime with an
+offset keeps its local calendar day (no conversion to UTC, which would move evening posts to the
+next day); only a UTC instant ("...Z", "... GMT") is moved to the site's time zone, by
+``local_day``. Values outside ``MIN_YEAR`` .. ``today`` are implausible and dropped.
+``dateparser`` is not used here: it is slow, and it reads words ("May", "12") as dates of the
+current month, which is exactly the guess this package must not make. Pure functions, no
+settings.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PRECISION_DAY = "day"
 PRECISION_MONTH = "month"
@@ -58,6 +59,7 @@ _MONTH_LISTS = {
     "elokuuta syyskuuta lokakuuta marraskuuta joulukuuta",
     "tr": "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
     "id": "januari februari maret april mei juni juli agustus september oktober november desember",
+    # Russian and Ukrainian dates name the month in the genitive ("15 августа 2016")
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
@@ -77,8 +79,11 @@ _MONTH_FORMS = {
     "pl": {"styczeń": 1, "luty": 2, "marzec": 3, "kwiecień": 4, "maj": 5, "czerwiec": 6,
            "lipiec": 7, "sierpień": 8, "wrzesień": 9, "październik": 10, "listopad": 11,
            "grudzień": 12},
-    "ru": {"январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6,
-           "июль": 7, "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12},
+    "ru": {"январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7,
+           "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12},
+    "uk": {"січень": 1, "лютий": 2, "березень": 3, "квітень": 4, "травень": 5, "червень": 6,
+           "липень": 7, "серпень": 8, "вересень": 9, "жовтень": 10, "листопад": 11,
+           "грудень": 12},
     "ar": {"إبريل": 4, "ابريل": 4, "اغسطس": 8, "اكتوبر": 10, "يوليه": 7, "يونيه": 6},
 }  # fmt: skip
 
@@ -119,6 +124,9 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         # 15.04.2021, 15. 4. 2021 (day first: the dotted form is European)
         ("dotted", r"(?<![0-9.])(?P<d>[0-3]?[0-9])\.\s?(?P<m>[01]?[0-9])\.\s?" + YEAR,
          PRECISION_DAY),
+        # 31.10.23, 2.11.22: a two-digit year, read in this century (German news sites)
+        ("dotted_short", r"(?<![\w.])(?P<d>[0-3]?[0-9])\.(?P<m>[01]?[0-9])\.(?P<yy>[0-9]{2})"
+         r"(?![0-9]|\.[0-9])", PRECISION_DAY),
         # 04/15/2021 or 15/04/2021 (order decided by the values, else by the language)
         ("slashed", r"(?<![0-9/])(?P<a>[0-3]?[0-9])[/-](?P<b>[0-3]?[0-9])[/-]" + YEAR,
          PRECISION_DAY),
@@ -161,6 +169,9 @@ class DateValue:
     precision: str
     raw: str
     source: str = ""
+    # False for a date only an attribute holds (an empty ``<time datetime>``, a ``<meta>``):
+    # the page never shows it to its readers
+    shown: bool = field(default=True, compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -188,6 +199,8 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
 
 def _read_match(name: str, match: re.Match[str], day_first: bool) -> dt.date | None:
     groups = match.groupdict()
+    if name == "dotted_short":
+        return _make(2000 + int(groups["yy"]), int(groups["m"]), int(groups["d"]))
     year = int(groups["y"])
     if name in ("iso", "dotted", "cjk"):
         return _make(year, int(groups["m"]), int(groups["d"]))
@@ -283,3 +296,67 @@ def date_from_url(
         if value is not None and _plausible(value, today):
             return DateValue(value, PRECISION_MONTH, match.group(0), source)
     return None
+
+
+# --- a UTC instant shown in the site's time zone ---------------------------------------------
+
+# A timestamp written as a UTC instant ("2022-11-06T23:00:00.000Z", "Wed, 04 May 2022 00:25:56
+# GMT"): a server's clock, which the page shows its readers in the site's own time zone. An
+# explicit "+00:00" is not one: it is the offset the site itself is set to (WordPress writes
+# it when the site runs on UTC, and shows that day).
+# Machine-written values only (ISO 8601, RFC 2822): a page's text that says "10:00 UTC" shows
+# its readers that day.
+UTC_INSTANT = re.compile(
+    r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ]|(?:[A-Za-z]{3},\s*)?[0-9]{1,2} [A-Za-z]{3} [0-9]{4} )"
+    r"(?P<h>[0-2]?[0-9]):(?P<mi>[0-5][0-9])(?::[0-5][0-9](?:[.,][0-9]+)?)?\s*(?:Z|GMT|UTC)$"
+)
+# Standard UTC offsets (hours) of countries that keep one time zone, by ISO 3166 code or
+# country-code TLD; "eu" marks the European Union's summer time (+1 hour from the last Sunday
+# of March to the last Sunday of October, 01:00 UTC). Countries spanning several zones (the
+# United States, Canada, Russia, Australia, Mexico, Brazil's west) are left out: their day
+# cannot be told.
+REGION_OFFSETS: dict[str, tuple[float, bool]] = {
+    **dict.fromkeys(("gb", "uk", "ie", "pt"), (0, True)),
+    **dict.fromkeys(("de", "at", "ch", "li", "fr", "be", "nl", "lu", "it", "es", "dk", "no",
+                     "se", "pl", "cz", "sk", "hu", "si", "hr", "rs", "ba", "mk", "al", "mt"),
+                    (1, True)),
+    **dict.fromkeys(("fi", "ee", "lv", "lt", "gr", "ro", "bg", "cy"), (2, True)),
+    **dict.fromkeys(("ar", "uy"), (-3, False)),
+    **dict.fromkeys(("pe", "co", "ec", "pa"), (-5, False)),
+    **dict.fromkeys(("ve", "bo"), (-4, False)),
+    **dict.fromkeys(("jp", "kr"), (9, False)),
+    **dict.fromkeys(("cn", "tw", "hk", "sg", "my", "ph"), (8, False)),
+    "in": (5.5, False),
+}  # fmt: skip
+
+
+def _eu_summer_time(moment: dt.datetime) -> bool:
+    """Whether a UTC moment falls in the European Union's summer time."""
+
+    def last_sunday(month: int) -> dt.datetime:
+        last = dt.datetime(moment.year, month, 31, 1, 0)
+        return last - dt.timedelta(days=(last.weekday() + 1) % 7)
+
+    return last_sunday(3) <= moment < last_sunday(10)
+
+
+def local_day(value: DateValue, region: str | None) -> DateValue:
+    """``value`` moved to the calendar day of ``region``'s time zone when it is a UTC instant
+    with a time of day ("2022-11-06T23:00:00Z" is 7 November in Berlin); unchanged otherwise.
+    Midnight UTC is a bare date stored as an instant, not a moment, and is kept."""
+    if value.precision != PRECISION_DAY or region not in REGION_OFFSETS:
+        return value
+    match = UTC_INSTANT.match(value.raw.strip())
+    if match is None:
+        return value
+    hour, minute = int(match.group("h")), int(match.group("mi"))
+    if hour > 23 or (hour, minute) == (0, 0):
+        return value
+    moment = dt.datetime(value.value.year, value.value.month, value.value.day, hour, minute)
+    offset, summer_time = REGION_OFFSETS[region]
+    if summer_time and _eu_summer_time(moment):
+        offset += 1
+    day = (moment + dt.timedelta(hours=offset)).date()
+    if day == value.value:
+        return value
+    return DateValue(day, value.precision, value.raw, value.source)

@@ -26,8 +26,9 @@ SKIPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "select", "option", "rt", "rp"}
 )
 # Elements whose content is never the page's own metadata (an ``<aside>`` inside an
-# ``<article>`` is the article's own meta box, and is read).
-EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form"})
+# ``<article>`` is the article's own meta box, and is read; a ``<blockquote>`` quotes someone
+# else: an embedded tweet or Instagram post, with its own date).
+EXCLUDED_TAGS = frozenset({"aside", "nav", "footer", "form", "blockquote"})
 # Class / id words of containers of other items, matched against each class token or one of
 # its "-"/"_" separated parts.
 EXCLUDED_WORDS = frozenset(
@@ -173,19 +174,39 @@ def _attrs(element: Element) -> str:
     )
 
 
+# Class tokens of what only a printout shows: its header and footer carry the day it was
+# printed (the crawl's day), not the page's date.
+PRINT_ONLY = re.compile(
+    r"show-for-print|visible-print(?:-[a-z]+)?|print-?only|d-print-(?:block|inline|"
+    r"inline-block|flex|table)|print-?header|print-?footer(?:-[a-z]+)?"
+)
+
+
 def _excluded_attrs(attrs: str) -> bool:
     for token in attrs.split():
         lowered = token.lower()
+        if PRINT_ONLY.fullmatch(lowered):
+            return True
         if lowered.startswith(NEUTRAL_CLASS_PREFIXES):
             continue
         if lowered in WHOLE_TOKEN_WORDS:
             return True
         if lowered in EXCLUDED_WORDS:
             return True
-        parts = CLASS_PARTS.split(token)
-        if not EXCLUDED_WORDS.isdisjoint(p.lower() for p in parts):
+        parts = [p.lower() for p in CLASS_PARTS.split(token)]
+        for index, part in enumerate(parts):
+            if part in LAYOUT_FEATURE_WORDS:
+                # "header-with-topbar", "layout--has-sidebar": what follows is something the
+                # element has beside it, not what it is
+                del parts[index:]
+                break
+        if not EXCLUDED_WORDS.isdisjoint(parts):
             return True
     return False
+
+
+# A class part after which the class names a feature of the layout, not the element's role.
+LAYOUT_FEATURE_WORDS = frozenset({"with", "has", "without", "no"})
 
 
 # Class tokens of an article's own container: its footer and aside are its meta boxes.
@@ -247,10 +268,21 @@ def _excluded_here(node: Element) -> bool:
         return False
     if tag == "article":
         return _another_article(node)
+    if tag == "a" and _holds_heading(node):
+        # a link around a heading is a teaser card for another page (once the page's own
+        # headline is known: before, the heading may be it)
+        return bool(node.getroottree().getroot().get(HEADLINE_FOUND))
     attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
     if not attrs or not _excluded_attrs(attrs):
         return False
     return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
+
+
+TEASER_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _holds_heading(link: Element) -> bool:
+    return next(link.iter(*TEASER_HEADINGS), None) is not None
 
 
 def _another_article(article: Element) -> bool:
@@ -304,10 +336,18 @@ def headline_parts(title: str) -> list[str]:
     return parts
 
 
+# Typographic dashes and quotes, written plainly: a <title> and its heading often differ only
+# in them ("Queer Royal – Über ..." / "Queer Royal - Über ...").
+TYPOGRAPHY = str.maketrans({"–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-",
+                            "‑": "-", "’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'",
+                            "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})  # fmt: skip
+
+
 def agrees(heading: str, title: str) -> bool:
     """True when a heading's text is the headline a metadata title names: equal (casefolded),
     one of its ``headline_parts``, or most of the title."""
-    heading, title = " ".join(heading.casefold().split()), " ".join(title.casefold().split())
+    heading = " ".join(heading.casefold().translate(TYPOGRAPHY).split())
+    title = " ".join(title.casefold().translate(TYPOGRAPHY).split())
     if not heading or not title:
         return False
     if heading == title:
@@ -427,7 +467,8 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     (``og:title``, ``<title>``: ``title_hints``); else the first ``<h1>`` outside excluded
     contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
     else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
-    None when there is none."""
+    else an h4-h6 a metadata title names, or on a page without h1-h3 the first h4-h6; None
+    when there is none."""
     texts = {}
     for heading in root.iter("h1", "h2", "h3"):
         text = text_of(heading, limit=400)
@@ -448,11 +489,35 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
             attrs = " ".join(v for v in (heading.get("class"), heading.get("itemprop")) if v)
             if attrs and HEADLINE_CLASS.search(attrs):
                 return heading
-        return None
+        return _minor_headline(root, title_hints, alone=not headings)
     for h1 in candidates:
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
     return candidates[0]
+
+
+def _minor_headline(root: Element, title_hints: tuple[str, ...], alone: bool) -> Element | None:
+    """On a page without h1-h3 headlines, the first h4-h6 that a metadata title names
+    (a CMS that styles its news item's headline as an ``<h4>``); when the page has no h1-h3
+    outside other items at all (``alone``), its first h4-h6 outside them."""
+    first = None
+    for heading in root.iter("h4", "h5", "h6"):
+        text = text_of(heading, limit=400)
+        if len(text) < MIN_MINOR_HEADLINE_CHARS:
+            continue
+        named = any(agrees(text, t) for t in title_hints)
+        if not (named or (alone and first is None)):
+            continue
+        if _is_site_heading(heading) or is_excluded(heading, remember=False):
+            continue
+        if named:
+            return heading
+        first = heading
+    return first
+
+
+# The shortest h4-h6 read as a headline without a title naming it ("Termine" is a box's name).
+MIN_MINOR_HEADLINE_CHARS = 20
 
 
 def headline_region(h1: Element) -> Element:
@@ -540,7 +605,9 @@ def _last_within(elements: list[Element], chars: int) -> Iterator[tuple]:
         yield element, False
 
 
-def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateValue | None]:
+def time_elements(
+    scope: Element, today=None, day_first: bool = True
+) -> tuple[DateValue | None, DateValue | None]:
     """(published, modified) from ``<time datetime>`` and ``itemprop`` dates inside ``scope``,
     outside excluded contexts. A time labelled "updated" (class or text) is a modification."""
     published = modified = None
@@ -558,7 +625,9 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
             continue
         classes = element.get("class") or ""
         label = " ".join(v for v in (_label_before(element), text_of(element)) if v)
-        value = parse_date_value(raw, today=today) or find_date_in_text(raw, today=today)
+        value = parse_date_value(raw, today=today, day_first=day_first) or find_date_in_text(
+            raw, today=today, day_first=day_first
+        )
         if value is None:
             continue
         # hAtom: a bare "updated" time after the "published" one is the modification
@@ -577,7 +646,8 @@ def time_elements(scope: Element, today=None) -> tuple[DateValue | None, DateVal
             continue
         if published is None:
             source = "itemprop_datePublished" if prop == "datepublished" else "time_element"
-            published = DateValue(value.value, value.precision, raw, source)
+            shown = element.tag != "meta" and bool(text_of(element, limit=40))
+            published = DateValue(value.value, value.precision, raw, source, shown)
     return published, modified
 
 
@@ -604,7 +674,7 @@ SMALL_LINE_CHILDREN = 6
 DIGIT = re.compile(r"[0-9]")
 
 
-def date_lines_near(h1: Element, today=None) -> DateValue | None:
+def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValue | None:
     """A publication date in a short line near the headline: an element whose class/id says
     date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
     for element, _after in elements_near(h1):
@@ -613,20 +683,26 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
         # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
         # else the element's own text: containers are not read whole
         if (attrs and DATE_WORDS.search(attrs)) or 0 < len(element) <= SMALL_LINE_CHILDREN:
-            text = text_of(element, limit=MAX_LINE_CHARS + 1)
+            text = _shown_text(element)
             if len(text) > MAX_LINE_CHARS:
                 text = own
         else:
             text = own
+        if len(text) > MAX_LINE_CHARS and own:
+            # a date that opens a long paragraph ("27.1.2022 - Bei der Erinnerung ..."): only
+            # its opening is read
+            found = _leading_date(own, today, day_first)
+            if found is not None and not is_excluded(element):
+                return found
         if not text or len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
             continue
         if is_excluded(element):
             continue
         if not (DATE_WORDS.search(attrs) or PUBLISHED_LABEL.search(text)):
             found = (
-                _standalone_date(own or text, today)
-                or _leading_date(own, today)
-                or _dateline(own, today)
+                _standalone_date(own or text, today, day_first)
+                or _leading_date(own, today, day_first)
+                or _dateline(own, today, day_first)
             )
             if found is not None:
                 return found
@@ -634,17 +710,46 @@ def date_lines_near(h1: Element, today=None) -> DateValue | None:
         for line in _segments(text):
             if NOT_PUBLISHED.search(line):
                 continue
-            found = find_date_in_text(line, source="date_line", today=today)
+            found = find_date_in_text(line, source="date_line", today=today, day_first=day_first)
             if found is not None:
                 return found
     return None
 
 
+# How many descendants of a date line are checked for hidden stamps.
+MAX_LINE_DESCENDANTS = 40
+
+
+def _shown_text(element: Element) -> str:
+    """The text of a date line as readers see it: without hidden stamps in it (Avada's
+    ``<span class="updated rich-snippet-hidden">`` holds the modification time beside the
+    shown day)."""
+    text = text_of(element, limit=MAX_LINE_CHARS + 1)
+    if len(text) > MAX_LINE_CHARS:
+        return text
+    for child in islice(element.iterdescendants(), MAX_LINE_DESCENDANTS):
+        classes = child.get("class")
+        if classes and _is_hidden(classes):
+            stamp = text_of(child)
+            if stamp:
+                text = _squeezed(text.replace(stamp, " ", 1))
+    return text
+
+
+def _is_hidden(classes: str) -> bool:
+    tokens = classes.lower().split()
+    return not HIDDEN_CLASSES.isdisjoint(tokens) or any(
+        t.endswith(("-hidden", "_hidden")) for t in tokens
+    )
+
+
 # Class / id words of an element that holds the page's date line (matched anywhere in the
-# attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata").
+# attribute: "entry-date", "itemPostDate", "documentPublished", "post_meta", "postmetadata"), and
+# an author line, which often ends with the day ("Author: Bo2man am 29.12.2010").
 DATE_ELEMENT_WORDS = re.compile(
     r"date|datum|published|pubdate|posted|dateline|fecha|submitted|postmeta|post_meta|"
-    r"post-meta|entry-meta|article-meta|meta-info|byline|subline|\binfo\b|time|\bmeta\b",
+    r"post-meta|entry-meta|article-meta|meta-info|byline|subline|\binfo\b|time|\bmeta\b|"
+    r"author",
     re.IGNORECASE,
 )
 
@@ -677,12 +782,12 @@ def date_elements(root: Element, today=None, day_first: bool = True) -> DateValu
 STANDALONE_SLACK = 25
 
 
-def _standalone_date(text: str, today) -> DateValue | None:
+def _standalone_date(text: str, today, day_first: bool = True) -> DateValue | None:
     """The date of a short line that is a date and little else ("10. September 2017",
     "Montag, 4. Mai 2023, 10:15 Uhr")."""
     if not text or len(text) > 80 or NOT_PUBLISHED.search(text):
         return None
-    found = find_date_in_text(text, source="date_line", today=today)
+    found = find_date_in_text(text, source="date_line", today=today, day_first=day_first)
     if found is None or len(text) - len(found.raw) > STANDALONE_SLACK:
         return None
     return found
@@ -693,10 +798,10 @@ def _standalone_date(text: str, today) -> DateValue | None:
 LEADING_DATE_CHARS = 3
 
 
-def _leading_date(text: str, today) -> DateValue | None:
+def _leading_date(text: str, today, day_first: bool = True) -> DateValue | None:
     if not text or not text.lstrip("( ")[:1].isdigit():
         return None
-    found = find_date_in_text(text[:40], source="date_line", today=today)
+    found = find_date_in_text(text[:40], source="date_line", today=today, day_first=day_first)
     if found is None or found.precision != "day":
         return None
     return found if text.find(found.raw) <= LEADING_DATE_CHARS else None
@@ -709,11 +814,12 @@ DATELINE = re.compile(
 )
 
 
-def _dateline(text: str, today) -> DateValue | None:
+def _dateline(text: str, today, day_first: bool = True) -> DateValue | None:
     match = DATELINE.match(text) if text else None
     if match is None:
         return None
-    found = find_date_in_text(text[match.end() : match.end() + 40], source="date_line", today=today)
+    window = text[match.end() : match.end() + 40]
+    found = find_date_in_text(window, source="date_line", today=today, day_first=day_first)
     if found is None or found.precision != "day":
         return None
     return found if text.find(found.raw, match.end()) == match.end() else None
