@@ -319,6 +319,47 @@ def test_byline_label_followed_by_its_text(body, names):
 
 
 @pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # the opening in the element's own text, the names in its children, far from any
+        # headline (a page without one, a credit under the text)
+        ("<span>Geschrieben von <a href='/u?id=6'>Harald Beispiel</a></span>", ["Harald Beispiel"]),
+        (
+            "<em>Von <span itemscope><meta itemprop='name' content='Ute Muster'>"
+            "Ute Muster</span></em>",
+            ["Ute Muster"],
+        ),
+        ("<p>Posted by <a href='/author/jd'>Jane Doe</a> on <a>May 4, 2021</a></p>", ["Jane Doe"]),
+        (
+            "<small>Ein Beitrag von <b>Lena Muster</b> und <b>Ole Beispiel</b></small>",
+            ["Lena Muster", "Ole Beispiel"],
+        ),
+        ("<p>Par <a href='/auteurs/cm'>Claire Martin</a></p>", ["Claire Martin"]),
+        ("<p>Por: <strong>Ana García</strong></p>", ["Ana García"]),
+        # a sentence that opens a link list is no byline
+        (
+            "<p>Von <a href='/berlin'>Berlin</a> nach <a href='/hamburg'>Hamburg</a> "
+            "mit der Bahn</p>",
+            [],
+        ),
+        # an embedded post quoted in the text names the quoted post's author
+        (
+            "<blockquote><p>Prices rise.</p><p>Posted by <a href='/p'>Jane Doe</a> on "
+            "<a>Monday, February 7, 2022</a></p></blockquote>",
+            [],
+        ),
+        ("<blockquote><p>By Jane Doe, February 7, 2022</p></blockquote>", []),
+    ],
+)
+def test_byline_opening_with_the_names_in_children(line, names):
+    body = f"<div class='text'><p>{'Ein langer Absatz. ' * 60}</p>{line}</div>"
+    meta_ = extract(page(body=body))
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "byline_text"
+
+
+@pytest.mark.parametrize(
     ("head", "byline", "url", "names"),
     [
         # a blog on a blog platform is named after its owner's handle

@@ -755,12 +755,22 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
         text = element.text
         if not text or len(text) > MAX_LINE_CHARS:
             continue
-        if not _starts_by(text) and not (_is_bare_label(text) and _has_value(element)):
+        if (
+            not _starts_by(text)
+            and not (_is_bare_label(text) and _has_value(element))
+            and not (len(element) and _opens_by(text))
+        ):
             continue
         if not is_excluded(element):
             found = _byline_of(element)
-            if found:
+            if found and not _quoted(element):
                 yield found
+
+
+def _quoted(element: Element) -> bool:
+    """Whether an element is inside a quotation: an embedded post's "Posted by A" (a tweet's,
+    a Facebook post's) names the quoted post's author, not the page's."""
+    return any(a.tag == "blockquote" for a in element.iterancestors())
 
 
 def _byline_of(element: Element) -> tuple[str, str] | None:
@@ -915,3 +925,22 @@ BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |text|aut", re.IGNORECASE)
 
 def _starts_by(text: str) -> bool:
     return bool(BY_HINTS.search(text, 0, 60)) and bool(BY_WORD.match(text))
+
+
+# A byline's opening whose names are the element's children: "Geschrieben von <a>A</a>",
+# "<em>Von <span>A</span></em>".
+BY_OPENING = re.compile(
+    r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
+    r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
+    r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s*$",
+    re.I,
+)
+
+
+def _opens_by(text: str) -> bool:
+    """Whether an element's own text is a byline's opening alone, its names in children."""
+    return len(text) <= MAX_OPENING_CHARS and bool(BY_OPENING.match(text))
+
+
+# The longest opening read before the children ("  Ein Beitrag geschrieben von ").
+MAX_OPENING_CHARS = 60
