@@ -304,6 +304,17 @@ def test_split_byline_rules(raw, names):
             "<h4 class='meta-title'>Autor</h4><p><a href='/p/1'>Nikolai Muster</a>, </p>",
             ["Nikolai Muster"],
         ),
+        # a CMS field's label and value, each in boxes of their own
+        (
+            "<div class='field'><p class='label'><strong>By</strong></p></div>"
+            "<div class='field'><p class='full-name'>Todd Muster</p></div>",
+            ["Todd Muster"],
+        ),
+        (
+            "<div><div><span>Autorin:</span></div></div><div><a href='/a/1'>Eva Beispiel</a></div>",
+            ["Eva Beispiel"],
+        ),
+        ("<div><p><b>Von</b></p><p>Berlin nach Hamburg fahren die Züge wieder.</p></div>", []),
         # ... but a sentence after the label is no byline
         ("<p><b>Von</b> Berlin nach Hamburg fahren die Züge wieder.</p>", []),
         ("<p><strong>Author:</strong> unknown at the time of writing</p>", []),
@@ -603,6 +614,39 @@ def test_webpage_node_alone_is_no_publication_date():
 def test_jsonld_author_shapes(author, expected):
     data = {"@type": "NewsArticle", "headline": "A headline here", "author": author}
     body = "<h1>A headline here</h1><p>Jane Doe and John Roe report.</p>"
+    assert extract(page(head=ld(data), body=body)).authors == expected
+
+
+def person(name: str, **more: str) -> dict:
+    return {"@type": "Person", "name": name, **more}
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # a display name that is a given name alone, its full name in the author's bio
+        (person("Nils", description="Nils Muster ist freier Autor und Journalist."),
+         ["Nils Muster"]),
+        (person("Stefan", description="Stefan Beispiel - Maschinenbauer und Abenteurer."),
+         ["Stefan Beispiel"]),
+        (person("Jane", description="Jane Doe, senior writer, covers energy."), ["Jane Doe"]),
+        (person("Luis", description="Luis de la Cruz es periodista."), ["Luis de la Cruz"]),
+        (person("Anne", description="Anne van Dijk schrijft over klimaat."), ["Anne van Dijk"]),
+        (person("Jane", familyName="Doe"), ["Jane Doe"]),
+        # the bio does not spell the name: the display name stays
+        (person("Nils", description="Nils schreibt über Fahrräder."), ["Nils"]),
+        (person("Nils", description="Seit 2002 auf dem Rad unterwegs."), ["Nils"]),
+        # a role or more capitalized words after the given name are no surname
+        (person("Anna", description="Anna Redakteurin bei Beispiel Daily"), ["Anna"]),
+        (person("Nils", description="Nils Muster Beispiel Autor Berlin"), ["Nils"]),
+        # a full name is left as it is
+        (person("Jane Doe", description="Jane Doe Roe is a writer."), ["Jane Doe"]),
+    ],
+)  # fmt: skip
+def test_jsonld_person_given_name_completed_from_its_bio(author, expected):
+    data = {"@type": "BlogPosting", "headline": "A headline here", "author": author}
+    shown = "Nils Muster, Stefan Beispiel, Jane Doe, Luis de la Cruz, Anne van Dijk, Nils, Anna"
+    body = f"<h1>A headline here</h1><p>{shown}.</p>"
     assert extract(page(head=ld(data), body=body)).authors == expected
 
 

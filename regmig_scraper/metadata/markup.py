@@ -812,7 +812,7 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
                 if len(joined) <= MAX_LINE_CHARS and reads_as_byline(joined):
                     return joined, "byline_label"
                 return None
-            names = element.getnext()
+            names = _next_box(element)
             if names is not None and isinstance(names.tag, str):
                 label = own.strip(" :|·•–—-")
                 joined = f"{label} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
@@ -822,6 +822,26 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
                 ):
                     return joined, "byline_label"
     return None
+
+
+def _next_box(label: Element) -> Element | None:
+    """The element after a label: its next sibling, or, when the label is alone in its boxes
+    ("<div><p><strong>By</strong></p></div><div><p>Jane Doe</p></div>", a CMS field's label
+    and value in boxes of their own), the next sibling of its outermost lone box."""
+    node = label
+    for _ in range(MAX_LABEL_BOXES + 1):
+        following = node.getnext()
+        if following is not None or (node.tail or "").strip():
+            return following
+        parent = node.getparent()
+        if parent is None or len(parent) != 1 or (parent.text or "").strip():
+            return None
+        node = parent
+    return None
+
+
+# The most boxes a label stands alone in.
+MAX_LABEL_BOXES = 2
 
 
 def _label_value(element: Element) -> str:
