@@ -371,6 +371,32 @@ def test_byline_opening_with_the_names_in_children(line, names):
 
 
 @pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # a link to the author's page under the headline, the name its text or inside it
+        ("<div class='my-2'><a href='/autoren/kathrin-muster-684124'><span class='pic'>"
+         "<img alt=''><span class='credit'>© Foto Beispiel</span></span>"
+         "<span itemprop='name'>Kathrin Muster</span></a></div>", ["Kathrin Muster"]),
+        ("<p><a href='https://example.org/author/jane-doe/'>Jane Doe</a> · 4 min</p>",
+         ["Jane Doe"]),
+        ("<div><a href='/ueber-uns/autor/uta-beispiel'>Uta Beispiel</a></div>", ["Uta Beispiel"]),
+        ("<span><a href='/auteurs/claire-martin?page=1'>Claire Martin</a></span>",
+         ["Claire Martin"]),
+        # a link to an author list, or a text that is no name
+        ("<div><a href='/autoren/'>Unsere Autoren</a></div>", []),
+        ("<div><a href='/author/jane-doe/'>alle Beiträge ansehen</a></div>", []),
+        ("<div><a href='/books/authors-guide'>Jane Doe</a></div>", []),
+    ],
+)  # fmt: skip
+def test_link_to_the_authors_page_at_the_headline(line, names):
+    body = f"<article><h1>A headline of the page</h1>{line}<p>Text.</p></article>"
+    meta_ = extract(page(body=body))
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "author_link"
+
+
+@pytest.mark.parametrize(
     ("head", "byline", "url", "names"),
     [
         # a blog on a blog platform is named after its owner's handle

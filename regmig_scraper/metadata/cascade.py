@@ -49,10 +49,13 @@ authors
        ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
        element or a "By ..." line near the ``<h1>``, a ``rel=author`` link, a label element
        and its value ("<h5>Autor:</h5>Jane Doe"), a date line holding a name
-       ("04.02.2022 | Jane Doe") at the headline (``byline_element``, ``byline_text``,
-       ``rel_author``, ``byline_label``, ``dated_byline``). Each source's names go through
-       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author
-       (except a blog's handle on a blog platform: its subdomain or its name in a byline);
+       ("04.02.2022 | Jane Doe") or a link to the author's page ("/autoren/jane-doe") at the
+       headline (``byline_element``, ``byline_text``, ``rel_author``, ``byline_label``,
+       ``dated_byline``, ``author_link``). A JSON-LD Person shown by a given name alone
+       takes its full name from its ``familyName`` or its bio ("Nils Muster ist ...").
+       Each source's names go through ``bylines.clean_name`` / ``split_byline``; the site's
+       own name is never an author (except a blog's handle on a blog platform: its
+       subdomain or its name in a byline);
        a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
        author (``citation_author`` aside) counts only when the page's visible text shows
        the name: one it never shows is a CMS account, not a byline.
@@ -702,7 +705,8 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             continue
         # the markup of an author element or link vouches for a site-named owner
         owner_ok = rule != "byline_text"
-        if accept([raw], rule, split=True, strict=rule == "byline_text", owner_ok=owner_ok):
+        strict = rule in ("byline_text", "author_link")
+        if accept([raw], rule, split=True, strict=strict, owner_ok=owner_ok):
             return
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
     if site_person and not any(is_site_name(p, host_labels) for p in people):

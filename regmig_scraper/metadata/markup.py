@@ -741,7 +741,7 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
     if h1 is not None:
         for element, _after in elements_near(h1):
             if not is_excluded(element):
-                found = _byline_of(element) or _dated_byline(element)
+                found = _byline_of(element) or _dated_byline(element) or _author_link(element)
                 if found:
                     yield found
     for element in AUTHOR_ELEMENTS(root):
@@ -765,6 +765,30 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
             found = _byline_of(element)
             if found and not _quoted(element):
                 yield found
+
+
+# A link to an author's page: "/author/jane-doe/", "/autoren/kathrin-muster-684124",
+# "/ueber-uns/autor/jane-doe".
+AUTHOR_HREF = re.compile(
+    r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autore?s?|autori)/[^/?#\s]+/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def _author_link(element: Element) -> tuple[str, str] | None:
+    """A link to the author's page at the headline: its person's name (an ``itemprop=name``
+    element inside, else its text)."""
+    if element.tag != "a" or not AUTHOR_HREF.search(element.get("href") or ""):
+        return None
+    for name in element.iter():
+        if name is not element and "name" in (name.get("itemprop") or "").split():
+            text = text_of(name)
+            if text and len(text) <= MAX_LINE_CHARS:
+                return text, "author_link"
+    text = text_of(element)
+    if text and len(text) <= MAX_LINE_CHARS:
+        return text, "author_link"
+    return None
 
 
 def _quoted(element: Element) -> bool:
