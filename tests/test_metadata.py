@@ -347,6 +347,12 @@ def test_byline_label_followed_by_its_text(body, names):
         ),
         ("<p>Par <a href='/auteurs/cm'>Claire Martin</a></p>", ["Claire Martin"]),
         ("<p>Por: <strong>Ana García</strong></p>", ["Ana García"]),
+        (
+            "<p><em>Autor: <a href='/p/63322'>Samuel Muster </a>(Gastbeitrag)</em></p>",
+            ["Samuel Muster"],
+        ),
+        ("<p>Autorin: <strong>Eva Beispiel</strong></p>", ["Eva Beispiel"]),
+        ("<p>Author: <a href='/people/jd'>Jane Doe</a></p>", ["Jane Doe"]),
         # a sentence that opens a link list is no byline
         (
             "<p>Von <a href='/berlin'>Berlin</a> nach <a href='/hamburg'>Hamburg</a> "

@@ -972,11 +972,12 @@ def _starts_by(text: str) -> bool:
 
 
 # A byline's opening whose names are the element's children: "Geschrieben von <a>A</a>",
-# "<em>Von <span>A</span></em>".
+# "<em>Von <span>A</span></em>", "<em>Autor: <a>A</a></em>".
 BY_OPENING = re.compile(
     r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
     r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
-    r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s*$",
+    r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s*$|"
+    r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*$",
     re.I,
 )
 
