@@ -402,6 +402,38 @@ def test_link_to_the_authors_page_at_the_headline(line, names):
         assert meta_.provenance["authors"] == "author_link"
 
 
+TEXT_PARAGRAPH = "<p>" + "Die Mannschaft spielte stark und gewann verdient. " * 5 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("end", "names"),
+    [
+        # a name signed in bold or italics under the last paragraph
+        ("<p><b><i>Stefan Muster</i></b></p>", ["Stefan Muster"]),
+        (
+            "<p align='right'><em>Denise Beispiel</em></p><p>(1) Quelle: Statistikamt.</p>",
+            ["Denise Beispiel"],
+        ),
+        ("<br><p><strong>Jean-Luc Exemple</strong></p>", ["Jean-Luc Exemple"]),
+        ("<p><i>Maria de la Cruz</i></p>", ["Maria de la Cruz"]),
+        # a bold line the text goes on after is a subheading
+        ("<p><strong>Massive Kosten</strong></p><p>Die Stadt zahlt mehr als geplant.</p>", []),
+        ("<p><b>Weitere Informationen</b></p><ul><li>Tabelle</li></ul>", []),
+        # one word, a sentence, a date or plain text is no signature
+        ("<p><b>Redaktion</b></p>", []),
+        ("<p><b>Das war ein schönes Spiel heute</b></p>", []),
+        ("<p><em>12. Mai 2022</em></p>", []),
+        ("<p>Stefan Muster</p>", []),
+    ],
+)
+def test_name_signed_under_the_text(end, names):
+    body = f"<div class='text'>{TEXT_PARAGRAPH}{end}</div>"
+    meta_ = extract(page(body=body, lang="de"))
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "signature"
+
+
 @pytest.mark.parametrize(
     ("head", "byline", "url", "names"),
     [

@@ -51,7 +51,8 @@ authors
        and its value ("<h5>Autor:</h5>Jane Doe"), a date line holding a name
        ("04.02.2022 | Jane Doe") or a link to the author's page ("/autoren/jane-doe") at the
        headline (``byline_element``, ``byline_text``, ``rel_author``, ``byline_label``,
-       ``dated_byline``, ``author_link``). A JSON-LD Person shown by a given name alone
+       ``dated_byline``, ``author_link``), last a name signed in bold or italics under the
+       text's last paragraph (``signature``). A JSON-LD Person shown by a given name alone
        takes its full name from its ``familyName`` or its bio ("Nils Muster ist ...").
        Each source's names go through ``bylines.clean_name`` / ``split_byline``; the site's
        own name is never an author (except a blog's handle on a blog platform: its
@@ -705,7 +706,7 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             continue
         # the markup of an author element or link vouches for a site-named owner
         owner_ok = rule != "byline_text"
-        strict = rule in ("byline_text", "author_link")
+        strict = rule in ("byline_text", "author_link", "signature")
         if accept([raw], rule, split=True, strict=strict, owner_ok=owner_ok):
             return
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)

@@ -765,6 +765,48 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
             found = _byline_of(element)
             if found and not _quoted(element):
                 yield found
+    for element in (body if body is not None else root).iter("p"):
+        found = _signature(element)
+        if found and not is_excluded(element) and not _quoted(element):
+            yield found
+
+
+# Emphasis a signature is set in.
+EMPHASIS_TAGS = frozenset({"strong", "b", "em", "i"})
+# The shortest paragraph of text a signature follows.
+MIN_SIGNED_PARAGRAPH_CHARS = 150
+# Blocks of text that, after a bold line, make it a subheading.
+TEXT_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "div",
+                             "blockquote", "dl"})  # fmt: skip
+# The most words of a signature.
+MAX_SIGNATURE_WORDS = 4
+
+
+def _signature(paragraph: Element) -> tuple[str, str] | None:
+    """A name signed under the text: the last paragraph, holding only a person's name in bold
+    or italics, right after a paragraph of text ("...</p><p><b><i>Jane Doe</i></b></p>")."""
+    if len(paragraph) != 1 or (paragraph.text or "").strip():
+        return None
+    child = paragraph[0]
+    if child.tag not in EMPHASIS_TAGS or (child.tail or "").strip():
+        return None
+    text = text_of(paragraph, limit=80)
+    words = text.split()
+    if not 2 <= len(words) <= MAX_SIGNATURE_WORDS or not looks_like_name(text):
+        return None
+    previous = paragraph.getprevious()
+    while previous is not None and previous.tag == "br":
+        previous = previous.getprevious()
+    if previous is None or previous.tag != "p":
+        return None
+    if len(text_of(previous, limit=MIN_SIGNED_PARAGRAPH_CHARS + 1)) < MIN_SIGNED_PARAGRAPH_CHARS:
+        return None
+    # a bold line the text goes on after is a subheading ("Massive Kosten"); a footnote
+    # ("(1) Quelle: ...") may follow a signature
+    for following in paragraph.itersiblings():
+        if following.tag in TEXT_BLOCK_TAGS and text_of(following, limit=1)[:1].isalpha():
+            return None
+    return text, "signature"
 
 
 # A link to an author's page: "/author/jane-doe/", "/autoren/kathrin-muster-684124",
