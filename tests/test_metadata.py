@@ -714,6 +714,34 @@ def test_jsonld_person_given_name_completed_from_its_bio(author, expected):
     assert extract(page(head=ld(data), body=body)).authors == expected
 
 
+@pytest.mark.parametrize(
+    ("head", "byline", "names"),
+    [
+        # the CMS account that filed the story is shown elsewhere, the writer under the headline
+        (meta(author="Isa Konto"), "Von Matthias Muster", ["Matthias Muster"]),
+        (ld({"@type": "NewsArticle", "headline": "A headline of the page",
+             "author": {"@type": "Person", "name": "Hanna Weber"}}),
+         "By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        # the byline's spelling of the same person wins over a login name's
+        (meta(author="gabor_munier"), "Von Gàbor Muniér", ["Gàbor Muniér"]),
+        # the byline names one of the metadata's authors: the metadata stands
+        (meta(author="Jane Doe, John Roe"), "By Jane Doe", ["Jane Doe", "John Roe"]),
+        # a sentence or a desk under the headline does not overrule the metadata
+        (meta(author="Jane Doe"), "Von Berlin aus sieht man das anders", ["Jane Doe"]),
+        (meta(author="Jane Doe"), "By Staff", ["Jane Doe"]),
+        # scholarly metadata lists every author: a byline does not overrule it
+        (meta(citation_author="Roe, John"), "By Jane Doe", ["John Roe"]),
+    ],
+)  # fmt: skip
+def test_byline_at_the_headline_over_metadata_it_does_not_name(head, byline, names):
+    body = (
+        f"<article><h1>A headline of the page</h1><p>{byline}</p><p>Text.</p></article>"
+        "<footer>Isa Konto, Hanna Weber, Jane Doe, John Roe, gabor munier</footer>"
+    )
+    meta_ = extract(page(head=head, body=body))
+    assert meta_.authors == names
+
+
 def test_metadata_author_the_page_never_shows_is_not_used():
     data = {"@type": "NewsArticle", "headline": "A headline here", "author": "Web Editor Account"}
     head = ld(data) + meta(author="cms-user-17")

@@ -59,7 +59,9 @@ authors
        subdomain or its name in a byline);
        a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
        author (``citation_author`` aside) counts only when the page's visible text shows
-       the name: one it never shows is a CMS account, not a byline.
+       the name: one it never shows is a CMS account, not a byline. A "By ..." line at the
+       headline naming none of the metadata's authors replaces them (the account that
+       filed the story is not its writer), and spells them when it names the same people.
 language
     JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
     (all kept in ``language_hints``).
@@ -100,6 +102,7 @@ from regmig_scraper.metadata.markup import (
     date_elements,
     date_lines_near,
     find_headline,
+    headline_bylines,
     headline_region,
     headline_text,
     in_review,
@@ -683,18 +686,25 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             text_cache["folded"] = fold(text_cache["casefolded"])
         return fold(name) in text_cache["folded"]
 
+    def in_metadata() -> bool:
+        if people and not site_person and accept(people, "jsonld", split=False, shown=True):
+            return True
+        for key, source in AUTHOR_META_ORDER:
+            values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
+            values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
+            shown = key != "citation_author"  # scholarly pages list authors in metadata only
+            if values and accept(values, source, split=len(values) == 1, shown=shown):
+                return True
+        return False
+
     people = [name for name, kind in ld.authors if kind != "org"] if ld else []
     # a Person named like the site is the site (a newsroom account), unless nothing else names
     # anyone: then it is the blogger whose blog bears their name
     site_person = bool(people) and all(is_site_name(p, site_names) for p in people)
-    if people and not site_person and accept(people, "jsonld", split=False, shown=True):
+    if in_metadata():
+        if h1 is not None and result.provenance["authors"] != "citation_author":
+            _prefer_headline_byline(result, h1, site_names)
         return
-    for key, source in AUTHOR_META_ORDER:
-        values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
-        values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
-        shown = key != "citation_author"  # scholarly pages list authors in the metadata only
-        if values and accept(values, source, split=len(values) == 1, shown=shown):
-            return
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
         # as names, or name the blog's owner by the handle in its address ("Verfasst von:
@@ -712,6 +722,27 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
     if site_person and not any(is_site_name(p, host_labels) for p in people):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
+
+
+def _prefer_headline_byline(result: PageMetadata, h1, site_names: frozenset[str]) -> None:
+    """The "By ..." line at the headline over metadata authors it does not name: the CMS
+    account that filed a story ("Web Desk Account" in JSON-LD, "Von Jane Doe" under the
+    headline) is not its writer; and its spelling over theirs when they are the same people
+    ("gabor munier" from a login name, "Gàbor Muniér" in the byline)."""
+    for raw in headline_bylines(h1):
+        if len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw):
+            continue
+        names = split_byline(raw, site_names=site_names)
+        if not names or not all(looks_like_name(n) for n in names):
+            continue
+        shown = [fold(n) for n in names]
+        kept = [fold(n) for n in result.authors]
+        if set(shown).isdisjoint(kept) or (
+            sorted(shown) == sorted(kept) and names != result.authors
+        ):
+            result.authors, result.authors_raw = names, raw
+            result.provenance["authors"] = "byline_text"
+        return
 
 
 def _names_handle(raw: str, handle: str) -> bool:

@@ -833,6 +833,16 @@ def _author_link(element: Element) -> tuple[str, str] | None:
     return None
 
 
+def headline_bylines(h1: Element) -> Iterator[str]:
+    """The "By ..." lines in the text at the headline ("Von Jane Doe", "Par A et B"), the
+    bylines readers see first."""
+    for element, _after in elements_near(h1):
+        if not is_excluded(element):
+            found = _byline_of(element)
+            if found and found[1] == "byline_text":
+                yield found[0]
+
+
 def _quoted(element: Element) -> bool:
     """Whether an element is inside a quotation: an embedded post's "Posted by A" (a tweet's,
     a Facebook post's) names the quoted post's author, not the page's."""
