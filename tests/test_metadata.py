@@ -14,7 +14,12 @@ import pytest
 
 from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
 from regmig_scraper.metadata import extract_metadata
-from regmig_scraper.metadata.bylines import clean_name, reads_as_byline, split_byline
+from regmig_scraper.metadata.bylines import (
+    clean_name,
+    dated_handle,
+    reads_as_byline,
+    split_byline,
+)
 from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
 
 TODAY = dt.date(2026, 12, 1)
@@ -435,6 +440,44 @@ def test_name_signed_under_the_text(end, names):
 
 
 @pytest.mark.parametrize(
+    ("line", "handle"),
+    [
+        ("Gespeichert von rasos am 24. Juli 2017 - 18:55", "rasos"),
+        ("von Marianne1 am 20.09.2020", "Marianne1"),
+        ("Submitted by jdoe on 4 May 2021", "jdoe"),
+        ("Posted by delta_7 | 2021-05-04", "delta_7"),
+        ("Posted by k.lee on Monday, May 4, 2021", "k.lee"),
+        ("Publié par zazou le 12/03/2020", "zazou"),
+        # a name of two words, a generic account, no date, or a date alone: no handle line
+        ("Von Jane Doe am 4. Mai 2021", None),
+        ("von admin am 20.09.2020", None),
+        ("Submitted by jdoe", None),
+        ("von 2021 am 3. Mai", None),
+        ("Die Preise von Strom am 3. Mai", None),
+    ],
+)
+def test_dated_handle(line, handle):
+    assert dated_handle(line) == handle
+
+
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        # an account name and the post's date: the account is the author
+        (["<div class='submitted'>Gespeichert von <span>rasos</span> am 24. Juli 2017</div>"],
+         ["rasos"]),
+        (["<p>von Marianne1 am 20.09.2020</p>"], ["Marianne1"]),
+        # ... unless a byline names a person
+        (["<div>Gespeichert von human am 7. Juli 2019 - 18:44</div>",
+          "<p>Blog Beitrag von Margarita Beispiel</p>"], ["Margarita Beispiel"]),
+    ],
+)  # fmt: skip
+def test_account_name_in_a_dated_byline(lines, names):
+    body = f"<article><h1>A headline of the page</h1>{''.join(lines)}<p>Text.</p></article>"
+    assert extract(page(body=body, lang="de")).authors == names
+
+
+@pytest.mark.parametrize(
     ("head", "byline", "url", "names"),
     [
         # a blog on a blog platform is named after its owner's handle
@@ -554,9 +597,10 @@ def test_meta_author_in_chinese_characters():
             "https://surfguard.wordpress.com/2016/11/01/m/",
             ["surfguard"],
         ),
-        # another lowercase word, or the same line on a site of its own: no byline
+        # lowercase words, or the same line on a site of its own: no byline (one account
+        # name and a date is: see test_account_name_in_a_dated_byline)
         (
-            "Verfasst von: jemandanders | 31. Dezember 2008",
+            "Verfasst von: jemand anders | 31. Dezember 2008",
             "https://mitundvoneinander.wordpress.com/2008/12/31/rat/",
             [],
         ),

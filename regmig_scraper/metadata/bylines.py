@@ -330,6 +330,32 @@ def reads_as_byline(raw: str) -> bool:
     return True
 
 
+# A byline of one account name and the date of the post: "Gespeichert von rasos am 24. Juli
+# 2017", "von Marianne1 am 20.09.2020", "Submitted by jdoe on 4 May 2021", "Posted by
+# delta_7 | 2021-05-04".
+DATED_HANDLE = re.compile(
+    r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|erstellt|eingestellt|"
+    r"ein|eine|beitrag|publié|publicado|pubblicato)\s+){0,3}(?:by|von|par|por|door|di)\s*:?\s+"
+    r"(?P<handle>[^\W_][\w.-]{2,29})"
+    r"(?:\s*[|·•,»–—-]\s*|\s+(?:am|on|le|el|il|em|op|at)\s+)"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so)[a-z]*\.?,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?[0-9]",
+    re.IGNORECASE,
+)
+
+
+def dated_handle(raw: str) -> str | None:
+    """The account name of a byline made of it and the post's date (see DATED_HANDLE), which
+    need not look like a person's name ("rasos", "Marianne1"); None for any other line."""
+    match = DATED_HANDLE.match(" ".join(raw.split()))
+    if not match:
+        return None
+    handle = match.group("handle").strip(".-")
+    if not any(c.isalpha() for c in handle) or handle.casefold() in GENERIC_AUTHORS:
+        return None
+    return handle
+
+
 def looks_like_name(name: str) -> bool:
     """A display name as bylines print it: one to four words, each capitalized (particles
     such as "von", "de", "van" aside), letters only, not shouted in capitals."""

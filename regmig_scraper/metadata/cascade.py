@@ -52,8 +52,10 @@ authors
        ("04.02.2022 | Jane Doe") or a link to the author's page ("/autoren/jane-doe") at the
        headline (``byline_element``, ``byline_text``, ``rel_author``, ``byline_label``,
        ``dated_byline``, ``author_link``), last a name signed in bold or italics under the
-       text's last paragraph (``signature``). A JSON-LD Person shown by a given name alone
-       takes its full name from its ``familyName`` or its bio ("Nils Muster ist ...").
+       text's last paragraph (``signature``); an account name in a dated line ("Gespeichert
+       von rasos am 24. Juli 2017") only when no byline names a person. A JSON-LD Person
+       shown by a given name alone takes its full name from its ``familyName`` or its bio
+       ("Nils Muster ist ...").
        Each source's names go through ``bylines.clean_name`` / ``split_byline``; the site's
        own name is never an author (except a blog's handle on a blog platform: its
        subdomain or its name in a byline);
@@ -80,6 +82,7 @@ from regmig_scraper.metadata.bylines import (
     CJK_NAME,
     LEADING_ARTICLE,
     clean_name,
+    dated_handle,
     first_last,
     fold,
     is_site_name,
@@ -705,6 +708,7 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         if h1 is not None and result.provenance["authors"] != "citation_author":
             _prefer_headline_byline(result, h1, site_names)
         return
+    handles: list[str] = []
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
         # as names, or name the blog's owner by the handle in its address ("Verfasst von:
@@ -712,6 +716,12 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         if rule == "byline_text" and blog_handle and _names_handle(raw, blog_handle):
             accept([raw], rule, split=True)
             return
+        handle = dated_handle(raw) if rule == "byline_text" else None
+        if handle and not looks_like_name(handle):
+            # an account name and the post's date ("Gespeichert von rasos am 24. Juli 2017"):
+            # the CMS account, after any byline naming a person
+            handles.append(handle)
+            continue
         if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
             continue
         # the markup of an author element or link vouches for a site-named owner
@@ -719,6 +729,8 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         strict = rule in ("byline_text", "author_link", "signature")
         if accept([raw], rule, split=True, strict=strict, owner_ok=owner_ok):
             return
+    if handles and accept(handles[:1], "byline_text", split=False):
+        return
     # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
     if site_person and not any(is_site_name(p, host_labels) for p in people):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
