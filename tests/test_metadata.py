@@ -17,6 +17,7 @@ from regmig_scraper.metadata import extract_metadata
 from regmig_scraper.metadata.bylines import (
     clean_name,
     dated_handle,
+    is_site_name,
     reads_as_byline,
     split_byline,
 )
@@ -475,6 +476,29 @@ def test_dated_handle(line, handle):
 def test_account_name_in_a_dated_byline(lines, names):
     body = f"<article><h1>A headline of the page</h1>{''.join(lines)}<p>Text.</p></article>"
     assert extract(page(body=body, lang="de")).authors == names
+
+
+SITE = frozenset({"krimiblog", "limespace", "bayrischebembel", "example daily", "exampledaily"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Krimiblog", True),
+        ("Example Daily", True),
+        ("The Example Daily", True),
+        # a name of several words holding the site's name is the site's ("EFC ...")
+        ("EFC Bayrische Bembel", True),
+        ("Krimiblog-Archiv", True),
+        ("limespace.de", True),
+        # one word extending the site's name is a member's handle
+        ("Krimiblogger", False),
+        ("Limespacer", False),
+        ("Jane Doe", False),
+    ],
+)
+def test_is_site_name(text, expected):
+    assert is_site_name(text, SITE) is expected
 
 
 @pytest.mark.parametrize(

@@ -379,13 +379,18 @@ LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|l'|l’)\s
 def is_site_name(text: str, site_names: frozenset[str]) -> bool:
     """True when ``text`` is the site's own name: equal to one of ``site_names`` (casefolded
     names and letters-only forms of the site's names and host labels), without a leading
-    article, or holding a host label of five letters or more ("EFC Bayrische Bembel" on
-    bayrische-bembel.de)."""
+    article, or, written in more than one word, holding a site name of eight letters or
+    more ("EFC Bayrische Bembel" on bayrische-bembel.de; "Limespacer" on limespace.de is a
+    member's handle)."""
     folded = fold(text)
     squashed = "".join(c for c in folded if c.isalnum())
     bare = "".join(c for c in LEADING_ARTICLE.sub("", folded) if c.isalnum())
     if folded in site_names or squashed in site_names or bare in site_names:
         return True
+    # a one-word name that extends the site's is its member's handle ("Limespacer" on
+    # limespace.de, "Krimiblogger" on krimiblog.de), not the site
+    if folded.isalpha():
+        return False
     return any(len(name) >= 8 and name.isalnum() and name in squashed for name in site_names)
 
 
