@@ -321,6 +321,14 @@ def test_split_byline_rules(raw, names):
             ["Eva Beispiel"],
         ),
         ("<div><p><b>Von</b></p><p>Berlin nach Hamburg fahren die Züge wieder.</p></div>", []),
+        # a definition list's or a table's label and value
+        (
+            "<dl class='post-meta'><dt>Auteur</dt><dd><a href='/staff/ug/'>Ulrich Exemple</a></dd>"
+            "<dt>Cover</dt><dd>Collège</dd></dl>",
+            ["Ulrich Exemple"],
+        ),
+        ("<table><tr><th>Autorin</th><td>Eva Beispiel</td></tr></table>", ["Eva Beispiel"]),
+        ("<dl><dt>Von</dt><dd>Berlin nach Hamburg fahren die Züge wieder.</dd></dl>", []),
         # ... but a sentence after the label is no byline
         ("<p><b>Von</b> Berlin nach Hamburg fahren die Züge wieder.</p>", []),
         ("<p><strong>Author:</strong> unknown at the time of writing</p>", []),

@@ -1004,7 +1004,7 @@ BARE_BY_LABEL = re.compile(
 # Elements whose own text may be a "By ..." line.
 BYLINE_TEXT_TAGS = frozenset(
     {"p", "span", "div", "strong", "em", "address", "li", "small", "a", "i", "b", "h4", "h5",
-     "h6", "font", "td", "cite", "time"}
+     "h6", "font", "td", "cite", "time", "dt", "th"}
 )  # fmt: skip
 BY_WORD = re.compile(
     r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
