@@ -554,6 +554,11 @@ def test_site_named_byline_on_a_blog_platform(head, byline, url, names):
         ("<span class='field-content'>25.10.2022 - Reiner Muster</span>", ["Reiner Muster"]),
         ("<p><span>Jane Doe</span> | <span>April 4, 2021</span></p>", ["Jane Doe"]),
         ("<p>4. Mai 2023 – Eva Beispiel</p>", ["Eva Beispiel"]),
+        # a date, then a byline label and the name: one word is a name too
+        ("<span>06.11.2023 13:30 von Olga </span>", ["Olga"]),
+        ("<p>April 4, 2021 | by Jane Doe</p>", ["Jane Doe"]),
+        ("<p>12 mars 2022 par Claire Exemple</p>", ["Claire Exemple"]),
+        ("<p>04.02.2022 von der Stadt veröffentlicht</p>", []),
         # a place, a section, a sentence or a lowercase word beside the date: no one
         ("<small>04.02.2022 | Berlin</small>", []),
         ("<small>04.02.2022 | Pressemitteilung</small>", []),

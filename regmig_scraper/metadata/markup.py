@@ -953,7 +953,8 @@ _DATE = (
     r"(?:\s*[|,·•]?\s*[0-9]{1,2}[:.][0-9]{2}(?:\s*(?:uhr|h|am|pm))?)?"
 )
 DATED_BYLINE = re.compile(
-    rf"^\s*(?:{_DATE}\s*[|·•–—-]\s*(?P<after>[^|·•–—0-9]{{4,60}})|"
+    rf"^\s*(?:{_DATE}\s*[|·•–—-]?\s*(?:by|von|par|por|door)\s+(?P<labelled>[^|·•–—0-9]{{3,60}})|"
+    rf"{_DATE}\s*[|·•–—-]\s*(?P<after>[^|·•–—0-9]{{4,60}})|"
     rf"(?P<before>[^|·•–—0-9]{{4,60}}?)\s*[|·•–—-]\s*{_DATE})\s*$",
     re.IGNORECASE,
 )
@@ -975,6 +976,10 @@ def _dated_byline(element: Element) -> tuple[str, str] | None:
     match = DATED_BYLINE.match(text)
     if not match:
         return None
+    labelled = (match.group("labelled") or "").strip()
+    if labelled:
+        # "06.11.2023 13:30 von Olga": the label makes one word a name
+        return (labelled, "dated_byline") if looks_like_name(labelled) else None
     name = (match.group("after") or match.group("before") or "").strip()
     if len(name.split()) < MIN_DATED_NAME_WORDS or not looks_like_name(name):
         return None
