@@ -280,6 +280,11 @@ BYLINE_RULES = [
     ("---- by Kenneth Muster", ["Kenneth Muster"]),
     ("— By Jane Doe", ["Jane Doe"]),
     ("-- the end", []),
+    # an interview's author, not the one interviewed; elsewhere "with" joins two authors
+    ("Ein Interview von Eugen Muster mit Sonja Beispiel.", ["Eugen Muster"]),
+    ("An interview by Jane Doe with John Roe", ["Jane Doe"]),
+    ("Interview par Claire Exemple avec Jean Exemple", ["Claire Exemple"]),
+    ("By Jane Doe with John Roe", ["Jane Doe", "John Roe"]),
 ]
 
 
@@ -366,6 +371,11 @@ def test_byline_label_followed_by_its_text(body, names):
             ["Samuel Muster"],
         ),
         ("<p>Autorin: <strong>Eva Beispiel</strong></p>", ["Eva Beispiel"]),
+        (
+            "<p><em>Ein Interview von <strong>Eugen Muster</strong> mit <strong>Sonja "
+            "Beispiel</strong>.</em></p>",
+            ["Eugen Muster"],
+        ),
         ("<p>Author: <a href='/people/jd'>Jane Doe</a></p>", ["Jane Doe"]),
         # a sentence that opens a link list is no byline
         (

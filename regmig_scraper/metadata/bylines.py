@@ -256,12 +256,15 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
 # "Artikel von:".
 BYLINE_LEAD = re.compile(
     r"^(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|"
-    r"artikel|pressemitteilung|meldung|zeige|alle|all|view|more|mehr|weitere|posts|"
+    r"artikel|pressemitteilung|meldung|interview|an|zeige|alle|all|view|more|mehr|weitere|posts|"
     r"articles|beiträge|"
     r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
     r"(?:by|von|par|por|door|przez|di)\s*:?\s+(?=\S)",
     re.IGNORECASE,
 )
+# An interview's byline, and the word that introduces the one interviewed after its author.
+INTERVIEW = re.compile(r"\binterview\b", re.IGNORECASE)
+INTERVIEWEE = re.compile(r"\s+(?:mit|with|avec|con|met)\s+", re.IGNORECASE)
 # Words that never occur in a person's name: a date label, a reading time, a call to action.
 NOT_NAME_WORDS = frozenset(
     {
@@ -468,8 +471,13 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     text = " ".join(_unhyphenated(raw).split()).lstrip("-–— ")  # "— By A", "-- by A"
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
+    opening = BYLINE_LEAD.match(text) or BYLINE_LABEL.match(text)
+    interview = bool(opening and INTERVIEW.search(opening.group(0)))
     text = _strip_label(text)
     lead = BYLINE_LEAD.match(text)
+    if interview:
+        # "Ein Interview von A mit B": B is the one interviewed
+        text = INTERVIEWEE.split(text, maxsplit=1)[0]
     if lead:
         text = text[lead.end() :]
     else:

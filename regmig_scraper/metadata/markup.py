@@ -1013,7 +1013,8 @@ BYLINE_TEXT_TAGS = frozenset(
 )  # fmt: skip
 BY_WORD = re.compile(
     r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
-    r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
+    r"beitrag|artikel|article|story|text|interview|an|publié|écrit|escrito|publicado|scritto|"
+    r"pubblicato)"
     r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s+\w|^\s*di\s+[A-Z]|"
     r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",
     re.I,
@@ -1032,7 +1033,8 @@ def _starts_by(text: str) -> bool:
 # "<em>Von <span>A</span></em>", "<em>Autor: <a>A</a></em>".
 BY_OPENING = re.compile(
     r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
-    r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
+    r"beitrag|artikel|article|story|text|interview|an|publié|écrit|escrito|publicado|scritto|"
+    r"pubblicato)"
     r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s*$|"
     r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*$",
     re.I,
