@@ -440,6 +440,12 @@ TEXT_PARAGRAPH = "<p>" + "Die Mannschaft spielte stark und gewann verdient. " * 
         ),
         ("<br><p><strong>Jean-Luc Exemple</strong></p>", ["Jean-Luc Exemple"]),
         ("<p><i>Maria de la Cruz</i></p>", ["Maria de la Cruz"]),
+        # a book's credits between the text and the signature
+        (
+            "<p><strong>Jane Doe (Hrsg.)<br>1619</strong><br>Verlag, 816 Seiten</p>"
+            "<p class='clearfix'><strong>Marina Muster</strong></p>",
+            ["Marina Muster"],
+        ),
         # a bold line the text goes on after is a subheading
         ("<p><strong>Massive Kosten</strong></p><p>Die Stadt zahlt mehr als geplant.</p>", []),
         ("<p><b>Weitere Informationen</b></p><ul><li>Tabelle</li></ul>", []),

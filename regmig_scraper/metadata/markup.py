@@ -778,6 +778,8 @@ MIN_SIGNED_PARAGRAPH_CHARS = 150
 # Blocks of text that, after a bold line, make it a subheading.
 TEXT_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "div",
                              "blockquote", "dl"})  # fmt: skip
+# The most paragraphs read back from a signature for the text it signs.
+SIGNED_PARAGRAPHS = 3
 # The most words of a signature.
 MAX_SIGNATURE_WORDS = 4
 
@@ -799,7 +801,16 @@ def _signature(paragraph: Element) -> tuple[str, str] | None:
         previous = previous.getprevious()
     if previous is None or previous.tag != "p":
         return None
-    if len(text_of(previous, limit=MIN_SIGNED_PARAGRAPH_CHARS + 1)) < MIN_SIGNED_PARAGRAPH_CHARS:
+    # the text it signs: the paragraphs right before it (a book's credits may stand between)
+    chars = 0
+    for _ in range(SIGNED_PARAGRAPHS):
+        if previous is None or previous.tag != "p":
+            return None
+        chars += len(text_of(previous, limit=MIN_SIGNED_PARAGRAPH_CHARS + 1))
+        if chars >= MIN_SIGNED_PARAGRAPH_CHARS:
+            break
+        previous = previous.getprevious()
+    else:
         return None
     # a bold line the text goes on after is a subheading ("Massive Kosten"); a footnote
     # ("(1) Quelle: ...") may follow a signature
