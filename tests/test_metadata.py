@@ -446,6 +446,11 @@ TEXT_PARAGRAPH = "<p>" + "Die Mannschaft spielte stark und gewann verdient. " * 
             "<p class='clearfix'><strong>Marina Muster</strong></p>",
             ["Marina Muster"],
         ),
+        # a letter's signature: the name, a line break, the date
+        ("<p>Benni<br>10. September 2017</p>", ["Benni"]),
+        ("<p>Jane Doe<br>\nApril 4, 2021</p>", ["Jane Doe"]),
+        ("<p>Herzliche Grüße<br>10. September 2017</p>", []),
+        ("<p>Benni<br>in Berlin</p>", []),
         # a bold line the text goes on after is a subheading
         ("<p><strong>Massive Kosten</strong></p><p>Die Stadt zahlt mehr als geplant.</p>", []),
         ("<p><b>Weitere Informationen</b></p><ul><li>Tabelle</li></ul>", []),

@@ -279,6 +279,9 @@ NOT_NAME_WORDS = frozenset(
         "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
         "domingo", "фото", "by", "reviewed", "edited", "fact-checked",
+        # a letter's closing above its signature
+        "grüße", "grüsse", "gruß", "gruss", "regards", "cheers", "sincerely", "herzliche",
+        "herzlichst", "saludos", "cordialement", "salutations",
     }
 )  # fmt: skip
 

@@ -51,9 +51,10 @@ authors
        and its value ("<h5>Autor:</h5>Jane Doe"), a date line holding a name
        ("04.02.2022 | Jane Doe") or a link to the author's page ("/autoren/jane-doe") at the
        headline (``byline_element``, ``byline_text``, ``rel_author``, ``byline_label``,
-       ``dated_byline``, ``author_link``), last a name signed in bold or italics under the
-       text's last paragraph (``signature``); an account name in a dated line ("Gespeichert
-       von rasos am 24. Juli 2017") only when no byline names a person. A JSON-LD Person
+       ``dated_byline``, ``author_link``), last a name signed under the text's last
+       paragraph, in bold or italics or above a date (``signature``); an account name in a
+       dated line ("Gespeichert von rasos am 24. Juli 2017") only when no byline names a
+       person. A JSON-LD Person
        shown by a given name alone takes its full name from its ``familyName`` or its bio
        ("Nils Muster ist ...").
        Each source's names go through ``bylines.clean_name`` / ``split_byline``; the site's

@@ -786,15 +786,26 @@ MAX_SIGNATURE_WORDS = 4
 
 def _signature(paragraph: Element) -> tuple[str, str] | None:
     """A name signed under the text: the last paragraph, holding only a person's name in bold
-    or italics, right after a paragraph of text ("...</p><p><b><i>Jane Doe</i></b></p>")."""
-    if len(paragraph) != 1 or (paragraph.text or "").strip():
+    or italics ("...</p><p><b><i>Jane Doe</i></b></p>") or a name and a date on two lines
+    (a letter's: "<p>Benni<br>10. September 2017</p>"), right after paragraphs of text."""
+    if len(paragraph) != 1:
         return None
     child = paragraph[0]
-    if child.tag not in EMPHASIS_TAGS or (child.tail or "").strip():
+    if child.tag == "br":
+        # a letter's signature: "Benni<br>10. September 2017"
+        text = " ".join((paragraph.text or "").split())
+        dated = _standalone_date((child.tail or "").strip(), None)
+        if not dated or not 1 <= len(text.split()) <= MAX_SIGNATURE_WORDS:
+            return None
+    elif child.tag in EMPHASIS_TAGS and not (paragraph.text or "").strip():
+        if (child.tail or "").strip():
+            return None
+        text = text_of(paragraph, limit=80)
+        if len(text.split()) < 2:  # "Redaktion", "Fazit": a word in bold is a label
+            return None
+    else:
         return None
-    text = text_of(paragraph, limit=80)
-    words = text.split()
-    if not 2 <= len(words) <= MAX_SIGNATURE_WORDS or not looks_like_name(text):
+    if len(text.split()) > MAX_SIGNATURE_WORDS or not looks_like_name(text):
         return None
     previous = paragraph.getprevious()
     while previous is not None and previous.tag == "br":
