@@ -285,6 +285,12 @@ BYLINE_RULES = [
     ("An interview by Jane Doe with John Roe", ["Jane Doe"]),
     ("Interview par Claire Exemple avec Jean Exemple", ["Claire Exemple"]),
     ("By Jane Doe with John Roe", ["Jane Doe", "John Roe"]),
+    # a job title before the name
+    ("Autor: Rechtsanwalt Sebastian Muster", ["Sebastian Muster"]),
+    ("Von Redakteurin Anna Beispiel und Korrespondent Max Muster", ["Anna Beispiel", "Max Muster"]),
+    ("Por la periodista Ana García", []),
+    ("By Senior Fellow", []),
+    ("Rechtsanwalt Muster", []),
 ]
 
 
@@ -311,6 +317,14 @@ def test_split_byline_rules(raw, names):
         # the value after line breaks, a "Text:" credit, a heading label and its paragraph
         ("<p><b>Von:</b><br><br>Götz Muster</p>", ["Götz Muster"]),
         ("<p>Ende.<br><strong>Text:</strong> Klausmartin Beispiel</p>", ["Klausmartin Beispiel"]),
+        # a credit line in the text node after a line break
+        (
+            "<div>Das Gericht entschied.<br><br>Quelle: Agentur<br>Autor: "
+            "<a href='/anwalt/'>Rechtsanwalt</a> Sebastian Muster</div>",
+            ["Sebastian Muster"],
+        ),
+        ("<div>Ende.<br>Author: Jane Doe<br>Photo: John Roe</div>", ["Jane Doe"]),
+        ("<div>Ende.<br>Text: die Rede im Wortlaut</div>", []),
         (
             "<h4 class='meta-title'>Autor</h4><p><a href='/p/1'>Nikolai Muster</a>, </p>",
             ["Nikolai Muster"],

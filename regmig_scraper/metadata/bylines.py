@@ -110,7 +110,9 @@ ROLE_WORDS = frozenset(
         "redactor", "redactora", "corresponsal",
         # German
         "redakteur", "redakteurin", "korrespondent", "korrespondentin", "chefredakteur",
-        "leiter", "leiterin", "autorin", "gastautor", "gastbeitrag",
+        "leiter", "leiterin", "autorin", "gastautor", "gastbeitrag", "rechtsanwalt",
+        "rechtsanwältin", "fachanwalt", "fachanwältin", "notar", "notarin", "pfarrer",
+        "pfarrerin",
         # French and Italian
         "journaliste", "rédacteur", "rédactrice", "giornalista", "redattore",
     }
@@ -510,6 +512,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
         for part in LIST_SEPARATOR.split(group):
             if not part:
                 continue
+            part = _without_leading_role(part)
             if (
                 is_organisation(part)
                 or DOMAIN.match(part.strip())
@@ -529,6 +532,19 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     if len(names) > 1 and all(" " not in n for n in names):
         return []  # "Jobs & Hire", "Vinos y Tapas": a brand's words, not people
     return names
+
+
+def _without_leading_role(part: str) -> str:
+    """A part without the job title before the person's name ("Rechtsanwalt Sebastian Muster",
+    "Redakteurin Anna Beispiel"): the title's words, then a name of two words or more."""
+    words = part.split()
+    cut = 0
+    while cut < len(words) - 2 and fold(words[cut]).strip(".,:") in ROLE_WORDS:
+        cut += 1
+    if not cut:
+        return part
+    rest = " ".join(words[cut:])
+    return rest if looks_like_name(rest) else part
 
 
 def names_list(group: str) -> bool:

@@ -765,6 +765,12 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
             found = _byline_of(element)
             if found and not _quoted(element):
                 yield found
+    for element in (body if body is not None else root).iter("br"):
+        line = element.tail
+        if line and len(line) <= MAX_LINE_CHARS and CREDIT_LABEL.match(line):
+            found = _line_after_break(element)
+            if found and not is_excluded(element) and not _quoted(element):
+                yield found
     for element in (body if body is not None else root).iter("p"):
         found = _signature(element)
         if found and not is_excluded(element) and not _quoted(element):
@@ -863,6 +869,25 @@ def headline_bylines(h1: Element) -> Iterator[str]:
             found = _byline_of(element)
             if found and found[1] == "byline_text":
                 yield found[0]
+
+
+# A credit's label with its colon: "Autor:", "Author:", "Text:", "Von:".
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:autor(?:in|en)?|authors?|auteurs?|autore|text|texte|texto|von|by|par|por)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _line_after_break(br: Element) -> tuple[str, str] | None:
+    """A "By ..." line after a line break, to the next break: "...<br>Autor: <a>Rechtsanwalt</a>
+    Jane Doe</div>" (a credit under the text, in the text node after the break)."""
+    parts = [br.tail or ""]
+    for sibling in br.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag in ("br", "p", "div"):
+            break
+        parts += [text_of(sibling, limit=MAX_LINE_CHARS + 1), sibling.tail or ""]
+    line = " ".join(" ".join(parts).split())
+    return (line, "byline_text") if len(line) <= MAX_LINE_CHARS else None
 
 
 def _quoted(element: Element) -> bool:
