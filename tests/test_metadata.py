@@ -325,6 +325,14 @@ def test_split_byline_rules(raw, names):
         ),
         ("<div>Ende.<br>Author: Jane Doe<br>Photo: John Roe</div>", ["Jane Doe"]),
         ("<div>Ende.<br>Text: die Rede im Wortlaut</div>", []),
+        # a magazine's credits: the interviewer is the author
+        (
+            "<div class='credits'><div class='credit'><div class='label'>Interview</div>"
+            "<div class='value'>SVEN MUSTER</div></div><div class='credit'>"
+            "<div class='label'>Fotograf</div><div class='value'>Jo Beispiel</div></div></div>",
+            ["SVEN MUSTER"],
+        ),
+        ("<h4>Interview</h4><p>Sharon Muster spricht über ihre Rollen.</p>", []),
         (
             "<h4 class='meta-title'>Autor</h4><p><a href='/p/1'>Nikolai Muster</a>, </p>",
             ["Nikolai Muster"],

@@ -1044,9 +1044,10 @@ def _is_bare_label(text: str) -> bool:
 
 
 # A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:", "| By"
-# (after a category in a meta line), "Text:".
+# (after a category in a meta line), "Text:", a magazine's credit "Interview" (its interviewer).
 BARE_BY_LABEL = re.compile(
-    r"^\s*(?:[|·•–—-]\s*)?(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
+    r"^\s*(?:[|·•–—-]\s*)?(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?|"
+    r"interview)\s*:?|"
     r"(?:text|texte|texto|testo)\s*:)\s*$",
     re.I,
 )
