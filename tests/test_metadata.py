@@ -866,6 +866,26 @@ def test_byline_at_the_headline_over_metadata_it_does_not_name(head, byline, nam
     assert meta_.authors == names
 
 
+@pytest.mark.parametrize(
+    ("name", "url", "names"),
+    [
+        # a Person named like the site is the site's account ...
+        ("CyberKoch", "https://cyberkoch.example/rezepte/kuchen", []),
+        # ... unless it is written as a handle, digits and all
+        ("happyface313", "https://happyface313.example/2018/03/07/test/", ["happyface313"]),
+        ("freeman1984", "https://freeman1984.example/post/", ["freeman1984"]),
+        # a Person named like the site but not like the host is the blogger
+        ("Jane Doe", "https://example.org/post/", ["Jane Doe"]),
+    ],
+)
+def test_person_named_like_the_site(name, url, names):
+    data = {"@type": "BlogPosting", "headline": "Im Test: Shampoo",
+            "author": {"@type": "Person", "name": name}}  # fmt: skip
+    head = ld(data) + meta(og_site_name=name)
+    body = f"<h1>Im Test: Shampoo</h1><p>Text.</p><footer>{name}</footer>"
+    assert extract(page(head=head, body=body), url).authors == names
+
+
 def test_metadata_author_the_page_never_shows_is_not_used():
     data = {"@type": "NewsArticle", "headline": "A headline here", "author": "Web Editor Account"}
     head = ld(data) + meta(author="cms-user-17")

@@ -59,7 +59,8 @@ authors
        ("Nils Muster ist ...").
        Each source's names go through ``bylines.clean_name`` / ``split_byline``; the site's
        own name is never an author (except a blog's handle on a blog platform: its
-       subdomain or its name in a byline);
+       subdomain or its name in a byline; a JSON-LD Person named like the site when nothing
+       else names anyone, unless it is the host's name and no handle with digits);
        a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
        author (``citation_author`` aside) counts only when the page's visible text shows
        the name: one it never shows is a CMS account, not a byline. A "By ..." line at the
@@ -732,9 +733,16 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             return
     if handles and accept(handles[:1], "byline_text", split=False):
         return
-    # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
-    if site_person and not any(is_site_name(p, host_labels) for p in people):
+    # ... but not when the name is the host's ("CyberCook" on cybercook.com.br), unless it is
+    # written as a handle, with digits ("happyface313" on happyface313.com)
+    if site_person and all(
+        not is_site_name(p, host_labels) or HANDLE_WITH_DIGITS.match(p) for p in people
+    ):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
+
+
+# A one-word account name ending in digits: "happyface313", "freeman1984".
+HANDLE_WITH_DIGITS = re.compile(r"^[^\W\d_][\w.]*[^\W\d_][0-9]+$")
 
 
 def _prefer_headline_byline(result: PageMetadata, h1, site_names: frozenset[str]) -> None:
