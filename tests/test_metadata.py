@@ -16,6 +16,7 @@ from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
 from regmig_scraper.metadata import cascade, extract_metadata
 from regmig_scraper.metadata.bylines import (
     clean_name,
+    dated_handle,
     is_site_name,
     reads_as_byline,
     split_byline,
@@ -310,6 +311,17 @@ BYLINE_RULES = [
     ("---- by Kenneth Muster", ["Kenneth Muster"]),
     ("— By Jane Doe", ["Jane Doe"]),
     ("-- the end", []),
+    # an interview's author, not the one interviewed; elsewhere "with" joins two authors
+    ("Ein Interview von Eugen Muster mit Sonja Beispiel.", ["Eugen Muster"]),
+    ("An interview by Jane Doe with John Roe", ["Jane Doe"]),
+    ("Interview par Claire Exemple avec Jean Exemple", ["Claire Exemple"]),
+    ("By Jane Doe with John Roe", ["Jane Doe", "John Roe"]),
+    # a job title before the name
+    ("Autor: Rechtsanwalt Sebastian Muster", ["Sebastian Muster"]),
+    ("Von Redakteurin Anna Beispiel und Korrespondent Max Muster", ["Anna Beispiel", "Max Muster"]),
+    ("Por la periodista Ana García", []),
+    ("By Senior Fellow", []),
+    ("Rechtsanwalt Muster", []),
 ]
 
 
@@ -336,10 +348,45 @@ def test_split_byline_rules(raw, names):
         # the value after line breaks, a "Text:" credit, a heading label and its paragraph
         ("<p><b>Von:</b><br><br>Götz Muster</p>", ["Götz Muster"]),
         ("<p>Ende.<br><strong>Text:</strong> Klausmartin Beispiel</p>", ["Klausmartin Beispiel"]),
+        # a credit line in the text node after a line break
+        (
+            "<div>Das Gericht entschied.<br><br>Quelle: Agentur<br>Autor: "
+            "<a href='/anwalt/'>Rechtsanwalt</a> Sebastian Muster</div>",
+            ["Sebastian Muster"],
+        ),
+        ("<div>Ende.<br>Author: Jane Doe<br>Photo: John Roe</div>", ["Jane Doe"]),
+        ("<div>Ende.<br>Text: die Rede im Wortlaut</div>", []),
+        # a magazine's credits: the interviewer is the author
+        (
+            "<div class='credits'><div class='credit'><div class='label'>Interview</div>"
+            "<div class='value'>SVEN MUSTER</div></div><div class='credit'>"
+            "<div class='label'>Fotograf</div><div class='value'>Jo Beispiel</div></div></div>",
+            ["SVEN MUSTER"],
+        ),
+        ("<h4>Interview</h4><p>Sharon Muster spricht über ihre Rollen.</p>", []),
         (
             "<h4 class='meta-title'>Autor</h4><p><a href='/p/1'>Nikolai Muster</a>, </p>",
             ["Nikolai Muster"],
         ),
+        # a CMS field's label and value, each in boxes of their own
+        (
+            "<div class='field'><p class='label'><strong>By</strong></p></div>"
+            "<div class='field'><p class='full-name'>Todd Muster</p></div>",
+            ["Todd Muster"],
+        ),
+        (
+            "<div><div><span>Autorin:</span></div></div><div><a href='/a/1'>Eva Beispiel</a></div>",
+            ["Eva Beispiel"],
+        ),
+        ("<div><p><b>Von</b></p><p>Berlin nach Hamburg fahren die Züge wieder.</p></div>", []),
+        # a definition list's or a table's label and value
+        (
+            "<dl class='post-meta'><dt>Auteur</dt><dd><a href='/staff/ug/'>Ulrich Exemple</a></dd>"
+            "<dt>Cover</dt><dd>Collège</dd></dl>",
+            ["Ulrich Exemple"],
+        ),
+        ("<table><tr><th>Autorin</th><td>Eva Beispiel</td></tr></table>", ["Eva Beispiel"]),
+        ("<dl><dt>Von</dt><dd>Berlin nach Hamburg fahren die Züge wieder.</dd></dl>", []),
         # ... but a sentence after the label is no byline
         ("<p><b>Von</b> Berlin nach Hamburg fahren die Züge wieder.</p>", []),
         ("<p><strong>Author:</strong> unknown at the time of writing</p>", []),
@@ -352,6 +399,188 @@ def test_byline_label_followed_by_its_text(body, names):
     assert meta_.authors == names
     if names:
         assert meta_.provenance["authors"] in ("byline_label", "byline_text")
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # the opening in the element's own text, the names in its children, far from any
+        # headline (a page without one, a credit under the text)
+        ("<span>Geschrieben von <a href='/u?id=6'>Harald Beispiel</a></span>", ["Harald Beispiel"]),
+        (
+            "<em>Von <span itemscope><meta itemprop='name' content='Ute Muster'>"
+            "Ute Muster</span></em>",
+            ["Ute Muster"],
+        ),
+        ("<p>Posted by <a href='/author/jd'>Jane Doe</a> on <a>May 4, 2021</a></p>", ["Jane Doe"]),
+        (
+            "<small>Ein Beitrag von <b>Lena Muster</b> und <b>Ole Beispiel</b></small>",
+            ["Lena Muster", "Ole Beispiel"],
+        ),
+        ("<p>Par <a href='/auteurs/cm'>Claire Martin</a></p>", ["Claire Martin"]),
+        ("<p>Por: <strong>Ana García</strong></p>", ["Ana García"]),
+        (
+            "<p><em>Autor: <a href='/p/63322'>Samuel Muster </a>(Gastbeitrag)</em></p>",
+            ["Samuel Muster"],
+        ),
+        ("<p>Autorin: <strong>Eva Beispiel</strong></p>", ["Eva Beispiel"]),
+        (
+            "<p><em>Ein Interview von <strong>Eugen Muster</strong> mit <strong>Sonja "
+            "Beispiel</strong>.</em></p>",
+            ["Eugen Muster"],
+        ),
+        ("<p>Author: <a href='/people/jd'>Jane Doe</a></p>", ["Jane Doe"]),
+        # a sentence that opens a link list is no byline
+        (
+            "<p>Von <a href='/berlin'>Berlin</a> nach <a href='/hamburg'>Hamburg</a> "
+            "mit der Bahn</p>",
+            [],
+        ),
+        # an embedded post quoted in the text names the quoted post's author
+        (
+            "<blockquote><p>Prices rise.</p><p>Posted by <a href='/p'>Jane Doe</a> on "
+            "<a>Monday, February 7, 2022</a></p></blockquote>",
+            [],
+        ),
+        ("<blockquote><p>By Jane Doe, February 7, 2022</p></blockquote>", []),
+    ],
+)
+def test_byline_opening_with_the_names_in_children(line, names):
+    body = f"<div class='text'><p>{'Ein langer Absatz. ' * 60}</p>{line}</div>"
+    meta_ = extract(page(body=body))
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "byline_text"
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # a link to the author's page under the headline, the name its text or inside it
+        ("<div class='my-2'><a href='/autoren/kathrin-muster-684124'><span class='pic'>"
+         "<img alt=''><span class='credit'>© Foto Beispiel</span></span>"
+         "<span itemprop='name'>Kathrin Muster</span></a></div>", ["Kathrin Muster"]),
+        ("<p><a href='https://example.org/author/jane-doe/'>Jane Doe</a> · 4 min</p>",
+         ["Jane Doe"]),
+        ("<div><a href='/ueber-uns/autor/uta-beispiel'>Uta Beispiel</a></div>", ["Uta Beispiel"]),
+        ("<span><a href='/auteurs/claire-martin?page=1'>Claire Martin</a></span>",
+         ["Claire Martin"]),
+        # a link to an author list, or a text that is no name
+        ("<div><a href='/autoren/'>Unsere Autoren</a></div>", []),
+        ("<div><a href='/author/jane-doe/'>alle Beiträge ansehen</a></div>", []),
+        ("<div><a href='/books/authors-guide'>Jane Doe</a></div>", []),
+    ],
+)  # fmt: skip
+def test_link_to_the_authors_page_at_the_headline(line, names):
+    body = f"<article><h1>A headline of the page</h1>{line}<p>Text.</p></article>"
+    meta_ = extract(page(body=body))
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "author_link"
+
+
+TEXT_PARAGRAPH = "<p>" + "Die Mannschaft spielte stark und gewann verdient. " * 5 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("end", "names"),
+    [
+        # a name signed in bold or italics under the last paragraph
+        ("<p><b><i>Stefan Muster</i></b></p>", ["Stefan Muster"]),
+        (
+            "<p align='right'><em>Denise Beispiel</em></p><p>(1) Quelle: Statistikamt.</p>",
+            ["Denise Beispiel"],
+        ),
+        ("<br><p><strong>Jean-Luc Exemple</strong></p>", ["Jean-Luc Exemple"]),
+        ("<p><i>Maria de la Cruz</i></p>", ["Maria de la Cruz"]),
+        # a book's credits between the text and the signature
+        (
+            "<p><strong>Jane Doe (Hrsg.)<br>1619</strong><br>Verlag, 816 Seiten</p>"
+            "<p class='clearfix'><strong>Marina Muster</strong></p>",
+            ["Marina Muster"],
+        ),
+        # a letter's signature: the name, a line break, the date
+        ("<p>Benni<br>10. September 2017</p>", ["Benni"]),
+        ("<p>Jane Doe<br>\nApril 4, 2021</p>", ["Jane Doe"]),
+        ("<p>Herzliche Grüße<br>10. September 2017</p>", []),
+        ("<p>Benni<br>in Berlin</p>", []),
+        # a bold line the text goes on after is a subheading
+        ("<p><strong>Massive Kosten</strong></p><p>Die Stadt zahlt mehr als geplant.</p>", []),
+        ("<p><b>Weitere Informationen</b></p><ul><li>Tabelle</li></ul>", []),
+        # one word, a sentence, a date or plain text is no signature
+        ("<p><b>Redaktion</b></p>", []),
+        ("<p><b>Das war ein schönes Spiel heute</b></p>", []),
+        ("<p><em>12. Mai 2022</em></p>", []),
+        ("<p>Stefan Muster</p>", []),
+    ],
+)
+def test_name_signed_under_the_text(end, names):
+    body = f"<div class='text'>{TEXT_PARAGRAPH}{end}</div>"
+    meta_ = extract(page(body=body, lang="de"))
+    assert meta_.authors == names
+    if names:
+        assert meta_.provenance["authors"] == "signature"
+
+
+@pytest.mark.parametrize(
+    ("line", "handle"),
+    [
+        ("Gespeichert von rasos am 24. Juli 2017 - 18:55", "rasos"),
+        ("von Marianne1 am 20.09.2020", "Marianne1"),
+        ("Submitted by jdoe on 4 May 2021", "jdoe"),
+        ("Posted by delta_7 | 2021-05-04", "delta_7"),
+        ("Posted by k.lee on Monday, May 4, 2021", "k.lee"),
+        ("Publié par zazou le 12/03/2020", "zazou"),
+        # a name of two words, a generic account, no date, or a date alone: no handle line
+        ("Von Jane Doe am 4. Mai 2021", None),
+        ("von admin am 20.09.2020", None),
+        ("Submitted by jdoe", None),
+        ("von 2021 am 3. Mai", None),
+        ("Die Preise von Strom am 3. Mai", None),
+    ],
+)
+def test_dated_handle(line, handle):
+    assert dated_handle(line) == handle
+
+
+@pytest.mark.parametrize(
+    ("lines", "names"),
+    [
+        # an account name and the post's date: the account is the author
+        (["<div class='submitted'>Gespeichert von <span>rasos</span> am 24. Juli 2017</div>"],
+         ["rasos"]),
+        (["<p>von Marianne1 am 20.09.2020</p>"], ["Marianne1"]),
+        # ... unless a byline names a person
+        (["<div>Gespeichert von human am 7. Juli 2019 - 18:44</div>",
+          "<p>Blog Beitrag von Margarita Beispiel</p>"], ["Margarita Beispiel"]),
+    ],
+)  # fmt: skip
+def test_account_name_in_a_dated_byline(lines, names):
+    body = f"<article><h1>A headline of the page</h1>{''.join(lines)}<p>Text.</p></article>"
+    assert extract(page(body=body, lang="de")).authors == names
+
+
+SITE = frozenset({"krimiblog", "limespace", "bayrischebembel", "example daily", "exampledaily"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Krimiblog", True),
+        ("Example Daily", True),
+        ("The Example Daily", True),
+        # a name of several words holding the site's name is the site's ("EFC ...")
+        ("EFC Bayrische Bembel", True),
+        ("Krimiblog-Archiv", True),
+        ("limespace.de", True),
+        # one word extending the site's name is a member's handle
+        ("Krimiblogger", False),
+        ("Limespacer", False),
+        ("Jane Doe", False),
+    ],
+)
+def test_is_site_name(text, expected):
+    assert is_site_name(text, SITE) is expected
 
 
 @pytest.mark.parametrize(
@@ -399,6 +628,11 @@ def test_site_named_byline_on_a_blog_platform(head, byline, url, names):
         ("<span class='field-content'>25.10.2022 - Reiner Muster</span>", ["Reiner Muster"]),
         ("<p><span>Jane Doe</span> | <span>April 4, 2021</span></p>", ["Jane Doe"]),
         ("<p>4. Mai 2023 – Eva Beispiel</p>", ["Eva Beispiel"]),
+        # a date, then a byline label and the name: one word is a name too
+        ("<span>06.11.2023 13:30 von Olga </span>", ["Olga"]),
+        ("<p>April 4, 2021 | by Jane Doe</p>", ["Jane Doe"]),
+        ("<p>12 mars 2022 par Claire Exemple</p>", ["Claire Exemple"]),
+        ("<p>04.02.2022 von der Stadt veröffentlicht</p>", []),
         # a place, a section, a sentence or a lowercase word beside the date: no one
         ("<small>04.02.2022 | Berlin</small>", []),
         ("<small>04.02.2022 | Pressemitteilung</small>", []),
@@ -474,9 +708,10 @@ def test_meta_author_in_chinese_characters():
             "https://surfguard.wordpress.com/2016/11/01/m/",
             ["surfguard"],
         ),
-        # another lowercase word, or the same line on a site of its own: no byline
+        # lowercase words, or the same line on a site of its own: no byline (one account
+        # name and a date is: see test_account_name_in_a_dated_byline)
         (
-            "Verfasst von: jemandanders | 31. Dezember 2008",
+            "Verfasst von: jemand anders | 31. Dezember 2008",
             "https://mitundvoneinander.wordpress.com/2008/12/31/rat/",
             [],
         ),
@@ -599,6 +834,87 @@ def test_jsonld_author_shapes(author, expected):
     data = {"@type": "NewsArticle", "headline": "A headline here", "author": author}
     body = "<h1>A headline here</h1><p>Jane Doe and John Roe report.</p>"
     assert extract(page(head=ld(data), body=body)).authors == expected
+
+
+def person(name: str, **more: str) -> dict:
+    return {"@type": "Person", "name": name, **more}
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # a display name that is a given name alone, its full name in the author's bio
+        (person("Nils", description="Nils Muster ist freier Autor und Journalist."),
+         ["Nils Muster"]),
+        (person("Stefan", description="Stefan Beispiel - Maschinenbauer und Abenteurer."),
+         ["Stefan Beispiel"]),
+        (person("Jane", description="Jane Doe, senior writer, covers energy."), ["Jane Doe"]),
+        (person("Luis", description="Luis de la Cruz es periodista."), ["Luis de la Cruz"]),
+        (person("Anne", description="Anne van Dijk schrijft over klimaat."), ["Anne van Dijk"]),
+        (person("Jane", familyName="Doe"), ["Jane Doe"]),
+        # the bio does not spell the name: the display name stays
+        (person("Nils", description="Nils schreibt über Fahrräder."), ["Nils"]),
+        (person("Nils", description="Seit 2002 auf dem Rad unterwegs."), ["Nils"]),
+        # a role or more capitalized words after the given name are no surname
+        (person("Anna", description="Anna Redakteurin bei Beispiel Daily"), ["Anna"]),
+        (person("Nils", description="Nils Muster Beispiel Autor Berlin"), ["Nils"]),
+        # a full name is left as it is
+        (person("Jane Doe", description="Jane Doe Roe is a writer."), ["Jane Doe"]),
+    ],
+)  # fmt: skip
+def test_jsonld_person_given_name_completed_from_its_bio(author, expected):
+    data = {"@type": "BlogPosting", "headline": "A headline here", "author": author}
+    shown = "Nils Muster, Stefan Beispiel, Jane Doe, Luis de la Cruz, Anne van Dijk, Nils, Anna"
+    body = f"<h1>A headline here</h1><p>{shown}.</p>"
+    assert extract(page(head=ld(data), body=body)).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "names"),
+    [
+        # the CMS account that filed the story is shown elsewhere, the writer under the headline
+        (meta(author="Isa Konto"), "Von Matthias Muster", ["Matthias Muster"]),
+        (ld({"@type": "NewsArticle", "headline": "A headline of the page",
+             "author": {"@type": "Person", "name": "Hanna Weber"}}),
+         "By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        # the byline's spelling of the same person wins over a login name's
+        (meta(author="gabor_munier"), "Von Gàbor Muniér", ["Gàbor Muniér"]),
+        # the byline names one of the metadata's authors: the metadata stands
+        (meta(author="Jane Doe, John Roe"), "By Jane Doe", ["Jane Doe", "John Roe"]),
+        # a sentence or a desk under the headline does not overrule the metadata
+        (meta(author="Jane Doe"), "Von Berlin aus sieht man das anders", ["Jane Doe"]),
+        (meta(author="Jane Doe"), "By Staff", ["Jane Doe"]),
+        # scholarly metadata lists every author: a byline does not overrule it
+        (meta(citation_author="Roe, John"), "By Jane Doe", ["John Roe"]),
+    ],
+)  # fmt: skip
+def test_byline_at_the_headline_over_metadata_it_does_not_name(head, byline, names):
+    body = (
+        f"<article><h1>A headline of the page</h1><p>{byline}</p><p>Text.</p></article>"
+        "<footer>Isa Konto, Hanna Weber, Jane Doe, John Roe, gabor munier</footer>"
+    )
+    meta_ = extract(page(head=head, body=body))
+    assert meta_.authors == names
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "names"),
+    [
+        # a Person named like the site is the site's account ...
+        ("CyberKoch", "https://cyberkoch.example/rezepte/kuchen", []),
+        # ... unless it is written as a handle, digits and all
+        ("happyface313", "https://happyface313.example/2018/03/07/test/", ["happyface313"]),
+        ("freeman1984", "https://freeman1984.example/post/", ["freeman1984"]),
+        # a Person named like the site but not like the host is the blogger
+        ("Jane Doe", "https://example.org/post/", ["Jane Doe"]),
+    ],
+)
+def test_person_named_like_the_site(name, url, names):
+    data = {"@type": "BlogPosting", "headline": "Im Test: Shampoo",
+            "author": {"@type": "Person", "name": name}}  # fmt: skip
+    head = ld(data) + meta(og_site_name=name)
+    body = f"<h1>Im Test: Shampoo</h1><p>Text.</p><footer>{name}</footer>"
+    assert extract(page(head=head, body=body), url).authors == names
 
 
 def test_metadata_author_the_page_never_shows_is_not_used():

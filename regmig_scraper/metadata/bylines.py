@@ -110,7 +110,9 @@ ROLE_WORDS = frozenset(
         "redactor", "redactora", "corresponsal",
         # German
         "redakteur", "redakteurin", "korrespondent", "korrespondentin", "chefredakteur",
-        "leiter", "leiterin", "autorin", "gastautor", "gastbeitrag",
+        "leiter", "leiterin", "autorin", "gastautor", "gastbeitrag", "rechtsanwalt",
+        "rechtsanwältin", "fachanwalt", "fachanwältin", "notar", "notarin", "pfarrer",
+        "pfarrerin",
         # French and Italian
         "journaliste", "rédacteur", "rédactrice", "giornalista", "redattore",
     }
@@ -256,12 +258,15 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
 # "Artikel von:".
 BYLINE_LEAD = re.compile(
     r"^(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|beitrag|"
-    r"artikel|pressemitteilung|meldung|zeige|alle|all|view|more|mehr|weitere|posts|"
+    r"artikel|pressemitteilung|meldung|interview|an|zeige|alle|all|view|more|mehr|weitere|posts|"
     r"articles|beiträge|"
     r"article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)\s+){0,3}"
     r"(?:by|von|par|por|door|przez|di)\s*:?\s+(?=\S)",
     re.IGNORECASE,
 )
+# An interview's byline, and the word that introduces the one interviewed after its author.
+INTERVIEW = re.compile(r"\binterview\b", re.IGNORECASE)
+INTERVIEWEE = re.compile(r"\s+(?:mit|with|avec|con|met)\s+", re.IGNORECASE)
 # Words that never occur in a person's name: a date label, a reading time, a call to action.
 NOT_NAME_WORDS = frozenset(
     {
@@ -276,6 +281,9 @@ NOT_NAME_WORDS = frozenset(
         "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
         "domingo", "фото", "by", "reviewed", "edited", "fact-checked",
+        # a letter's closing above its signature
+        "grüße", "grüsse", "gruß", "gruss", "regards", "cheers", "sincerely", "herzliche",
+        "herzlichst", "saludos", "cordialement", "salutations",
     }
 )  # fmt: skip
 
@@ -330,6 +338,32 @@ def reads_as_byline(raw: str) -> bool:
     return True
 
 
+# A byline of one account name and the date of the post: "Gespeichert von rasos am 24. Juli
+# 2017", "von Marianne1 am 20.09.2020", "Submitted by jdoe on 4 May 2021", "Posted by
+# delta_7 | 2021-05-04".
+DATED_HANDLE = re.compile(
+    r"^\s*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|erstellt|eingestellt|"
+    r"ein|eine|beitrag|publié|publicado|pubblicato)\s+){0,3}(?:by|von|par|por|door|di)\s*:?\s+"
+    r"(?P<handle>[^\W_][\w.-]{2,29})"
+    r"(?:\s*[|·•,»–—-]\s*|\s+(?:am|on|le|el|il|em|op|at)\s+)"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so)[a-z]*\.?,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?[0-9]",
+    re.IGNORECASE,
+)
+
+
+def dated_handle(raw: str) -> str | None:
+    """The account name of a byline made of it and the post's date (see DATED_HANDLE), which
+    need not look like a person's name ("rasos", "Marianne1"); None for any other line."""
+    match = DATED_HANDLE.match(" ".join(raw.split()))
+    if not match:
+        return None
+    handle = match.group("handle").strip(".-")
+    if not any(c.isalpha() for c in handle) or handle.casefold() in GENERIC_AUTHORS:
+        return None
+    return handle
+
+
 def looks_like_name(name: str) -> bool:
     """A display name as bylines print it: one to four words, each capitalized (particles
     such as "von", "de", "van" aside), letters only, not shouted in capitals."""
@@ -353,15 +387,19 @@ LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|la|le|les|el|il|lo|l'|l’)\s
 def is_site_name(text: str, site_names: frozenset[str]) -> bool:
     """True when ``text`` is the site's own name: equal to one of ``site_names`` (casefolded
     names and letters-only forms of the site's names and host labels), without a leading
-    article, or holding a host label of eight letters or more that makes at least
-    ``SITE_LABEL_SHARE`` of its letters ("EFC Bayrische Bembel" on bayrische-bembel.de; a
-    headline that mentions the site, "Hochauflösende Schneekarten auf Gipfelbuch.ch", is not
-    its name)."""
+    article, or, written in more than one word, holding a host label of eight letters or
+    more that makes at least ``SITE_LABEL_SHARE`` of its letters ("EFC Bayrische Bembel" on
+    bayrische-bembel.de; "Limespacer" on limespace.de is a member's handle; a headline that
+    mentions the site, "Hochauflösende Schneekarten auf Gipfelbuch.ch", is not its name)."""
     folded = fold(text)
     squashed = "".join(c for c in folded if c.isalnum())
     bare = "".join(c for c in LEADING_ARTICLE.sub("", folded) if c.isalnum())
     if folded in site_names or squashed in site_names or bare in site_names:
         return True
+    # a one-word name that extends the site's is its member's handle ("Limespacer" on
+    # limespace.de, "Krimiblogger" on krimiblog.de), not the site
+    if folded.isalpha():
+        return False
     return any(
         len(name) >= max(8, SITE_LABEL_SHARE * len(squashed))
         and name.isalnum()
@@ -448,8 +486,13 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     text = " ".join(_unhyphenated(raw).split()).lstrip("-–— ")  # "— By A", "-- by A"
     if not text or len(text) > MAX_BYLINE_CHARS:
         return []
+    opening = BYLINE_LEAD.match(text) or BYLINE_LABEL.match(text)
+    interview = bool(opening and INTERVIEW.search(opening.group(0)))
     text = _strip_label(text)
     lead = BYLINE_LEAD.match(text)
+    if interview:
+        # "Ein Interview von A mit B": B is the one interviewed
+        text = INTERVIEWEE.split(text, maxsplit=1)[0]
     if lead:
         text = text[lead.end() :]
     else:
@@ -479,6 +522,7 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
         for part in LIST_SEPARATOR.split(group):
             if not part:
                 continue
+            part = _without_leading_role(part)
             if (
                 is_organisation(part)
                 or DOMAIN.match(part.strip())
@@ -498,6 +542,19 @@ def split_byline(raw: str | None, *, site_names: frozenset[str] = frozenset()) -
     if len(names) > 1 and all(" " not in n for n in names):
         return []  # "Jobs & Hire", "Vinos y Tapas": a brand's words, not people
     return names
+
+
+def _without_leading_role(part: str) -> str:
+    """A part without the job title before the person's name ("Rechtsanwalt Sebastian Muster",
+    "Redakteurin Anna Beispiel"): the title's words, then a name of two words or more."""
+    words = part.split()
+    cut = 0
+    while cut < len(words) - 2 and fold(words[cut]).strip(".,:") in ROLE_WORDS:
+        cut += 1
+    if not cut:
+        return part
+    rest = " ".join(words[cut:])
+    return rest if looks_like_name(rest) else part
 
 
 def names_list(group: str) -> bool:

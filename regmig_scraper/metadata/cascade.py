@@ -56,13 +56,23 @@ authors
        ``sailthru.author``; 5. ``<meta name="author">``; 6. the visible byline: an author
        element or a "By ..." line near the ``<h1>``, a ``rel=author`` link, a label element
        and its value ("<h5>Autor:</h5>Jane Doe"), a date line holding a name
-       ("04.02.2022 | Jane Doe") at the headline (``byline_element``, ``byline_text``,
-       ``rel_author``, ``byline_label``, ``dated_byline``). Each source's names go through
-       ``bylines.clean_name`` / ``split_byline``; the site's own name is never an author
-       (except a blog's handle on a blog platform: its subdomain or its name in a byline);
+       ("04.02.2022 | Jane Doe") or a link to the author's page ("/autoren/jane-doe") at the
+       headline (``byline_element``, ``byline_text``, ``rel_author``, ``byline_label``,
+       ``dated_byline``, ``author_link``), last a name signed under the text's last
+       paragraph, in bold or italics or above a date (``signature``); an account name in a
+       dated line ("Gespeichert von rasos am 24. Juli 2017") only when no byline names a
+       person. A JSON-LD Person
+       shown by a given name alone takes its full name from its ``familyName`` or its bio
+       ("Nils Muster ist ...").
+       Each source's names go through ``bylines.clean_name`` / ``split_byline``; the site's
+       own name is never an author (except a blog's handle on a blog platform: its
+       subdomain or its name in a byline; a JSON-LD Person named like the site when nothing
+       else names anyone, unless it is the host's name and no handle with digits);
        a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
        author (``citation_author`` aside) counts only when the page's visible text shows
-       the name: one it never shows is a CMS account, not a byline.
+       the name: one it never shows is a CMS account, not a byline. A "By ..." line at the
+       headline naming none of the metadata's authors replaces them (the account that
+       filed the story is not its writer), and spells them when it names the same people.
 language
     JSON-LD ``inLanguage``, ``<html lang>``, ``content-language``, ``og:locale``
     (all kept in ``language_hints``).
@@ -81,6 +91,7 @@ from regmig_scraper.metadata.bylines import (
     CJK_NAME,
     LEADING_ARTICLE,
     clean_name,
+    dated_handle,
     first_last,
     fold,
     is_site_name,
@@ -104,6 +115,7 @@ from regmig_scraper.metadata.markup import (
     date_elements,
     date_lines_near,
     find_headline,
+    headline_bylines,
     headline_region,
     headline_text,
     in_review,
@@ -765,18 +777,26 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             text_cache["folded"] = fold(text_cache["casefolded"])
         return fold(name) in text_cache["folded"]
 
+    def in_metadata() -> bool:
+        if people and not site_person and accept(people, "jsonld", split=False, shown=True):
+            return True
+        for key, source in AUTHOR_META_ORDER:
+            values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
+            values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
+            shown = key != "citation_author"  # scholarly pages list authors in metadata only
+            if values and accept(values, source, split=len(values) == 1, shown=shown):
+                return True
+        return False
+
     people = [name for name, kind in ld.authors if kind != "org"] if ld else []
     # a Person named like the site is the site (a newsroom account), unless nothing else names
     # anyone: then it is the blogger whose blog bears their name
     site_person = bool(people) and all(is_site_name(p, site_names) for p in people)
-    if people and not site_person and accept(people, "jsonld", split=False, shown=True):
+    if in_metadata():
+        if h1 is not None and result.provenance["authors"] != "citation_author":
+            _prefer_headline_byline(result, h1, site_names)
         return
-    for key, source in AUTHOR_META_ORDER:
-        values = [v for v in meta.get(key, []) if not v.lower().startswith(("http", "www."))]
-        values = [first_last(v) for v in values] if key in ONE_NAME_PER_TAG else values[:1]
-        shown = key != "citation_author"  # scholarly pages list authors in the metadata only
-        if values and accept(values, source, split=len(values) == 1, shown=shown):
-            return
+    handles: list[str] = []
     for raw, rule in byline_candidates(h1, root):
         # an author element's markup vouches for it; a "By ..." line in the text must read
         # as names, or name the blog's owner by the handle in its address ("Verfasst von:
@@ -784,15 +804,52 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         if rule == "byline_text" and blog_handle and _names_handle(raw, blog_handle):
             accept([raw], rule, split=True)
             return
+        handle = dated_handle(raw) if rule == "byline_text" else None
+        if handle and not looks_like_name(handle):
+            # an account name and the post's date ("Gespeichert von rasos am 24. Juli 2017"):
+            # the CMS account, after any byline naming a person
+            handles.append(handle)
+            continue
         if rule == "byline_text" and (len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw)):
             continue
         # the markup of an author element or link vouches for a site-named owner
         owner_ok = rule != "byline_text"
-        if accept([raw], rule, split=True, strict=rule == "byline_text", owner_ok=owner_ok):
+        strict = rule in ("byline_text", "author_link", "signature")
+        if accept([raw], rule, split=True, strict=strict, owner_ok=owner_ok):
             return
-    # ... but not when the name is the host's ("CyberCook" on cybercook.com.br)
-    if site_person and not any(is_site_name(p, host_labels) for p in people):
+    if handles and accept(handles[:1], "byline_text", split=False):
+        return
+    # ... but not when the name is the host's ("CyberCook" on cybercook.com.br), unless it is
+    # written as a handle, with digits ("happyface313" on happyface313.com)
+    if site_person and all(
+        not is_site_name(p, host_labels) or HANDLE_WITH_DIGITS.match(p) for p in people
+    ):
         accept(people, "jsonld", split=False, names_to_skip=frozenset())
+
+
+# A one-word account name ending in digits: "happyface313", "freeman1984".
+HANDLE_WITH_DIGITS = re.compile(r"^[^\W\d_][\w.]*[^\W\d_][0-9]+$")
+
+
+def _prefer_headline_byline(result: PageMetadata, h1, site_names: frozenset[str]) -> None:
+    """The "By ..." line at the headline over metadata authors it does not name: the CMS
+    account that filed a story ("Web Desk Account" in JSON-LD, "Von Jane Doe" under the
+    headline) is not its writer; and its spelling over theirs when they are the same people
+    ("gabor munier" from a login name, "Gàbor Muniér" in the byline)."""
+    for raw in headline_bylines(h1):
+        if len(raw) > MAX_TEXT_BYLINE_CHARS or not reads_as_byline(raw):
+            continue
+        names = split_byline(raw, site_names=site_names)
+        if not names or not all(looks_like_name(n) for n in names):
+            continue
+        shown = [fold(n) for n in names]
+        kept = [fold(n) for n in result.authors]
+        if set(shown).isdisjoint(kept) or (
+            sorted(shown) == sorted(kept) and names != result.authors
+        ):
+            result.authors, result.authors_raw = names, raw
+            result.provenance["authors"] = "byline_text"
+        return
 
 
 def _names_handle(raw: str, handle: str) -> bool:

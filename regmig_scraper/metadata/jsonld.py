@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
+from regmig_scraper.metadata.bylines import clean_name
 from regmig_scraper.metadata.document import Element
 
 # schema.org types of a publication, an event or a video: the page's main item.
@@ -161,12 +162,58 @@ def _people(value: Any, index: dict[str, dict]) -> list[tuple[str, str]]:
                 )
             if not name:
                 continue
+            name = _full_name(name, item)
             types = set(_types(item))
             kind = "org" if types & ORGANIZATION_TYPES and not types & PERSON_TYPES else "person"
             found.append((name, kind))
         elif isinstance(item, list):
             found.extend(_people(item, index))
     return found
+
+
+# The most words of a surname read from a Person's description, and the particles in one.
+MAX_SURNAME_WORDS = 2
+SURNAME_PARTICLES = frozenset(
+    {"von", "van", "de", "del", "der", "da", "di", "du", "le", "la", "ter"}
+)
+# Punctuation that ends a name in a description: "Stefan Beispiel - Maschinenbauer".
+NAME_END = ",.:;("
+
+
+def _full_name(name: str, person: dict) -> str:
+    """A Person named by a given name alone ("Nils", a CMS account's display name) under its
+    full name when the node spells it: ``familyName``, or a ``description`` that opens with
+    the given name and a surname, then punctuation or a lowercase word (a Yoast author bio:
+    "Nils Muster ist freier Autor ...", "Stefan Beispiel - Maschinenbauer")."""
+    if " " in name.strip() or not name[:1].isupper():
+        return name
+    family = _text(person.get("familyName"))
+    if family and family[:1].isupper() and " " not in family and family != name:
+        return f"{name} {family}"
+    description = _text(person.get("description")) or ""
+    if not description.startswith(name + " "):
+        return name
+    words = description[len(name) :].split()[: MAX_SURNAME_WORDS + 3]
+    surname: list[str] = []
+    for word in words:
+        bare = word.rstrip(NAME_END)
+        if bare in SURNAME_PARTICLES and len(surname) < MAX_SURNAME_WORDS:
+            surname.append(bare)
+            continue
+        if not (bare[:1].isupper() and bare.replace("-", "").replace("'", "").isalpha()):
+            break
+        surname.append(bare)
+        if bare != word or len([w for w in surname if w[:1].isupper()]) == MAX_SURNAME_WORDS:
+            break
+    if not surname or not surname[-1][:1].isupper():
+        return name
+    rest = words[len(surname) :]
+    ended = words[len(surname) - 1] != surname[-1] or not rest
+    if not ended and not (rest[0][:1].islower() or rest[0] in ("-", "–", "—", "|")):
+        return name  # "Anna Muster Beispiel Autorin": not a name and a lowercase word
+    full = " ".join([name, *surname])
+    # "Anna Muster Autorin bei ...": a role after the name is no surname
+    return full if clean_name(full) == full else name
 
 
 def _url_of(node: dict) -> set[str]:

@@ -896,7 +896,7 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
     if h1 is not None:
         for element, _after in elements_near(h1):
             if not is_excluded(element):
-                found = _byline_of(element) or _dated_byline(element)
+                found = _byline_of(element) or _dated_byline(element) or _author_link(element)
                 if found:
                     yield found
     for element in AUTHOR_ELEMENTS(root):
@@ -911,12 +911,145 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
         text = element.text
         if text is None or len(text) > MAX_LINE_CHARS or hint(text) is None:
             continue
-        if not _starts_by(text) and not (_is_bare_label(text) and _has_value(element)):
+        if (
+            not _starts_by(text)
+            and not (_is_bare_label(text) and _has_value(element))
+            and not (len(element) and _opens_by(text))
+        ):
             continue
         if not is_excluded(element):
             found = _byline_of(element)
-            if found:
+            if found and not _quoted(element):
                 yield found
+    for element in (body if body is not None else root).iter("br"):
+        line = element.tail
+        if line and len(line) <= MAX_LINE_CHARS and CREDIT_LABEL.match(line):
+            found = _line_after_break(element)
+            if found and not is_excluded(element) and not _quoted(element):
+                yield found
+    for element in (body if body is not None else root).iter("p"):
+        found = _signature(element)
+        if found and not is_excluded(element) and not _quoted(element):
+            yield found
+
+
+# Emphasis a signature is set in.
+EMPHASIS_TAGS = frozenset({"strong", "b", "em", "i"})
+# The shortest paragraph of text a signature follows.
+MIN_SIGNED_PARAGRAPH_CHARS = 150
+# Blocks of text that, after a bold line, make it a subheading.
+TEXT_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "div",
+                             "blockquote", "dl"})  # fmt: skip
+# The most paragraphs read back from a signature for the text it signs.
+SIGNED_PARAGRAPHS = 3
+# The most words of a signature.
+MAX_SIGNATURE_WORDS = 4
+
+
+def _signature(paragraph: Element) -> tuple[str, str] | None:
+    """A name signed under the text: the last paragraph, holding only a person's name in bold
+    or italics ("...</p><p><b><i>Jane Doe</i></b></p>") or a name and a date on two lines
+    (a letter's: "<p>Benni<br>10. September 2017</p>"), right after paragraphs of text."""
+    if len(paragraph) != 1:
+        return None
+    child = paragraph[0]
+    if child.tag == "br":
+        # a letter's signature: "Benni<br>10. September 2017"
+        text = " ".join((paragraph.text or "").split())
+        dated = _standalone_date((child.tail or "").strip(), None)
+        if not dated or not 1 <= len(text.split()) <= MAX_SIGNATURE_WORDS:
+            return None
+    elif child.tag in EMPHASIS_TAGS and not (paragraph.text or "").strip():
+        if (child.tail or "").strip():
+            return None
+        text = text_of(paragraph, limit=80)
+        if len(text.split()) < 2:  # "Redaktion", "Fazit": a word in bold is a label
+            return None
+    else:
+        return None
+    if len(text.split()) > MAX_SIGNATURE_WORDS or not looks_like_name(text):
+        return None
+    previous = paragraph.getprevious()
+    while previous is not None and previous.tag == "br":
+        previous = previous.getprevious()
+    if previous is None or previous.tag != "p":
+        return None
+    # the text it signs: the paragraphs right before it (a book's credits may stand between)
+    chars = 0
+    for _ in range(SIGNED_PARAGRAPHS):
+        if previous is None or previous.tag != "p":
+            return None
+        chars += len(text_of(previous, limit=MIN_SIGNED_PARAGRAPH_CHARS + 1))
+        if chars >= MIN_SIGNED_PARAGRAPH_CHARS:
+            break
+        previous = previous.getprevious()
+    else:
+        return None
+    # a bold line the text goes on after is a subheading ("Massive Kosten"); a footnote
+    # ("(1) Quelle: ...") may follow a signature
+    for following in paragraph.itersiblings():
+        if following.tag in TEXT_BLOCK_TAGS and text_of(following, limit=1)[:1].isalpha():
+            return None
+    return text, "signature"
+
+
+# A link to an author's page: "/author/jane-doe/", "/autoren/kathrin-muster-684124",
+# "/ueber-uns/autor/jane-doe".
+AUTHOR_HREF = re.compile(
+    r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autore?s?|autori)/[^/?#\s]+/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def _author_link(element: Element) -> tuple[str, str] | None:
+    """A link to the author's page at the headline: its person's name (an ``itemprop=name``
+    element inside, else its text)."""
+    if element.tag != "a" or not AUTHOR_HREF.search(element.get("href") or ""):
+        return None
+    for name in element.iter():
+        if name is not element and "name" in (name.get("itemprop") or "").split():
+            text = text_of(name)
+            if text and len(text) <= MAX_LINE_CHARS:
+                return text, "author_link"
+    text = text_of(element)
+    if text and len(text) <= MAX_LINE_CHARS:
+        return text, "author_link"
+    return None
+
+
+def headline_bylines(h1: Element) -> Iterator[str]:
+    """The "By ..." lines in the text at the headline ("Von Jane Doe", "Par A et B"), the
+    bylines readers see first."""
+    for element, _after in elements_near(h1):
+        if not is_excluded(element):
+            found = _byline_of(element)
+            if found and found[1] == "byline_text":
+                yield found[0]
+
+
+# A credit's label with its colon: "Autor:", "Author:", "Text:", "Von:".
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:autor(?:in|en)?|authors?|auteurs?|autore|text|texte|texto|von|by|par|por)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _line_after_break(br: Element) -> tuple[str, str] | None:
+    """A "By ..." line after a line break, to the next break: "...<br>Autor: <a>Rechtsanwalt</a>
+    Jane Doe</div>" (a credit under the text, in the text node after the break)."""
+    parts = [br.tail or ""]
+    for sibling in br.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag in ("br", "p", "div"):
+            break
+        parts += [text_of(sibling, limit=MAX_LINE_CHARS + 1), sibling.tail or ""]
+    line = " ".join(" ".join(parts).split())
+    return (line, "byline_text") if len(line) <= MAX_LINE_CHARS else None
+
+
+def _quoted(element: Element) -> bool:
+    """Whether an element is inside a quotation: an embedded post's "Posted by A" (a tweet's,
+    a Facebook post's) names the quoted post's author, not the page's."""
+    return any(a.tag == "blockquote" for a in element.iterancestors())
 
 
 def _byline_of(element: Element) -> tuple[str, str] | None:
@@ -958,7 +1091,7 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
                 if len(joined) <= MAX_LINE_CHARS and reads_as_byline(joined):
                     return joined, "byline_label"
                 return None
-            names = element.getnext()
+            names = _next_box(element)
             if names is not None and isinstance(names.tag, str):
                 label = own.strip(" :|·•–—-")
                 joined = f"{label} {text_of(names, limit=MAX_LINE_CHARS + 1)}"
@@ -968,6 +1101,26 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
                 ):
                     return joined, "byline_label"
     return None
+
+
+def _next_box(label: Element) -> Element | None:
+    """The element after a label: its next sibling, or, when the label is alone in its boxes
+    ("<div><p><strong>By</strong></p></div><div><p>Jane Doe</p></div>", a CMS field's label
+    and value in boxes of their own), the next sibling of its outermost lone box."""
+    node = label
+    for _ in range(MAX_LABEL_BOXES + 1):
+        following = node.getnext()
+        if following is not None or (node.tail or "").strip():
+            return following
+        parent = node.getparent()
+        if parent is None or len(parent) != 1 or (parent.text or "").strip():
+            return None
+        node = parent
+    return None
+
+
+# The most boxes a label stands alone in.
+MAX_LABEL_BOXES = 2
 
 
 def _label_value(element: Element) -> str:
@@ -1003,7 +1156,8 @@ _DATE = (
     r"(?:\s*[|,·•]?\s*[0-9]{1,2}[:.][0-9]{2}(?:\s*(?:uhr|h|am|pm))?)?"
 )
 DATED_BYLINE = re.compile(
-    rf"^\s*(?:{_DATE}\s*[|·•–—-]\s*(?P<after>[^|·•–—0-9]{{4,60}})|"
+    rf"^\s*(?:{_DATE}\s*[|·•–—-]?\s*(?:by|von|par|por|door)\s+(?P<labelled>[^|·•–—0-9]{{3,60}})|"
+    rf"{_DATE}\s*[|·•–—-]\s*(?P<after>[^|·•–—0-9]{{4,60}})|"
     rf"(?P<before>[^|·•–—0-9]{{4,60}}?)\s*[|·•–—-]\s*{_DATE})\s*$",
     re.IGNORECASE,
 )
@@ -1025,6 +1179,10 @@ def _dated_byline(element: Element) -> tuple[str, str] | None:
     match = DATED_BYLINE.match(text)
     if not match:
         return None
+    labelled = (match.group("labelled") or "").strip()
+    if labelled:
+        # "06.11.2023 13:30 von Olga": the label makes one word a name
+        return (labelled, "dated_byline") if looks_like_name(labelled) else None
     name = (match.group("after") or match.group("before") or "").strip()
     if len(name.split()) < MIN_DATED_NAME_WORDS or not looks_like_name(name):
         return None
@@ -1042,9 +1200,10 @@ def _is_bare_label(text: str) -> bool:
 
 
 # A byline label standing alone in its element: "By", "By:", "Von", "Por:", "Authors:", "| By"
-# (after a category in a meta line), "Text:".
+# (after a category in a meta line), "Text:", a magazine's credit "Interview" (its interviewer).
 BARE_BY_LABEL = re.compile(
-    r"^\s*(?:[|·•–—-]\s*)?(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?)\s*:?|"
+    r"^\s*(?:[|·•–—-]\s*)?(?:(?:by|von|par|por|door|przez|authors?|autor(?:en|es|in)?|auteurs?|"
+    r"interview)\s*:?|"
     r"(?:text|texte|texto|testo)\s*:)\s*$",
     re.I,
 )
@@ -1054,11 +1213,12 @@ BARE_BY_LABEL = re.compile(
 # Elements whose own text may be a "By ..." line.
 BYLINE_TEXT_TAGS = frozenset(
     {"p", "span", "div", "strong", "em", "address", "li", "small", "a", "i", "b", "h4", "h5",
-     "h6", "font", "td", "cite", "time"}
+     "h6", "font", "td", "cite", "time", "dt", "th"}
 )  # fmt: skip
 BY_WORD = re.compile(
     r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
-    r"beitrag|artikel|article|story|text|publié|écrit|escrito|publicado|scritto|pubblicato)"
+    r"beitrag|artikel|article|story|text|interview|an|publié|écrit|escrito|publicado|scritto|"
+    r"pubblicato)"
     r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s+\w|^\s*di\s+[A-Z]|"
     r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*\w",
     re.I,
@@ -1072,3 +1232,24 @@ BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |te[xs]t|aut", re.IGNORECAS
 
 def _starts_by(text: str) -> bool:
     return bool(BY_HINTS.search(text, 0, 60)) and bool(BY_WORD.match(text))
+
+
+# A byline's opening whose names are the element's children: "Geschrieben von <a>A</a>",
+# "<em>Von <span>A</span></em>", "<em>Autor: <a>A</a></em>".
+BY_OPENING = re.compile(
+    r"^[\s–—-]*(?:(?:posted|written|submitted|geschrieben|verfasst|gespeichert|ein|eine|blog|"
+    r"beitrag|artikel|article|story|text|interview|an|publié|écrit|escrito|publicado|scritto|"
+    r"pubblicato)"
+    r"\s+){0,3}(?:by|von|par|por|door|przez)\s*:?\s*$|"
+    r"^\s*(?:text|autor|autorin|author|auteur|autore)\s*:\s*$",
+    re.I,
+)
+
+
+def _opens_by(text: str) -> bool:
+    """Whether an element's own text is a byline's opening alone, its names in children."""
+    return len(text) <= MAX_OPENING_CHARS and bool(BY_OPENING.match(text))
+
+
+# The longest opening read before the children ("  Ein Beitrag geschrieben von ").
+MAX_OPENING_CHARS = 60
