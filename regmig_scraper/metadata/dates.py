@@ -148,6 +148,9 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("month_year", rf"{MONTH},?\s+(?:de[l]?\s+)?{YEAR}", PRECISION_MONTH),
     )
 )  # fmt: skip
+# Cheap tests before the patterns: a four-digit year, or the dotted form's two-digit one.
+FOUR_DIGITS = re.compile(r"(?:19|20)[0-9]{2}")
+SHORT_YEAR = re.compile(r"[0-9]\.[0-9]{2}(?![0-9])")
 YEAR_ONLY = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*$")
 
 # Dates in URL paths: /2021/04/15/, /2021-04-15-slug, /20210415/, /2021/04/.
@@ -232,8 +235,8 @@ def find_date_in_text(
     A bare year in running text is never a date. ``future``: dates after ``today`` are
     plausible (an event's start date; the normalizer flags and bounds them).
     """
-    if not text:
-        return None
+    if not text or (FOUR_DIGITS.search(text) is None and SHORT_YEAR.search(text) is None):
+        return None  # every form holds a year: most lines near a headline have none
     best: tuple[int, DateValue] | None = None
     for name, pattern, precision in DATE_PATTERNS:
         for match in pattern.finditer(text):

@@ -725,8 +725,8 @@ def _shown_text(element: Element) -> str:
     ``<span class="updated rich-snippet-hidden">`` holds the modification time beside the
     shown day)."""
     text = text_of(element, limit=MAX_LINE_CHARS + 1)
-    if len(text) > MAX_LINE_CHARS:
-        return text
+    if len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
+        return text  # too long to be read whole, or no date to hide
     for child in islice(element.iterdescendants(), MAX_LINE_DESCENDANTS):
         classes = child.get("class")
         if classes and _is_hidden(classes):
