@@ -60,6 +60,11 @@ DATE_VALUES = [
     ("1er mai 2020", dt.date(2020, 5, 1), "day"),
     ("3 settembre 2019", dt.date(2019, 9, 3), "day"),
     ("12 stycznia 2020", dt.date(2020, 1, 12), "day"),
+    # a range starts on its first day
+    ("14. - 20. Januar 2022", dt.date(2022, 1, 14), "day"),
+    ("3.–5. Mai 2023", dt.date(2023, 5, 3), "day"),
+    ("14-20 April 2021", dt.date(2021, 4, 14), "day"),
+    ("April 14–20, 2021", dt.date(2021, 4, 14), "day"),
     # a two-digit year is this century's
     ("31.10.23", dt.date(2023, 10, 31), "day"),
     ("2.11.22 18:30", dt.date(2022, 11, 2), "day"),
@@ -118,6 +123,8 @@ def test_parse_date_value_rejects(raw):
         ("Posted on 25/05/2021", False, dt.date(2021, 5, 25)),  # 25 cannot be a month
         ("first 12 avril 2022, then 2023-01-01", True, dt.date(2022, 4, 12)),  # the earliest
         ("A report from 2021 on 40 pages", True, None),  # a bare year in text is no date
+        ("Wochenbericht 14. - 20. Januar 2022", True, dt.date(2022, 1, 14)),  # a range's start
+        ("10-12 people came on 4 May 2023", True, dt.date(2023, 5, 4)),  # no range of days
     ],
 )
 def test_find_date_in_text(text, day_first, expected):
