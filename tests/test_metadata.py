@@ -66,6 +66,11 @@ DATE_VALUES = [
     ("1er mai 2020", dt.date(2020, 5, 1), "day"),
     ("3 settembre 2019", dt.date(2019, 9, 3), "day"),
     ("12 stycznia 2020", dt.date(2020, 1, 12), "day"),
+    # a range starts on its first day
+    ("14. - 20. Januar 2022", dt.date(2022, 1, 14), "day"),
+    ("3.–5. Mai 2023", dt.date(2023, 5, 3), "day"),
+    ("14-20 April 2021", dt.date(2021, 4, 14), "day"),
+    ("April 14–20, 2021", dt.date(2021, 4, 14), "day"),
     # a two-digit year is this century's
     ("31.10.23", dt.date(2023, 10, 31), "day"),
     ("2.11.22 18:30", dt.date(2022, 11, 2), "day"),
@@ -140,6 +145,8 @@ def test_parse_date_value_rejects(raw):
         ("2020年7月", True, None),  # a month without its day is no day
         ("Tue Jul 30 09:35:14 CEST 2019", True, dt.date(2019, 7, 30)),  # Java's Date
         ("Wed Jan  6 23:01:02 2021", True, dt.date(2021, 1, 6)),  # Unix date
+        ("Wochenbericht 14. - 20. Januar 2022", True, dt.date(2022, 1, 14)),  # a range's start
+        ("10-12 people came on 4 May 2023", True, dt.date(2023, 5, 4)),  # no range of days
     ],
 )
 def test_find_date_in_text(text, day_first, expected):

@@ -130,6 +130,12 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         # 04/15/2021 or 15/04/2021 (order decided by the values, else by the language)
         ("slashed", r"(?<![0-9/])(?P<a>[0-3]?[0-9])[/-](?P<b>[0-3]?[0-9])[/-]" + YEAR,
          PRECISION_DAY),
+        # a range starts on its first day: 14.-20. Januar 2022, 14-20 April 2021
+        ("day_range", rf"(?<![0-9]){DAY}\.?\s*[-–—]\s*[0-3]?[0-9]\.?\s*(?:de\s+)?{MONTH},?\s+"
+         rf"(?:de[l]?\s+)?{YEAR}", PRECISION_DAY),
+        # April 14-20, 2021
+        ("month_day_range", rf"{MONTH}\s*{DAY}\s*[-–—]\s*[0-3]?[0-9],?\s+{YEAR}",
+         PRECISION_DAY),
         # 15 April 2021, 4. Mai 2023, 15 de abril de 2021, 12 avril 2022, 1er mai 2020
         ("day_month", rf"(?<![0-9]){DAY}\.?\s*(?:de\s+)?{MONTH},?\s+(?:de[l]?\s+)?{YEAR}",
          PRECISION_DAY),

@@ -185,7 +185,7 @@ PRINT_ONLY = re.compile(
 def _excluded_attrs(attrs: str) -> bool:
     for token in attrs.split():
         lowered = token.lower()
-        if PRINT_ONLY.fullmatch(lowered):
+        if "print" in lowered and PRINT_ONLY.fullmatch(lowered):
             return True
         if lowered.startswith(NEUTRAL_CLASS_PREFIXES):
             continue
@@ -683,7 +683,7 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
         # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
         # else the element's own text: containers are not read whole
         if (attrs and DATE_WORDS.search(attrs)) or 0 < len(element) <= SMALL_LINE_CHILDREN:
-            text = _shown_text(element)
+            text = text_of(element, limit=MAX_LINE_CHARS + 1)
             if len(text) > MAX_LINE_CHARS:
                 text = own
         else:
@@ -704,36 +704,58 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
                 or _leading_date(own, today, day_first)
                 or _dateline(own, today, day_first)
             )
+            if found is not None and not own:
+                # the line's date as readers see it (checked once a date is found: it costs)
+                shown = _shown_text(element, text)
+                if shown != text:
+                    found = _standalone_date(shown, today, day_first)
             if found is not None:
                 return found
             continue
-        for line in _segments(text):
-            if NOT_PUBLISHED.search(line):
-                continue
-            found = find_date_in_text(line, source="date_line", today=today, day_first=day_first)
-            if found is not None:
-                return found
+        found = _segments_date(text, today, day_first)
+        if found is not None and len(element):
+            shown = _shown_text(element, text)
+            if shown != text:
+                found = _segments_date(shown, today, day_first)
+        if found is not None:
+            return found
     return None
 
 
-# How many descendants of a date line are checked for hidden stamps.
+def _segments_date(text: str, today, day_first: bool) -> DateValue | None:
+    """The first date of a date line's segments that are not labelled as another date."""
+    for line in _segments(text):
+        if NOT_PUBLISHED.search(line):
+            continue
+        found = find_date_in_text(line, source="date_line", today=today, day_first=day_first)
+        if found is not None:
+            return found
+    return None
+
+
+# How many hidden-looking descendants of a date line are read.
 MAX_LINE_DESCENDANTS = 40
 
 
-def _shown_text(element: Element) -> str:
-    """The text of a date line as readers see it: without hidden stamps in it (Avada's
-    ``<span class="updated rich-snippet-hidden">`` holds the modification time beside the
-    shown day)."""
-    text = text_of(element, limit=MAX_LINE_CHARS + 1)
-    if len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
-        return text  # too long to be read whole, or no date to hide
-    for child in islice(element.iterdescendants(), MAX_LINE_DESCENDANTS):
-        classes = child.get("class")
-        if classes and _is_hidden(classes):
+def _shown_text(element: Element, text: str) -> str:
+    """``text``, the text of a date line, as readers see it: without hidden stamps in it
+    (Avada's ``<span class="updated rich-snippet-hidden">`` holds the modification time beside
+    the shown day)."""
+    for child in islice(HIDDEN_CANDIDATES(element), MAX_LINE_DESCENDANTS):
+        if _is_hidden(child.get("class")):
             stamp = text_of(child)
             if stamp:
                 text = _squeezed(text.replace(stamp, " ", 1))
     return text
+
+
+# Descendants whose class may say hidden (selected in C; ``_is_hidden`` decides).
+HIDDEN_CANDIDATES = etree.XPath(
+    ".//*[contains(@class, 'hidden') or contains(@class, 'sr-only') or "
+    "contains(@class, 'visually') or contains(@class, 'offscreen') or "
+    "contains(@class, 'aural') or contains(@class, 'invisible') or "
+    "contains(@class, 'screen-reader')]"
+)
 
 
 def _is_hidden(classes: str) -> bool:
