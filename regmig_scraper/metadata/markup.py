@@ -928,11 +928,24 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
             if found:
                 yield found
     body = root.find("body")
-    hint = BY_HINTS.search  # one C call turns away most of the page's elements
-    for element in (body if body is not None else root).iter(*BYLINE_TEXT_TAGS):
-        text = element.text
-        if text is None or len(text) > MAX_LINE_CHARS or hint(text) is None:
+    # one pass: "By ..." lines and credit lines after a break as they come, signatures last
+    signatures: list[tuple[Element, tuple[str, str]]] = []
+    for element in (body if body is not None else root).iter(*BYLINE_TEXT_TAGS, "br"):
+        if element.tag == "br":
+            line = element.tail
+            # the label's colon comes early: a cheap test before the expression
+            if line and ":" in line[:CREDIT_LABEL_CHARS] and CREDIT_LABEL.match(line):
+                found = _line_after_break(element)
+                if found and not is_excluded(element) and not _quoted(element):
+                    yield found
             continue
+        if element.tag == "p" and len(element) == 1:
+            found = _signature(element)
+            if found:
+                signatures.append((element, found))
+        text = element.text
+        if not text or len(text) > MAX_LINE_CHARS or BY_HINTS.search(text) is None:
+            continue  # each test below needs one of the hint words: one C call turns most away
         if (
             not _starts_by(text)
             and not (_is_bare_label(text) and _has_value(element))
@@ -943,15 +956,8 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
             found = _byline_of(element)
             if found and not _quoted(element):
                 yield found
-    for element in (body if body is not None else root).iter("br"):
-        line = element.tail
-        if line and len(line) <= MAX_LINE_CHARS and CREDIT_LABEL.match(line):
-            found = _line_after_break(element)
-            if found and not is_excluded(element) and not _quoted(element):
-                yield found
-    for element in (body if body is not None else root).iter("p"):
-        found = _signature(element)
-        if found and not is_excluded(element) and not _quoted(element):
+    for element, found in signatures:
+        if not is_excluded(element) and not _quoted(element):
             yield found
 
 
@@ -1043,6 +1049,9 @@ def headline_bylines(h1: Element) -> Iterator[str]:
     """The "By ..." lines in the text at the headline ("Von Jane Doe", "Par A et B"), the
     bylines readers see first."""
     for element, _after in elements_near(h1):
+        text = element.text
+        if not text or not (_starts_by(text.lstrip()) or (len(element) and _opens_by(text))):
+            continue  # a "By ..." line opens with its element's own text
         if not is_excluded(element):
             found = _byline_of(element)
             if found and found[1] == "byline_text":
@@ -1054,6 +1063,10 @@ CREDIT_LABEL = re.compile(
     r"^\s*(?:autor(?:in|en)?|authors?|auteurs?|autore|text|texte|texto|von|by|par|por)\s*:",
     re.IGNORECASE,
 )
+
+
+# The furthest a credit label's colon stands from the line's start ("  Autorinnen :").
+CREDIT_LABEL_CHARS = 16
 
 
 def _line_after_break(br: Element) -> tuple[str, str] | None:
@@ -1270,7 +1283,11 @@ BY_OPENING = re.compile(
 
 def _opens_by(text: str) -> bool:
     """Whether an element's own text is a byline's opening alone, its names in children."""
-    return len(text) <= MAX_OPENING_CHARS and bool(BY_OPENING.match(text))
+    return (
+        len(text) <= MAX_OPENING_CHARS
+        and bool(BY_HINTS.search(text))
+        and bool(BY_OPENING.match(text))
+    )
 
 
 # The longest opening read before the children ("  Ein Beitrag geschrieben von ").
