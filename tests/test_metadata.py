@@ -2065,3 +2065,16 @@ def test_pdf_links_that_are_no_urls_are_skipped():
 def test_a_page_without_headline_or_metadata_title(title, body, expected):
     html = page(head=f"<title>{title}</title>", body=body, lang="de")
     assert extract(html, "https://wiki.example.net/page").title == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By", "Von:", "| Par", "Autorin:", "Auteurs", "Interview", "Text:", "Testo:", "Texto:",
+     "Door", "Przez", "Posted by ", "Ein Beitrag von ", "Autore: "],
+)  # fmt: skip
+def test_the_byline_hint_covers_every_byline_form(line):
+    from regmig_scraper.metadata import markup
+
+    forms = (markup.BARE_BY_LABEL, markup.BY_OPENING)
+    assert any(form.match(line) for form in forms), line  # a form the scan reads
+    assert markup.BY_HINTS.search(line)  # ... is not turned away by the cheap test

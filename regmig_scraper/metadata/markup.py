@@ -1260,9 +1260,9 @@ BY_WORD = re.compile(
 )
 
 
-# Words one of which a byline's opening or a bare label holds (a cheap test before BY_WORD
-# and BARE_BY_LABEL).
-BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |te[xs]t|aut", re.IGNORECASE)
+# Words one of which a byline's opening or a bare label holds: the cheap test before BY_WORD,
+# BY_OPENING and BARE_BY_LABEL, so it must hold a word of each of their forms.
+BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |te[xs]t|aut|interview", re.IGNORECASE)
 
 
 def _starts_by(text: str) -> bool:
