@@ -11,7 +11,7 @@ Pure functions over an lxml tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from lxml import etree
@@ -1049,15 +1049,29 @@ def _author_link(element: Element) -> tuple[str, str] | None:
     element inside, else its text)."""
     if element.tag != "a" or not AUTHOR_HREF.search(element.get("href") or ""):
         return None
+    text = _name_or_text(element, lambda name: "name" in (name.get("itemprop") or "").split())
+    return (text, "author_link") if text else None
+
+
+def _name_or_text(element: Element, is_name: Callable[[Element], bool]) -> str | None:
+    """The text of the first element inside ``element`` that ``is_name`` says holds the
+    person's name, else the element's whole text; None when it is longer than a line."""
     for name in element.iter():
-        if name is not element and "name" in (name.get("itemprop") or "").split():
+        if name is not element and isinstance(name.tag, str) and is_name(name):
             text = text_of(name)
             if text and len(text) <= MAX_LINE_CHARS:
-                return text, "author_link"
+                return text
     text = text_of(element)
-    if text and len(text) <= MAX_LINE_CHARS:
-        return text, "author_link"
-    return None
+    return text if text and len(text) <= MAX_LINE_CHARS else None
+
+
+def _is_name_part(element: Element) -> bool:
+    """An ``itemprop=name``, hCard ``fn`` or ``author-name`` element."""
+    prop = (element.get("itemprop") or "") + " " + (element.get("class") or "")
+    return NAME_PART.search(prop) is not None
+
+
+NAME_PART = re.compile(r"\bname\b|fn\b|author-name")
 
 
 def headline_bylines(h1: Element) -> Iterator[str]:
@@ -1114,18 +1128,8 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         (attrs and AUTHOR_WORDS.search(attrs)) or AUTHOR_WORDS.search(element.tag)
     ) and not AUTHOR_BOX_WORDS.search(attrs):
         # a name inside the author element wins over the whole element's text
-        for name in element.iter():
-            if name is element or not isinstance(name.tag, str):
-                continue
-            prop = (name.get("itemprop") or "") + " " + (name.get("class") or "")
-            if re.search(r"\bname\b|fn\b|author-name", prop):
-                text = text_of(name)
-                if text and len(text) <= MAX_LINE_CHARS:
-                    return text, "byline_element"
-        text = text_of(element)
-        if text and len(text) <= MAX_LINE_CHARS:
-            return text, "byline_element"
-        return None
+        text = _name_or_text(element, _is_name_part)
+        return (text, "byline_element") if text else None
     own = (element.text or "").strip()
     if element.tag in BYLINE_TEXT_TAGS and own:
         text = text_of(element)
