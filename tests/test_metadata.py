@@ -476,6 +476,15 @@ def test_byline_opening_with_the_names_in_children(line, names):
         ("<div><a href='/autoren/'>Unsere Autoren</a></div>", []),
         ("<div><a href='/author/jane-doe/'>alle Beiträge ansehen</a></div>", []),
         ("<div><a href='/books/authors-guide'>Jane Doe</a></div>", []),
+        # an event's speakers and moderator link to their profiles: they are not its authors
+        ("<p><strong>Speakers:</strong></p><ul><li>Ann Roe, Director</li>"
+         "<li><a href='/author/jane-doe/'>Jane Doe</a>, Policy Analyst</li></ul>", []),
+        ("<p><strong>Moderator:</strong> <a href='/author/jane-doe/'>Jane Doe</a>, Fellow</p>",
+         []),
+        ("<p><strong>Panelistas:</strong></p><ul><li><a href='/autor/ana-ruiz/'>Ana Ruiz</a>"
+         "</li></ul><p><strong>Modera:</strong> <a href='/autor/luis-paz/'>Luis Paz</a></p>",
+         []),
+        ("<p>Referentin: <a href='/autorin/uta-beispiel/'>Uta Beispiel</a></p>", []),
     ],
 )  # fmt: skip
 def test_link_to_the_authors_page_at_the_headline(line, names):

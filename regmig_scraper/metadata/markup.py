@@ -1049,8 +1049,40 @@ def _author_link(element: Element) -> tuple[str, str] | None:
     element inside, else its text)."""
     if element.tag != "a" or not AUTHOR_HREF.search(element.get("href") or ""):
         return None
+    if _in_role_context(element):
+        return None  # a speaker's or a moderator's profile, on an event page
     text = _name_or_text(element, lambda name: "name" in (name.get("itemprop") or "").split())
     return (text, "author_link") if text else None
+
+
+# Roles beside authorship that link people to their profile pages: an event's speakers, its
+# moderator, a podcast's guests and hosts.
+OTHER_ROLE = re.compile(
+    r"\b(?:speakers?|modera\w*|panel\w*|hosts?|hosted|guests?|presenters?|discussants?|"
+    r"interviewees?|referent\w*|sprecher\w*|gäste|gast|ponentes?|intervenant\w*|"
+    r"relator[ei]|ospiti|invitad[oa]s?|convidad[oa]s?)\b",
+    re.IGNORECASE,
+)
+# Blocks whose text is a link's line.
+LINE_BLOCKS = frozenset({"p", "li", "dd", "td", "div", "section"})
+
+
+def _in_role_context(link: Element) -> bool:
+    """Whether the link's line, or the label before its list, names a role other than
+    authorship ("Speakers:", "<strong>Moderator:</strong> <a>...</a>")."""
+    block = link.getparent()
+    while block is not None and block.tag not in LINE_BLOCKS:
+        block = block.getparent()
+    if block is None:
+        return False
+    if OTHER_ROLE.search(text_of(block, limit=MAX_LINE_CHARS)):
+        return True
+    if block.tag == "li":
+        items = block.getparent()
+        label = items.getprevious() if items is not None else None
+        if label is not None and OTHER_ROLE.search(text_of(label, limit=MAX_LINE_CHARS)):
+            return True
+    return False
 
 
 def _name_or_text(element: Element, is_name: Callable[[Element], bool]) -> str | None:
