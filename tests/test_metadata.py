@@ -22,6 +22,9 @@ from regmig_scraper.metadata.bylines import (
     split_byline,
 )
 from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
+from regmig_scraper.metadata.document import parse_html
+from regmig_scraper.metadata.markup import text_of
+from regmig_scraper.normalize.text import ZERO_WIDTH_CHARS
 
 TODAY = dt.date(2026, 12, 1)
 URL = "https://example.org/research/a-report"
@@ -2106,3 +2109,12 @@ def test_the_byline_hint_covers_every_byline_form(line):
     forms = (markup.BARE_BY_LABEL, markup.BY_OPENING)
     assert any(form.match(line) for form in forms), line  # a form the scan reads
     assert markup.BY_HINTS.search(line)  # ... is not turned away by the cheap test
+
+
+@pytest.mark.parametrize("char", list(ZERO_WIDTH_CHARS))
+def test_text_of_drops_each_invisible_character(char):
+    """Each invisible character is dropped from an element's text, in or between words."""
+    root = parse_html(
+        f"<html><body><p>Mes{char}sen <b>ger{char}</b>{char} dienst</p></body></html>".encode()
+    )
+    assert text_of(root.find(".//p")) == "Messen ger dienst"

@@ -141,11 +141,15 @@ def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
 # Characters a reader never sees, the text normalizer's: soft hyphens (German authorities
 # hyphenate their headlines: "Mes&shy;sen&shy;ger&shy;diens&shy;te"), zero-width spaces, BOMs.
 INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
+INVISIBLE_CHAR = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 
 
 def _squeezed(text: str) -> str:
-    """Whitespace-normalized, without invisible characters."""
-    return " ".join(text.translate(INVISIBLE).split())
+    """Whitespace-normalized, without invisible characters (translated only when one is
+    there: a search in C costs a fraction of the translation, and most texts hold none)."""
+    if INVISIBLE_CHAR.search(text):
+        text = text.translate(INVISIBLE)
+    return " ".join(text.split())
 
 
 def _text_into(element: Element, parts: list[str], budget: list[int]) -> None:
