@@ -13,7 +13,7 @@ import json
 import pytest
 
 from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
-from regmig_scraper.metadata import cascade, extract_metadata
+from regmig_scraper.metadata import cascade, dates, extract_metadata
 from regmig_scraper.metadata.bylines import (
     clean_name,
     dated_handle,
@@ -22,6 +22,9 @@ from regmig_scraper.metadata.bylines import (
     split_byline,
 )
 from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
+from regmig_scraper.metadata.document import parse_html
+from regmig_scraper.metadata.markup import text_of
+from regmig_scraper.normalize.text import ZERO_WIDTH_CHARS
 
 TODAY = dt.date(2026, 12, 1)
 URL = "https://example.org/research/a-report"
@@ -152,6 +155,34 @@ def test_parse_date_value_rejects(raw):
 def test_find_date_in_text(text, day_first, expected):
     found = find_date_in_text(text, today=TODAY, day_first=day_first)
     assert (found.value if found else None) == expected
+
+
+DATE_TEXTS = [
+    "Published 2021-04-15T10:00:00Z",
+    "15.04.2021 | 31.10.23",
+    "04/15/2021",
+    "15-04-2021",
+    "Wochenbericht 14. - 20. Januar 2022",
+    "April 14-20, 2021",
+    "15 de abril de 2021",
+    "Apr. 15 2021",
+    "Tue Jul 30 09:35:14 CEST 2019",
+    "2020年07月03日",
+    "2020년 7월 3일",
+    "2020. június 4.",
+    "Mai 2023",
+    "Mayor 2021 decision",
+    "in 2021 we",
+]
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_find_date_in_text_cheap_tests_change_no_answer(text, monkeypatch):
+    """The month-name and required-character tests only skip forms that cannot match."""
+    fast = find_date_in_text(text, today=TODAY)
+    monkeypatch.setattr(dates, "NAMED_MONTH_FORMS", frozenset())
+    monkeypatch.setattr(dates, "REQUIRED_CHARS", {})
+    assert find_date_in_text(text, today=TODAY) == fast
 
 
 @pytest.mark.parametrize(
@@ -2087,3 +2118,12 @@ def test_the_byline_hint_covers_every_byline_form(line):
     forms = (markup.BARE_BY_LABEL, markup.BY_OPENING)
     assert any(form.match(line) for form in forms), line  # a form the scan reads
     assert markup.BY_HINTS.search(line)  # ... is not turned away by the cheap test
+
+
+@pytest.mark.parametrize("char", list(ZERO_WIDTH_CHARS))
+def test_text_of_drops_each_invisible_character(char):
+    """Each invisible character is dropped from an element's text, in or between words."""
+    root = parse_html(
+        f"<html><body><p>Mes{char}sen <b>ger{char}</b>{char} dienst</p></body></html>".encode()
+    )
+    assert text_of(root.find(".//p")) == "Messen ger dienst"

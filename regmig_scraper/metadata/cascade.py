@@ -491,7 +491,7 @@ RDFA_PUBLISHED_PROPERTIES = ("dc:date", "dcterms:date", "dc:created", "dcterms:c
                              "dcterms:issued", "schema:datePublished",
                              "schema:dateCreated")  # fmt: skip
 PUBLISHED_MARKUP = etree.XPath(
-    "//body//*[@itemprop='datePublished' or (@content and ("
+    "//body/descendant::*[@itemprop='datePublished' or (@content and ("
     + " or ".join(f"@property='{p}'" for p in RDFA_PUBLISHED_PROPERTIES)
     + "))]"
 )
@@ -666,10 +666,12 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
 
 # --- authors --------------------------------------------------------------------------------
 
-# The text nodes readers see in the body (not scripts: JSON-LD repeats the author there).
+# The text nodes readers see in the body (not scripts: JSON-LD repeats the author there). Text
+# nodes tested by their parent, in one descendant step: the same nodes as selecting the
+# elements and then their text() children, a third faster.
 VISIBLE_TEXT = etree.XPath(
-    "//body/descendant-or-self::*"
-    "[not(self::script or self::style or self::noscript or self::template)]/text()",
+    "//body/descendant::text()"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]",
     smart_strings=False,
 )
 

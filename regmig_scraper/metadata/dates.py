@@ -155,6 +155,20 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     )
 )  # fmt: skip
 # Cheap tests before the patterns: a four-digit year, or the dotted form's two-digit one.
+# The forms that name the month: a text with no month name anywhere is matched by none of
+# them, so one search for a month name spares the eight (most texts with a year hold none).
+NAMED_MONTH_FORMS = frozenset({"day_range", "month_day_range", "day_month", "month_day",
+                               "month_day_time", "year_month_day", "month_year"})  # fmt: skip
+MONTH_ANYWHERE = re.compile(MONTH, re.IGNORECASE)
+# The character each numeric form cannot match without (a substring test costs far less than
+# a pattern that starts with a look-behind and is tried at every position).
+REQUIRED_CHARS: dict[str, tuple[str, ...]] = {
+    "iso": ("-", "/", "."),
+    "dotted": (".",),
+    "dotted_short": (".",),
+    "slashed": ("/", "-"),
+    "cjk": ("年", "년"),
+}
 FOUR_DIGITS = re.compile(r"(?:19|20)[0-9]{2}")
 SHORT_YEAR = re.compile(r"[0-9]\.[0-9]{2}(?![0-9])")
 YEAR_ONLY = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*$")
@@ -244,7 +258,15 @@ def find_date_in_text(
     if not text or (FOUR_DIGITS.search(text) is None and SHORT_YEAR.search(text) is None):
         return None  # every form holds a year: most lines near a headline have none
     best: tuple[int, DateValue] | None = None
+    named_month: bool | None = None  # searched for once, when a named-month form comes up
     for name, pattern, precision in DATE_PATTERNS:
+        if name in NAMED_MONTH_FORMS:
+            if named_month is None:
+                named_month = MONTH_ANYWHERE.search(text) is not None
+            if not named_month:
+                continue
+        elif name in REQUIRED_CHARS and not any(c in text for c in REQUIRED_CHARS[name]):
+            continue
         for match in pattern.finditer(text):
             if best is not None and match.start() >= best[0]:
                 break

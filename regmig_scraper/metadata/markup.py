@@ -141,11 +141,15 @@ def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
 # Characters a reader never sees, the text normalizer's: soft hyphens (German authorities
 # hyphenate their headlines: "Mes&shy;sen&shy;ger&shy;diens&shy;te"), zero-width spaces, BOMs.
 INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
+INVISIBLE_CHAR = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 
 
 def _squeezed(text: str) -> str:
-    """Whitespace-normalized, without invisible characters."""
-    return " ".join(text.translate(INVISIBLE).split())
+    """Whitespace-normalized, without invisible characters (translated only when one is
+    there: a search in C costs a fraction of the translation, and most texts hold none)."""
+    if INVISIBLE_CHAR.search(text):
+        text = text.translate(INVISIBLE)
+    return " ".join(text.split())
 
 
 def _text_into(element: Element, parts: list[str], budget: list[int]) -> None:
@@ -879,7 +883,7 @@ def labelled_dates(root: Element, today=None, day_first: bool = True) -> DateVal
     return None
 
 
-YEAR_TEXT = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
+YEAR_TEXT = etree.XPath("//body/descendant::text()[contains(., '20') or contains(., '19')]")
 
 
 def _segments(text: str) -> list[str]:
@@ -903,8 +907,13 @@ def _segments(text: str) -> list[str]:
 # class or id, and elements with any attribute an author element is named by, or a <byline>
 # (the attribute tests are then a regular expression each: lxml's XPath contains() is slower
 # than Python's re over the same attributes, measured 3.2 s against 1.2 s on 851 pages).
-ATTRIBUTED = etree.XPath("//body//*[@class or @id]")
-AUTHOR_CANDIDATES = etree.XPath("//body//*[@class or @id or @rel or @itemprop] | //body//byline")
+# Written "//body/descendant::*", not "//body//*" (one step for libxml2 instead of a
+# descendant-or-self::node() step and a child step per node), and as one path, not a union
+# that must be sorted back into document order: the same elements, a third faster.
+ATTRIBUTED = etree.XPath("//body/descendant::*[@class or @id]")
+AUTHOR_CANDIDATES = etree.XPath(
+    "//body/descendant::*[@class or @id or @rel or @itemprop or self::byline]"
+)
 AUTHOR_CLASS = re.compile("uthor|yline|utor|uteur")
 AUTHOR_ID = re.compile("uthor|yline")
 
