@@ -726,12 +726,14 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
     return None
 
 
-def _segments_date(text: str, today, day_first: bool) -> DateValue | None:
+def _segments_date(
+    text: str, today, day_first: bool, source: str = "date_line"
+) -> DateValue | None:
     """The first date of a date line's segments that are not labelled as another date."""
     for line in _segments(text):
         if NOT_PUBLISHED.search(line):
             continue
-        found = find_date_in_text(line, source="date_line", today=today, day_first=day_first)
+        found = find_date_in_text(line, source=source, today=today, day_first=day_first)
         if found is not None:
             return found
     return None
@@ -795,12 +797,9 @@ def date_elements(root: Element, today=None, day_first: bool = True) -> DateValu
         text = text_of(element)
         if not text or len(text) > MAX_LINE_CHARS or is_excluded(element):
             continue
-        for line in _segments(text):
-            if NOT_PUBLISHED.search(line):
-                continue
-            found = find_date_in_text(line, source="date_element", today=today, day_first=day_first)
-            if found is not None:
-                return found
+        found = _segments_date(text, today, day_first, source="date_element")
+        if found is not None:
+            return found
     return None
 
 
