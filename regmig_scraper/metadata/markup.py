@@ -384,7 +384,7 @@ def _is_site_heading(heading: Element) -> bool:
         attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
         if attrs and SITE_TITLE_CLASS.search(attrs):
             return True
-    if not HIDDEN_CLASSES.isdisjoint((heading.get("class") or "").split()):
+    if _is_hidden(heading.get("class") or ""):
         return True
     links = [a for a in heading.iter("a")]
     return len(links) == 1 and (links[0].get("href") or "").strip() in ("/", "./", "index.html")
@@ -418,7 +418,7 @@ def headline_text(heading: Element) -> str:
             kicker, parts = parts, [child.tail or ""]
             continue
         classes = child.get("class") or ""
-        if not HIDDEN_CLASSES.isdisjoint(classes.split()) or KICKER_CLASS.search(classes):
+        if _is_hidden(classes) or KICKER_CLASS.search(classes):
             parts.append(f" {child.tail or ''}")
         else:
             _flowing_text(child, parts)
@@ -765,6 +765,8 @@ HIDDEN_CANDIDATES = etree.XPath(
 
 
 def _is_hidden(classes: str) -> bool:
+    """Classes that hide an element from readers: ``HIDDEN_CLASSES`` in any case, and any
+    class ending in "-hidden" / "_hidden" (``rich-snippet-hidden``, ``u-text-hidden``)."""
     tokens = classes.lower().split()
     return not HIDDEN_CLASSES.isdisjoint(tokens) or any(
         t.endswith(("-hidden", "_hidden")) for t in tokens
