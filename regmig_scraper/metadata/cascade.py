@@ -82,6 +82,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -219,11 +220,18 @@ def _language(result: PageMetadata, root, meta, ld: JsonLdData | None) -> None:
             return
 
 
-def _day_first(result: PageMetadata) -> bool:
+def _tagged_regions(result: PageMetadata) -> Iterator[tuple[str, str]]:
+    """(language, region) of each language hint that names a region ("en-US", "de_CH")."""
     for value in result.language_hints.values():
         parts = re.split(r"[-_]", value.strip().lower())
-        if len(parts) > 1 and parts[0] == "en":
-            return parts[1] not in MONTH_FIRST_REGIONS
+        if len(parts) > 1:
+            yield parts[0], parts[1]
+
+
+def _day_first(result: PageMetadata) -> bool:
+    for language, region in _tagged_regions(result):
+        if language == "en":
+            return region not in MONTH_FIRST_REGIONS
     return result.language != "en"
 
 
@@ -244,10 +252,9 @@ def _region(result: PageMetadata, url: str) -> str | None:
     tld = host.rsplit(".", 1)[-1].lower()
     if len(tld) == 2 and tld not in VANITY_TLDS:
         return tld
-    for value in result.language_hints.values():
-        parts = re.split(r"[-_]", value.strip().lower())
-        if len(parts) > 1 and len(parts[1]) == 2:
-            return parts[1]
+    for _language, region in _tagged_regions(result):
+        if len(region) == 2:
+            return region
     return ONE_ZONE_LANGUAGES.get(result.language or "")
 
 
