@@ -951,7 +951,13 @@ UTF8 = "Niños “migrantes” — ¿qué?".encode()
         (b"\xef\xbb\xbf" + UTF8, "text/html; charset=iso-8859-1", None),  # a BOM wins
         (b"plain ascii <p>text</p>", "text/html; charset=iso-8859-1", None),
         (b"", "text/html; charset=utf-8", None),
-        ("移民".encode("shift_jis"), "text/html; charset=shift_jis", None),  # not Western
+        ("移民".encode("shift_jis"), "text/html; charset=shift_jis", None),
+        ("Миграция".encode("koi8-r"), "text/html; charset=koi8-r", None),
+        # a page re-encoded as UTF-8 that still declares its old charset
+        ("人民网 移民".encode(), "text/html; charset=gb2312", ("utf-8", "utf8_declared_other")),
+        (b'<meta charset="shift_jis">' + "移民".encode(), None, ("utf-8", "utf8_declared_other")),
+        ("Миграция".encode(), "text/html; charset=windows-1251", ("utf-8", "utf8_declared_other")),
+        (UTF8, "text/html; charset=iso-8859-15", ("utf-8", "utf8_declared_single_byte")),
     ],
 )
 def test_encoding_repair(body: bytes, content_type: str | None, repair: tuple | None) -> None:

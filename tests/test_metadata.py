@@ -1217,6 +1217,16 @@ def test_site_name_is_no_author_and_no_title():
     assert meta_.site_name == "Example Daily"
 
 
+def test_a_site_name_field_holding_the_headline_names_no_site():
+    headline = "Künstliche Intelligenz in der Schule - Kinder werden schneller"
+    head = f'<meta name="application-name" content="{headline}">' + meta(
+        og_site_name="RP Online", og_title=headline
+    )
+    meta_ = extract(page(head=head, body=f"<nav><h1>{headline}</h1></nav>"))
+    assert meta_.title == headline
+    assert meta_.site_name == "RP Online"
+
+
 def test_blog_h1_naming_the_site_is_not_the_title():
     html = page(
         head="<title>Interning of small integers | Four Years Left</title>",
@@ -1283,6 +1293,28 @@ def test_language_hints():
 def test_bytes_in_a_declared_charset():
     html = page(head='<meta charset="windows-1252">', body="<h1>Niños migrantes</h1>")
     assert extract(html.encode("cp1252")).title == "Niños migrantes"
+
+
+@pytest.mark.parametrize(
+    ("declared", "encoded", "headline"),
+    [
+        ("windows-1252", "cp1252", "Niños “migrantes”"),
+        ("iso-8859-1", "cp1252", "Niños “migrantes”"),  # browsers read latin-1 as windows-1252
+        ("iso-8859-15", "iso-8859-15", "Niños migrantes €"),
+        ("shift_jis", "shift_jis", "移民の子ども"),
+        ("gb2312", "gb2312", "移民儿童"),
+        ("koi8-r", "koi8-r", "Дети мигрантов"),
+        ("iso-2022-jp", "iso-2022-jp", "移民の子ども"),  # written in ASCII bytes
+        # pages re-encoded as UTF-8 that keep their old declaration
+        ("gb2312", "utf-8", "促进航天技术更好惠及人民"),
+        ("iso-8859-15", "utf-8", "Verstappen tras su sanción"),
+        ("windows-1251", "utf-8", "Дети мигрантов"),
+        ("utf-16", "utf-8", "Niños migrantes"),  # a UTF-16 <meta> on bytes is no UTF-16
+    ],
+)
+def test_bytes_are_read_in_the_charset_they_are_written_in(declared, encoded, headline):
+    html = page(head=f'<meta charset="{declared}">', body=f"<h1>{headline}</h1>")
+    assert extract(html.encode(encoded)).title == headline
 
 
 @pytest.mark.parametrize("html", ["", "   ", b"", "<html></html>", b"\x00\x01binary"])
@@ -1501,6 +1533,20 @@ HEADLINES = [
      "<main><h1><span class='ts-overline'>Distance rules </span><span>: </span>"
      "<span>How firms protect their staff</span></h1><p>Text.</p></main>",
      "How firms protect their staff"),
+    # ... unless the site's own metadata title says the kicker too: then it is the title,
+    # spelled as the metadata spells it
+    ("<title>Power price brake: Government throttles bioenergy - Example</title>",
+     "<main><h1><span class='green'>Power price brake</span><span class='invisible'>: </span>"
+     "<span class='headline'>Government throttles bioenergy</span></h1><p>Text.</p></main>",
+     "Power price brake: Government throttles bioenergy"),
+    ("<meta property='og:title' content='National demo / July 9 draws near'>",
+     "<main><h1><span class='kicker'>National demo</span>July 9 draws near</h1>"
+     "<p>Text.</p></main>",
+     "National demo / July 9 draws near"),
+    # a kicker span set on a line of its own by style: a word's end meets a capital
+    ("<title>Press</title>",
+     "<main><h1><span>National demo</span>July 9 draws near</h1><p>Text.</p></main>",
+     "National demo July 9 draws near"),
     # ... but a separator followed by nothing readable leaves the headline whole
     ("<title>Press</title>",
      "<main><h1><span>Energy transition and mobility</span> <span class='aural'>: </span>"

@@ -116,7 +116,9 @@ from regmig_scraper.metadata.markup import (
     date_elements,
     date_lines_near,
     find_headline,
+    heading_with_kicker,
     headline_bylines,
+    headline_parts,
     headline_region,
     headline_text,
     in_review,
@@ -281,6 +283,11 @@ def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> 
         names.extend(meta.get(key, [])[:1])
     if ld:
         names.extend(n for n in (ld.site_name, ld.publisher) if n)
+    # a CMS that fills ``application-name`` with each page's headline names no site by it
+    titles = {fold(t) for key in ("og:title", "twitter:title") for t in meta.get(key, [])[:1]}
+    if ld and ld.title:
+        titles.add(fold(ld.title))
+    names = [n for n in names if fold(n) not in titles]
     if names:
         result.site_name = names[0].lstrip("@")
     host = (urlsplit(url).hostname or "").removeprefix("www.")
@@ -360,6 +367,17 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         candidates.append(("jsonld_webpage", ld.page_title))
     if tag_text:
         candidates.append(("title_tag", tag_text))
+    if h1_text and h1 is not None:
+        # a kicker printed in the heading is part of the title when the site's own metadata
+        # title says it too ("Entwurf des Gesetzes: Ein bisschen Fortschritt"), spelled as
+        # the metadata spells it (the heading's kicker is often set off by layout alone)
+        whole = heading_with_kicker(h1)
+        if whole != h1_text:
+            for source, value in candidates:
+                named = _naming_part(whole, value)
+                if named:
+                    result.title, result.provenance["title"] = named, source
+                    return
 
     if h1_text:
         for _source, value in candidates:
@@ -400,6 +418,21 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     elif tag_text:
         result.title = _strip_site(tag_text, site_names, None)
         result.provenance["title"] = "title_tag"
+
+
+def _naming_part(heading: str, title: str) -> str | None:
+    """The metadata title, or its headline side, when it has the heading's words in order,
+    punctuation aside ("Nationale Demo / Der 9. Juli naht" for "Nationale Demo Der 9. Juli
+    naht"); else None."""
+    words = TITLE_WORD.findall(fold(heading))
+    for text in (title, *headline_parts(title)):
+        if TITLE_WORD.findall(fold(text)) == words:
+            return " ".join(text.split())
+    return None
+
+
+# A word of a title, compared without punctuation.
+TITLE_WORD = re.compile(r"\w+")
 
 
 def _first_content_heading(root, title: str) -> str | None:

@@ -1,8 +1,11 @@
 """Parse a page once into an lxml tree, decoding bytes the way a browser would.
 
-Bytes are decoded by their BOM, then the ``<meta charset>`` / ``http-equiv`` declaration in the
-first 4 KB, then as UTF-8 if they are valid UTF-8, else as windows-1252 (the HTML standard's
-default for Western pages). Pure functions; no settings.
+Bytes are decoded by their BOM; else as UTF-8 when they are valid UTF-8 with some non-ASCII
+byte, whatever they declare (legacy text that happens to be valid UTF-8 is vanishingly rare,
+while pages re-encoded as UTF-8 under their old ``<meta charset="gb2312">`` are common in
+archives and saved copies); else by the ``<meta charset>`` / ``http-equiv`` declaration in the
+first 4 KB; else as windows-1252 (the HTML standard's default for Western pages, and what
+browsers read for a declared latin-1 or ASCII). Pure functions; no settings.
 """
 
 from __future__ import annotations
@@ -60,10 +63,32 @@ def _encoding(data: bytes) -> tuple[str, bytes]:
             name = codecs.lookup(declared.group(1).decode("ascii")).name
         except (LookupError, UnicodeDecodeError):
             name = None
-        if name and name != "utf-8" and name not in {"cp1252", "iso8859-1", "ascii"}:
-            return name, data
-        # a Western single-byte charset declared, but the bytes may well be UTF-8
+        if name and name != "utf-8" and not _reads_as_utf8(data):
+            # ASCII bytes keep their declaration: ISO-2022-JP is written in them
+            return WHATWG_ALIASES.get(name, name), data
     return "utf-8", data
+
+
+# Declarations browsers read as another encoding (the WHATWG Encoding standard): latin-1 and
+# ASCII as windows-1252, a UTF-16 ``<meta>`` (bytes that reach the parser are no UTF-16) as UTF-8.
+WHATWG_ALIASES = {
+    "iso8859-1": UNDECLARED_FALLBACK_ENCODING,
+    "ascii": UNDECLARED_FALLBACK_ENCODING,
+    "utf-16": "utf-8",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+}
+
+
+def _reads_as_utf8(data: bytes) -> bool:
+    """True when the bytes are valid UTF-8 and not all ASCII."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")  # validates in C; the str is dropped at once
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf8(data: bytes) -> bytes:

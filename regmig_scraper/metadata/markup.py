@@ -422,8 +422,17 @@ def headline_text(heading: Element) -> str:
             parts.append(f" {child.tail or ''}")
         else:
             _flowing_text(child, parts)
-    text = LEADING_SEPARATOR.sub("", _squeezed("".join(parts))) or _squeezed("".join(kicker))
+    text = LEADING_SEPARATOR.sub("", _squeezed(_joined(parts))) or _squeezed(_joined(kicker))
     return text or text_of(heading)
+
+
+def heading_with_kicker(heading: Element) -> str:
+    """The whole heading as laid out, a kicker printed inside it and the hidden separator after
+    it included ("Entwurf des Selbstbestimmungsgesetzes: Ein bisschen Fortschritt")."""
+    parts = [heading.text or ""]
+    for child in heading:
+        _flowing_text(child, parts)
+    return _squeezed(_joined(parts))
 
 
 # Punctuation between a kicker and a headline, alone in an element of its own.
@@ -448,15 +457,37 @@ def _only_elements_before(heading: Element, child: Element) -> bool:
 def _flowing_text(element: Element, parts: list[str]) -> None:
     """The text as a browser lays it out: inline markup adds no space of its own
     ("<ruby>子<rt>こ</rt></ruby>ども", "<em>THW</em>: Vergangenheit"); a block or a line
-    break does."""
+    break does. Inline edges are marked (``INLINE_EDGE``) for ``_joined``."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag and tag not in SKIPPED_TAGS:
-        gap = "" if tag in INLINE_TAGS else " "
+        gap = INLINE_EDGE if tag in INLINE_TAGS else " "
         parts.append(gap + (element.text or ""))
         for child in element:
             _flowing_text(child, parts)
         parts.append(gap)
     parts.append(element.tail or "")
+
+
+# The edge of an inline element in a heading's laid-out text.
+INLINE_EDGE = "\x00"
+# Edges between a word's end and a capital: a kicker span styled as a line of its own
+# ("<span>Nationale Demo</span>Der 9. Juli naht").
+CASE_EDGE = re.compile(r"(?<=[^\W\d_])\x00+(?=[^\W\d_])")
+
+
+def _joined(parts: list[str]) -> str:
+    """The parts as one text: an inline edge adds no space, except where a lowercase letter
+    meets a capital (a word never changes case there: "DemoDer" is two lines)."""
+    text = "".join(parts)
+    if INLINE_EDGE not in text:
+        return text
+    text = CASE_EDGE.sub(_case_edge, text)
+    return text.replace(INLINE_EDGE, "")
+
+
+def _case_edge(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    return " " if text[start - 1].islower() and text[end].isupper() else ""
 
 
 # Elements that flow within a line of text: their edges are no word boundary.

@@ -9,9 +9,11 @@ declaration wrong in three ways, repaired here from the most certain to the leas
    quote becomes U+FFFD). Decided on evidence (``mostly_utf8``): a page whose non-ASCII text
    is mostly valid UTF-8 sequences, with a stray invalid byte or two (a pasted footer), is
    UTF-8 with a replacement character, not windows-1252 ("MigraciÃ³n" in every title).
-2. declared a single-byte Western charset (latin-1, windows-1252, ASCII), but the body is
-   valid UTF-8 with multi-byte sequences. Decoded as UTF-8 (else "Niños" reads "NiÃ±os").
-   Windows-1252 text that happens to be valid UTF-8 is vanishingly rare.
+2. declared another charset, but the body is valid UTF-8 with multi-byte sequences. Decoded
+   as UTF-8 (else "Niños" reads "NiÃ±os", and a Chinese page re-encoded as UTF-8 under its old
+   ``gb2312`` declaration reads as noise). Legacy text that happens to be valid UTF-8 is
+   vanishingly rare: a single-byte letter would need one to three bytes of 0x80-0xBF after
+   it, a double-byte character a lead byte of 0xC2-0xF4 and a trail byte of 0x80-0xBF.
 3. nothing declared, and not UTF-8 (nor mostly UTF-8, which is decoded as UTF-8). Decoded as
    windows-1252, the HTML standard's default for English and Spanish pages:
    ``charset_normalizer`` reads short Spanish texts as central-European code pages ("niñez"
@@ -41,7 +43,8 @@ UNDECLARED_FALLBACK_ENCODING = "cp1252"
 SINGLE_BYTE_WESTERN = frozenset({"cp1252", "iso8859-1", "iso8859-15", "ascii"})
 
 REPAIR_DECLARED_UTF8 = "declared_utf8_not_utf8"  # case 1
-REPAIR_UTF8_UNDER_SINGLE_BYTE = "utf8_declared_single_byte"  # case 2
+REPAIR_UTF8_UNDER_SINGLE_BYTE = "utf8_declared_single_byte"  # case 2, a Western charset
+REPAIR_UTF8_UNDER_OTHER = "utf8_declared_other"  # case 2, any other (gb2312, shift_jis, koi8-r)
 REPAIR_UNDECLARED = "undeclared_not_utf8"  # case 3
 REPAIR_UNDECLARED_MOSTLY_UTF8 = "undeclared_mostly_utf8"  # case 3, UTF-8 with a stray byte
 
@@ -107,8 +110,10 @@ def repaired_encoding(body: bytes, content_type: str | None) -> tuple[str, str] 
     if declared == "utf-8" and not utf8:
         # UTF-8 with a stray byte stays UTF-8 (the byte becomes U+FFFD)
         return None if mostly_utf8(body) else (UNDECLARED_FALLBACK_ENCODING, REPAIR_DECLARED_UTF8)
-    if declared in SINGLE_BYTE_WESTERN and utf8:
-        return "utf-8", REPAIR_UTF8_UNDER_SINGLE_BYTE
+    if declared != "utf-8" and utf8:
+        if declared in SINGLE_BYTE_WESTERN:
+            return "utf-8", REPAIR_UTF8_UNDER_SINGLE_BYTE
+        return "utf-8", REPAIR_UTF8_UNDER_OTHER
     return None
 
 
