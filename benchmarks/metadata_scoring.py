@@ -14,15 +14,19 @@ The annotation of one page is trafilatura's ``evaldata.json`` entry: ``"author":
   compared case- and accent-insensitively, whitespace-normalized; the annotation split at
   ";"), the share of those pages whose name set is exactly right, and the share of pages
   annotated as authorless that got any name (false positives);
-- title: ``title_match``: equal after ``normalize_title``, or one contains the other while the
-  shorter has at least ``TITLE_MIN_SHARE`` of the longer's characters (so "Headline" matches
-  "Headline | Site" but not "Site"); also the strict-equality rate;
+- title: ``title_match``: the same words in the same order (``title_words``: case, accents,
+  punctuation and spacing aside, so "Demo / Der Juli" is "Demo: Der Juli" and "Demo Der
+  Juli"), or one's words run inside the other's while the shorter has at least
+  ``TITLE_MIN_SHARE`` of the longer's characters (so "Headline" matches "Headline | Site" but
+  not "Site"); also the strict-equality rate (equal after ``normalize_title``, punctuation
+  included);
 - language: the primary subtag equals the annotation's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,14 +60,23 @@ def normalize_title(text: str | None) -> str:
     return fold(text.translate(QUOTES)).strip(" .:;,!?\"'-")
 
 
+# A word of a title: what is left once punctuation and spacing are set aside.
+WORD = re.compile(r"\w+")
+
+
+def title_words(text: str | None) -> str:
+    """The title's words, casefolded and without accents, one space apart."""
+    return " ".join(WORD.findall(normalize_title(text)))
+
+
 def title_match(ours: str | None, gold: str) -> bool:
-    a, b = normalize_title(ours), normalize_title(gold)
+    a, b = title_words(ours), title_words(gold)
     if not a or not b:
         return False
     if a == b:
         return True
     shorter, longer = sorted((a, b), key=len)
-    return shorter in longer and len(shorter) >= TITLE_MIN_SHARE * len(longer)
+    return f" {shorter} " in f" {longer} " and len(shorter) >= TITLE_MIN_SHARE * len(longer)
 
 
 def gold_authors(annotation: str | list[str]) -> list[str]:
@@ -148,4 +161,6 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
     }
 
 
-__all__ = ["Fields", "fold", "gold_authors", "normalize_title", "score", "title_match"]
+__all__ = [
+    "Fields", "fold", "gold_authors", "normalize_title", "score", "title_match", "title_words"
+]  # fmt: skip

@@ -148,3 +148,83 @@ def test_harness_writes_json_with_the_expected_keys(tmp_path: Path) -> None:
         assert result["stages"][scenario].get("status") != "failed", result["stages"][scenario]
     assert all({"target", "value", "threshold", "passed"} <= set(t) for t in result["targets"])
     assert "targets:" in completed.stdout
+
+
+# --- benchmarks.fundus_corpus: Fundus's parser test pages as an annotated corpus -------------
+
+PUBLISHER_TABLE = """
+class XX(metaclass=PublisherGroup):
+    default_language = "de"
+
+    Daily = Publisher(name="Daily", domain="https://daily.example/", parser=P,
+                      sources=[RSSFeed("https://daily.example/rss")])
+    Both = Publisher(name="Both", domain="https://both.example/", parser=P,
+                     sources=[Sitemap("https://both.example/s.xml"),
+                              NewsMap("https://both.example/en.xml", languages={"en"})])
+    English = Publisher(name="English", domain="https://en.example/", parser=P,
+                        sources=[RSSFeed("https://en.example/rss", languages={"en"})])
+"""
+
+
+def _fundus_checkout(root: Path) -> Path:
+    import gzip
+
+    (root / "src/fundus/publishers/xx").mkdir(parents=True)
+    (root / "src/fundus/publishers/xx/__init__.py").write_text(PUBLISHER_TABLE)
+    data = root / "tests/resources/parser/test_data/xx"
+    data.mkdir(parents=True)
+    pages = {
+        "Daily_2024_01_02.html.gz": "https://daily.example/old",
+        "Daily_2025_03_04.html.gz": "https://daily.example/new",
+        "Both_2024_05_06.html.gz": "https://both.example/a",
+        "English_2024_05_06.html.gz": "https://en.example/a",
+    }
+    for name, url in pages.items():
+        (data / name).write_bytes(gzip.compress(f"<html><h1>{url}</h1></html>".encode()))
+    (data / "meta.info").write_text(
+        json.dumps({name: {"url": url, "crawl_date": "x"} for name, url in pages.items()})
+    )
+    fields = {"body": {}, "topics": []}
+    (data / "Daily.json").write_text(json.dumps({
+        "V1_1": {**fields, "title": "New", "authors": [], "publishing_date": None},
+        "V1": {**fields, "title": "Old", "authors": ["A B", " "],
+               "publishing_date": "2024-01-01 23:30:00+01:00"},
+    }))  # fmt: skip
+    for publisher in ("Both", "English"):
+        (data / f"{publisher}.json").write_text(json.dumps({
+            "V1": {**fields, "title": publisher, "authors": ["C D", "E F"],
+                   "publishing_date": "2024-05-06 08:00:00+00:00"},
+        }))  # fmt: skip
+    return root
+
+
+def test_fundus_pages_become_an_annotated_corpus(tmp_path: Path) -> None:
+    from benchmarks.fundus_corpus import convert
+    from benchmarks.realpages import load_corpus
+
+    counts = convert(_fundus_checkout(tmp_path / "fundus"), tmp_path / "corpus")
+    evaldata = json.loads((tmp_path / "corpus/evaldata.json").read_text(encoding="utf-8"))
+    # the pages pair with the parser versions in date order (V1 before V1_1)
+    assert evaldata["https://daily.example/old"] == {
+        "file": "xx_Daily_2024_01_02.html", "title": "Old", "author": "A B",
+        "date": "2024-01-01", "language": "de",
+    }  # fmt: skip
+    # no author and no date from Fundus: not annotated (not "the page has none")
+    assert evaldata["https://daily.example/new"] == {
+        "file": "xx_Daily_2025_03_04.html", "title": "New", "language": "de"
+    }  # fmt: skip
+    # a publisher with sources in two languages gets no language; one declared language wins
+    assert "language" not in evaldata["https://both.example/a"]
+    assert evaldata["https://en.example/a"]["language"] == "en"
+    assert evaldata["https://en.example/a"]["author"] == "C D; E F"
+    assert counts == {"pages": 4, "languages": 3, "skipped": 0}
+    pages = load_corpus(tmp_path / "corpus")
+    assert [url for url, _, _ in pages] == sorted(evaldata)
+    assert pages[0][2].read_text() == "<html><h1>https://both.example/a</h1></html>"
+
+
+def test_fundus_converter_refuses_a_directory_that_is_no_checkout(tmp_path: Path) -> None:
+    from benchmarks.fundus_corpus import convert
+
+    with pytest.raises(SystemExit, match="not a Fundus checkout"):
+        convert(tmp_path, tmp_path / "corpus")

@@ -1341,6 +1341,13 @@ def test_as_dict_is_json_ready():
         ("Another headline", "The Headline", False),
         (None, "The Headline", False),
         ("Messengerdienste sind frei", "Mes\u00adsen\u00adger\u00addiens\u00adte sind frei", True),
+        # the same words, punctuated or spaced otherwise
+        ("Nationale Demo / Der 9. Juli naht", "Nationale Demo: Der 9. Juli naht", True),
+        ("Krach vor der Versammlung: Es knirscht", "Krach vor der Versammlung:Es knirscht", True),
+        ("OFFSHORE-WINDENERGIE SAUBERER STROM", "Offshore-Windenergie – Sauberer Strom", True),
+        # containment is of whole words
+        ("Demo Der Juli naht", "Demo Derby Juli naht", False),
+        ("Headline of the day", "The Headline of the daylight show", False),
     ],
 )
 def test_title_match(ours, gold, expected):
