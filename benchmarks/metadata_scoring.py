@@ -20,7 +20,8 @@ The annotation of one page is trafilatura's ``evaldata.json`` entry: ``"author":
   ``TITLE_MIN_SHARE`` of the longer's characters (so "Headline" matches "Headline | Site" but
   not "Site"); also the strict-equality rate (equal after ``normalize_title``, punctuation
   included);
-- language: the primary subtag equals the annotation's.
+- language: the primary subtag equals the annotation's, a language counting as its
+  macrolanguage (``MACROLANGUAGE``: Norwegian Bokmål ``nb`` is Norwegian ``no``).
 """
 
 from __future__ import annotations
@@ -85,6 +86,15 @@ def gold_authors(annotation: str | list[str]) -> list[str]:
     return [a for a in (fold(p) for p in parts) if a]
 
 
+# ISO 639 individual languages and their macrolanguage, as annotations name them.
+MACROLANGUAGE = {"nb": "no", "nn": "no"}
+
+
+def _primary_language(tag: str | None) -> str:
+    primary = (tag or "").lower().replace("_", "-").split("-")[0]
+    return MACROLANGUAGE.get(primary, primary)
+
+
 def _is_iso_day(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
@@ -133,7 +143,7 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
             title_exact += normalize_title(ours.title) == normalize_title(gold["title"])
         if gold.get("language"):
             lang_pages += 1
-            lang_ok += (ours.language or "").lower()[:2] == gold["language"].lower()[:2]
+            lang_ok += _primary_language(ours.language) == _primary_language(gold["language"])
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
     f1 = (
         2 * precision * recall / (precision + recall)

@@ -696,6 +696,22 @@ OPEN_SITE_PAGES = [
     ("Leudot talvet tekevät meistä väsyneempiä – näillä keinoilla jaksat paremmin koko "
      "talven, kertoo asiantuntija", "Talven pimeys vaikuttaa unirytmiin, ja moni tuntee "
      "olonsa väsyneeksi aamuisin.", "fi", "fi", "text"),
+    # Norwegian Bokmål is read with the Norwegian profile and keeps its declared tag (six
+    # languages alone read it as German)
+    ("Angsten vil øke", "USAs angrep på Venezuela skaper spenning i Nord-Korea, mener "
+     "ekspert, men tror et liknende angrep på regimet er usannsynlig.", "nb-NO", "nb", "text"),
+    # a language neither configured nor declared, read among all Latin-script languages when
+    # the text is long and the six are unsure (WordPress's default "en-US" on a Swahili page)
+    ("Watu kumi na nane wanaswa kwa makosa mbalimbali mkoani", "Jeshi la Polisi mkoani "
+     "limefanikiwa kukamata watu kwa kutuhumiwa makosa mbalimbali katika kipindi cha mwezi "
+     "huu, amesema kamanda wa polisi wa mkoa.", "en-US", "sw", "text"),
+    ("Nederland investeert in nieuwe dijken", "De regering heeft besloten om de komende "
+     "jaren extra geld uit te trekken voor de versterking van dijken langs de kust en de "
+     "grote rivieren.", None, "nl", "text"),
+    # ... but an English text stays English under that rule
+    ("The study examines how immigration affects the labour market", "It shows the role "
+     "of language, the recognition of qualifications and networks, and what employers can "
+     "do about them.", "en-US", "en", "text"),
     # a title and a teaser do not overrule the declared language...
     ("Magic Cleaning", "Magic Cleaning | Example ♥ Magazin", "de", "de", "html_lang"),
     ("Editor's Letter: bye OC Baby, hi Bernsi Baby!", "bye, bye...", "de-DE", "de", "html_lang"),

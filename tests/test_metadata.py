@@ -1388,6 +1388,16 @@ def test_score():
     assert scores["language_accuracy"] is None
 
 
+@pytest.mark.parametrize(
+    ("ours", "gold", "right"),
+    [("de", "de", True), ("de-AT", "de", True), ("en_US", "en", True), ("nb", "no", True),
+     ("nn-NO", "no", True), ("da", "no", False), (None, "en", False)],
+)  # fmt: skip
+def test_language_score(ours, gold, right):
+    scores = score([({"language": gold}, Fields(language=ours))])
+    assert scores["language_accuracy"] == (1.0 if right else 0.0)
+
+
 def test_score_reads_nan_and_null_dates_as_undated():
     # htmldate's evaluation files mark an undated page with NaN (json.loads reads NaN)
     pairs = [

@@ -31,7 +31,14 @@ generic module) adds three steps before that rule:
 - the page's declared language joins the detector's languages when langdetect has a profile
   for it (a Finnish page on a site whose settings list six others);
 - a short text (under ``SHORT_TEXT_LETTERS`` letters: a title and a teaser) does not overrule
-  the language the page declares: langdetect is sure of "Magic Cleaning" being English.
+  the language the page declares: langdetect is sure of "Magic Cleaning" being English;
+- a longer text that the configured and declared languages do not read with confidence, or
+  read as another language than the declared one (or with none declared), is read among all
+  of langdetect's
+  Latin-script languages, and a confident answer there wins (a Swahili page under WordPress's
+  default ``en-US``; a Norwegian page that six languages read as German). Norwegian Bokmål
+  and Nynorsk (``nb``, ``nn``) are detected with langdetect's Norwegian (``no``) profile and
+  keep their declared tag.
 
 The content-type label ("Video, Audio", "Reports") is never used: it is a site vocabulary, not
 the publication's language.
@@ -123,6 +130,11 @@ SCRIPT_LANGUAGES: Mapping[str, tuple[str, ...]] = {
 }  # fmt: skip
 # A text is in a script when at least this share of its letters are.
 SCRIPT_SHARE = 0.5
+# Declared languages that langdetect knows by their macrolanguage's profile.
+PROFILE_OF = {"nb": "no", "nn": "no"}
+# How sure langdetect, over all its Latin-script languages, must be to name a language the
+# site's configured and declared languages do not include.
+OPEN_MIN_CONFIDENCE = 0.95
 
 
 @functools.lru_cache(maxsize=32)  # open sites add their declared language
@@ -307,16 +319,26 @@ def resolve_language(
         script = text_script(text)
         if script is not None:
             return _by_script(script, text, declared, seed)
+        profiles = [PROFILE_OF.get(lang, lang) for lang in declared[:1]]
         languages = tuple(
-            dict.fromkeys(
-                [*languages, *(lang for lang in declared[:1] if _latin(lang) and has_profile(lang))]
-            )
+            dict.fromkeys([*languages, *(p for p in profiles if _latin(p) and has_profile(p))])
         )
-    if declared and declared[0] in languages and _letters(_prepare(text)) < SHORT_TEXT_LETTERS:
+    declared_profile = PROFILE_OF.get(declared[0], declared[0]) if declared else None
+    letters = _letters(_prepare(text))
+    if declared_profile in languages and letters < SHORT_TEXT_LETTERS:
         # a title and a teaser are too little text to overrule what the page declares
         text_lang, text_confidence = UNDETERMINED, 0.0
     else:
         text_lang, text_confidence = detect_language(text, languages=languages, seed=seed)
+        # no declaration to agree with is no confirmation either: six languages read Dutch
+        # as German with confidence
+        unsure = text_confidence < min_confidence or declared_profile != text_lang
+        if open_languages and letters >= SHORT_TEXT_LETTERS and unsure:
+            wider = _langdetect(_prepare(text), latin_profiles(), seed)
+            if wider and wider[0] not in languages and wider[1] >= OPEN_MIN_CONFIDENCE:
+                text_lang, text_confidence = wider[0], round(wider[1], 4)
+        if declared and text_lang == declared_profile:
+            text_lang = declared[0]  # "nb" detected as Norwegian stays "nb"
     # 1. a confident text result
     if text_lang != UNDETERMINED and text_confidence >= min_confidence:
         return text_lang, text_confidence, METHOD_TEXT
@@ -334,6 +356,24 @@ def resolve_language(
         return text_lang, text_confidence, METHOD_TEXT
     # 6. nothing to go on
     return UNDETERMINED, 0.0, METHOD_UNDETERMINED
+
+
+# langdetect's languages in scripts ``SCRIPT_RANGES`` does not list (Indic scripts, and
+# Chinese under its two regional profiles).
+OTHER_SCRIPT_PROFILES = frozenset({"bn", "gu", "kn", "ml", "pa", "ta", "te", "zh-cn", "zh-tw"})
+
+
+@functools.cache
+def latin_profiles() -> tuple[str, ...]:
+    """langdetect's languages written in the Latin script, sorted."""
+    profiles = resources.files("langdetect") / "profiles"
+    return tuple(
+        sorted(
+            p.name
+            for p in profiles.iterdir()
+            if p.is_file() and _latin(p.name) and p.name not in OTHER_SCRIPT_PROFILES
+        )
+    )
 
 
 def _latin(language: str) -> bool:
