@@ -192,6 +192,10 @@ def test_find_date_in_text_cheap_tests_change_no_answer(text, monkeypatch):
         ("https://example.org/news/2021-04-15-a-post", (dt.date(2021, 4, 15), "day")),
         ("https://example.org/2021/04/a-post.html", (dt.date(2021, 4, 1), "month")),
         ("https://example.org/p/20210415/", (dt.date(2021, 4, 15), "day")),
+        ("https://example.jp/world/20241203-OYT1T50218/", (dt.date(2024, 12, 3), "day")),
+        ("https://example.org/p/20210415_interview", (dt.date(2021, 4, 15), "day")),
+        ("https://example.org/p/202104151234/", None),  # a longer number is an id
+        ("https://example.org/p/20211345-x/", None),  # no calendar day
         ("https://example.org/news/29-10-2021", (dt.date(2021, 10, 29), "day")),
         ("https://example.org/products/2021-model", None),
         ("https://example.org/a-post?id=2021", None),
@@ -1681,6 +1685,12 @@ def test_one_article_of_a_list_is_the_pages_when_it_holds_the_headline():
         ("<div class='release'><b>Release:</b> 14.11.2019</div>", False),
         ("<p class='meta'>Release date: March 3, 2021</p>", False),
         ("<p class='meta'>Press release: 14.11.2019</p>", True),
+        # how long a video stays online
+        (
+            "<p class='mediaInfo'><span>02:57 Min.</span><span>Verfügbar bis 06.05.2024</span></p>",
+            False,
+        ),
+        ("<p class='meta'>Available until March 3, 2021</p>", False),
         ("<p class='meta'>Published: 14.11.2019</p>", True),
     ],
 )

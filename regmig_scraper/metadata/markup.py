@@ -92,6 +92,9 @@ NOT_PUBLISHED = re.compile(
     r"geändert|zuletzt|mis\s+à\s+jour|modifié|actualizado|actualización|modificado|"
     r"aggiornat|atualizado|bijgewerkt|zaktualizowano|©|copyright|\(c\)|comment|kommentar|"
     r"expires|deadline|event\s+date|läuft\s+bis|"
+    # how long a video or an offer stays online ("Verfügbar bis 06.05.2024")
+    r"verfügbar\s+bis|gültig\s+bis|available\s+(?:until|till)|valid\s+(?:until|through)|"
+    r"disponible\s+(?:jusqu|hasta)|disponibile\s+fino|"
     # a game's, film's or product's release, not the page's ("Release: 14.11.2019")
     r"(?<!press\s)\brelease(?:\s+date)?\s*:|"
     # a date filter's placeholder shows the crawl's date: "E.g., 09/19/2022", "z.B. 19.09.2022"
