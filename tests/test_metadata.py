@@ -278,8 +278,11 @@ def test_split_byline_drops_the_sites_own_name():
 
 @pytest.mark.parametrize(
     ("raw", "name"),
-    [("Jane Doe", "Jane Doe"), ("  Jane   Doe ", "Jane Doe"), ("admin", None), ("EFE", None)],
-)
+    [("Jane Doe", "Jane Doe"), ("  Jane   Doe ", "Jane Doe"), ("admin", None), ("EFE", None),
+     # newspapers, agencies and the calls to follow someone are not people
+     ("Lesotho Times", None), ("Salzburger Nachrichten", None), ("SID Nachrichtenagentur", None),
+     ("ORF.at/ Agenturen", None), ("Twitter Facebook", None), ("Folgen", None)],
+)  # fmt: skip
 def test_clean_name(raw, name):
     assert clean_name(raw) == name
 
@@ -1202,6 +1205,19 @@ def test_visible_byline_under_the_headline(byline, names):
     assert meta_.authors == names
     assert meta_.authors_raw == byline
     assert meta_.provenance["authors"] == "byline_text"
+
+
+def test_a_follow_the_author_button_names_no_author():
+    body = (
+        "<article><h1>Gemeinde räumt Versäumnisse ein</h1>"
+        "<div class='authorBox'><button class='followAuthorBtn'>Folgen</button>"
+        "<button class='followAuthorBtn' type='button'>Abbruch</button></div>"
+        "<p>Text.</p></article>"
+    )
+    assert extract(page(body=body, lang="de")).authors == []
+    named = body.replace("<div class='authorBox'>", "<div class='authorBox'>"
+                         "<span class='author'>Anna Muster</span>")  # fmt: skip
+    assert extract(page(body=named, lang="de")).authors == ["Anna Muster"]
 
 
 def test_a_sentence_with_von_is_no_byline():

@@ -152,7 +152,11 @@ ORGANISATION_WORDS = frozenset(
         "ap", "apa", "sda", "kna", "epd", "efe", "ansa", "kirche", "diakonie", "caritas",
         "copyright", "©", "rights", "reserved", "landesanstalt", "anstalt", "bundesamt",
         "amt", "behörde", "kommission", "pressestelle", "collectif", "agencies", "agencia",
-        "agence",
+        "agence", "agenturen", "nachrichtenagentur", "nachrichten",
+        # newspapers' names ("Lesotho Times", "Salzburger Nachrichten", "Corriere della Sera")
+        "times", "herald", "tribune", "gazette", "journal", "chronicle", "observer", "kurier",
+        "anzeiger", "rundschau", "tagblatt", "tageblatt", "wochenblatt", "gazzetta", "gazeta",
+        "dziennik", "diario", "corriere", "quotidien",
     }
 )  # fmt: skip
 # Calls to action and link texts that may follow a name in an author box.
@@ -281,6 +285,11 @@ NOT_NAME_WORDS = frozenset(
         "friday", "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
         "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
         "domingo", "фото", "by", "reviewed", "edited", "fact-checked",
+        # social networks and the calls to follow an author on them ("Folgen", "Twitter
+        # Facebook" left in an author box)
+        "twitter", "facebook", "instagram", "linkedin", "whatsapp", "telegram", "mastodon",
+        "bluesky", "tiktok", "youtube", "xing", "pinterest", "threads", "folgen", "follow",
+        "abonnieren", "subscribe", "suivre", "seguir",
         # a letter's closing above its signature
         "grüße", "grüsse", "gruß", "gruss", "regards", "cheers", "sincerely", "herzliche",
         "herzlichst", "saludos", "cordialement", "salutations",

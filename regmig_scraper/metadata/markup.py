@@ -1163,6 +1163,10 @@ def headline_bylines(h1: Element) -> Iterator[str]:
                 yield found[0]
 
 
+# Form controls: their classes may say author (``followAuthorBtn``), their text is a command.
+CONTROL_TAGS = frozenset({"button", "input", "select", "textarea", "label"})
+
+
 # A credit's label with its colon: "Autor:", "Author:", "Text:", "Von:".
 CREDIT_LABEL = re.compile(
     r"^\s*(?:autor(?:in|en)?|authors?|auteurs?|autore|text|texte|texto|von|by|par|por)\s*:",
@@ -1193,6 +1197,8 @@ def _quoted(element: Element) -> bool:
 
 
 def _byline_of(element: Element) -> tuple[str, str] | None:
+    if element.tag in CONTROL_TAGS:
+        return None  # a "Follow the author" button's label ("Folgen", "Abbruch") names no one
     attrs = _attrs(element)
     rel = (element.get("rel") or "").split()
     if "author" in rel:
