@@ -281,7 +281,10 @@ def test_split_byline_drops_the_sites_own_name():
     [("Jane Doe", "Jane Doe"), ("  Jane   Doe ", "Jane Doe"), ("admin", None), ("EFE", None),
      # newspapers, agencies and the calls to follow someone are not people
      ("Lesotho Times", None), ("Salzburger Nachrichten", None), ("SID Nachrichtenagentur", None),
-     ("ORF.at/ Agenturen", None), ("Twitter Facebook", None), ("Folgen", None)],
+     ("ORF.at/ Agenturen", None), ("Twitter Facebook", None), ("Folgen", None),
+     # a reporter's title beside a Chinese, Japanese or Korean name
+     ("신현주 기자", "신현주"), ("이재명 특파원", "이재명"), ("山田太郎 記者", "山田太郎"),
+     ("记者 张三", "张三"), ("기자", None)],
 )  # fmt: skip
 def test_clean_name(raw, name):
     assert clean_name(raw) == name

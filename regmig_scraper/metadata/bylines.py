@@ -115,6 +115,8 @@ ROLE_WORDS = frozenset(
         "pfarrerin",
         # French and Italian
         "journaliste", "rédacteur", "rédactrice", "giornalista", "redattore",
+        # Korean, Japanese, Chinese
+        "기자", "특파원", "記者", "记者",
     }
 )  # fmt: skip
 # Parts that name no one: generic authors, desks, calls to action (casefolded, whole part).
@@ -210,6 +212,7 @@ def clean_name(raw: str, *, site_names: frozenset[str] = frozenset()) -> str | N
     text = PARENTHESIS.sub("", text).strip(" ,;:-–—")
     text = HANDLE_IN_NAME.sub("", text).strip()
     text = CREDENTIALS.sub("", text).strip(" ,")
+    text = CJK_ROLE.sub("", text).strip()
     if USERNAME_PARTS.match(text):  # "edilson.la.rosa", "gabor_munier"
         text = re.sub(r"[._]", " ", text)
     words = text.split()
@@ -318,6 +321,13 @@ ARTICLES = frozenset({"der", "den", "la", "le", "zum", "zur", "vom", "e", "y"})
 MAX_NICKNAME_WORDS = 2
 # A name in Han, kana or Hangul characters, and its fewest characters.
 CJK_NAME = re.compile(r"^[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af·・]+$")
+# A reporter's title beside a Chinese, Japanese or Korean name: "신현주 기자", "山田太郎 記者",
+# "记者 张三" (the name is kept, the title dropped).
+CJK_ROLE = re.compile(
+    r"^(?:记者|記者|기자)\s*(?=[\u4e00-\u9fff\uac00-\ud7af])"
+    r"|(?<=[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af])\s*"
+    r"(?:선임기자|기자|특파원|논설위원|記者|记者|特派員|特派员|編集委員|通讯员)$"
+)
 MIN_CJK_NAME_CHARS = 2
 # A three-letter first name: "Kay", "Ela".
 SHORT_NAME = re.compile(r"^[A-ZÄÖÜÉ][a-zäöüéè]{2}$")
