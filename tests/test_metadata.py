@@ -1811,6 +1811,29 @@ def test_a_class_naming_a_layout_feature_does_not_exclude_the_element(classes, v
     assert (found.value if found else None) == value
 
 
+@pytest.mark.parametrize(
+    ("date_class", "value"),
+    [
+        # an opinion piece's header: its block says "Comment", and it is the page's own
+        ("ArticleHeaderComment_publishDate", dt.date(2019, 1, 29)),
+        ("ArticleHeaderComment_date", dt.date(2019, 1, 29)),
+        # ... but another block's comment, or a comment element of the page's block, is not
+        ("CommentList_date", None),
+        ("ArticleHeaderComment_comments", None),
+    ],
+)
+def test_a_component_of_the_headlines_own_block_is_the_pages(date_class, value):
+    body = (
+        "<article class='ArticleHeaderComment'><div class='ArticleHeaderComment_subject'>"
+        "<h1 class='ArticleHeaderComment_headline'>Was sich nach dem Urteil ändert</h1></div>"
+        f"<div class='{date_class}'><span>Dienstag,</span><span> 29. Januar 2019</span></div>"
+        "</article><div class='PageArticle_body'><p>Text.</p></div>"
+    )
+    head = "<title>Was sich nach dem Urteil ändert | Example</title>"
+    found = extract(page(head=head, body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 # A UTC instant is the day the site's readers saw in the site's time zone, when the site's
 # country (its TLD, its language tag's region, a one-zone language) keeps one zone.
 UTC_INSTANTS = [

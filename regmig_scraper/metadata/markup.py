@@ -59,6 +59,8 @@ WHOLE_TOKEN_WORDS = frozenset(
 HEADLINE_MARK = "data-regmig-headline"
 # Set on the root when a headline was found (and its ancestors marked).
 HEADLINE_FOUND = "data-regmig-headline-found"
+# Set on the root: the class blocks of the headline and its ancestors (see ``_excluded_attrs``).
+HEADLINE_BLOCKS = "data-regmig-headline-blocks"
 
 
 def mark_headline(headline: Element | None) -> None:
@@ -69,11 +71,22 @@ def mark_headline(headline: Element | None) -> None:
     """
     if headline is None:
         return
-    for ancestor in headline.iterancestors():
-        if ancestor.tag in ("body", "html"):
+    blocks: set[str] = set()
+    for element in (headline, *headline.iterancestors()):
+        if element.tag in ("body", "html"):
             break
-        ancestor.set(HEADLINE_MARK, "1")
-    headline.getroottree().getroot().set(HEADLINE_FOUND, "1")
+        if element is not headline:
+            element.set(HEADLINE_MARK, "1")
+        blocks.update(_block(token) for token in (element.get("class") or "").split())
+    root = headline.getroottree().getroot()
+    root.set(HEADLINE_FOUND, "1")
+    root.set(HEADLINE_BLOCKS, " ".join(sorted(blocks)))
+
+
+def _block(token: str) -> str:
+    """A class token's block, in the BEM and CSS-module sense: "ArticleHeaderComment" for
+    "ArticleHeaderComment_publishDate" and for "ArticleHeaderComment" itself."""
+    return token.lstrip("_").split("_", 1)[0].lower()
 
 
 # Class / id / itemprop words of a byline container.
@@ -189,8 +202,14 @@ PRINT_ONLY = re.compile(
 )
 
 
-def _excluded_attrs(attrs: str) -> bool:
+def _excluded_attrs(attrs: str, own_blocks: frozenset[str] = frozenset()) -> bool:
+    """Whether class / id tokens name another item's container. A token of a block the
+    headline's own elements are classed by ("ArticleHeaderComment_publishDate" beside
+    "ArticleHeaderComment_headline": an opinion piece's header) is read by its element part
+    alone: the block is the page's own component, whatever its name says."""
     for token in attrs.split():
+        if own_blocks and "_" in token.lstrip("_") and _block(token) in own_blocks:
+            token = token.lstrip("_").split("_", 1)[1]
         lowered = token.lower()
         if "print" in lowered and PRINT_ONLY.fullmatch(lowered):
             return True
@@ -281,6 +300,9 @@ def _excluded_here(node: Element) -> bool:
         return bool(node.getroottree().getroot().get(HEADLINE_FOUND))
     attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
     if not attrs or not _excluded_attrs(attrs):
+        return False
+    own_blocks = node.getroottree().getroot().get(HEADLINE_BLOCKS)
+    if own_blocks and not _excluded_attrs(attrs, frozenset(own_blocks.split())):
         return False
     return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
 
