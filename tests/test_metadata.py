@@ -1834,6 +1834,31 @@ def test_a_component_of_the_headlines_own_block_is_the_pages(date_class, value):
     assert (found.value if found else None) == value
 
 
+# A publication label and its date far from the headline: a blog's data box, a post's footer.
+LONG_TEXT = "<p>" + "Der Text des Beitrags geht hier weiter und weiter. " * 12 + "</p>"
+LABELLED_DATES = [
+    (f"<article><h1>Working with foreign DWG files</h1>{LONG_TEXT * 3}<aside class='blogData'>"
+     "<dl><dt>Datum</dt><dd>12.01.2017</dd><dt>Kategorie</dt><dd>AutoCAD</dd></dl></aside>"
+     "</article>", dt.date(2017, 1, 12)),
+    (f"<main><h1>Annual figures</h1>{LONG_TEXT * 3}<table><tr><th>Published</th>"
+     "<td>March 3, 2021</td></tr></table></main>", dt.date(2021, 3, 3)),
+    (f"<main><h1>Eine Virtual Wall für den Roomba</h1>{LONG_TEXT * 3}<div class='post-footer'>"
+     "Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von <a href='/u'>Jan</a> "
+     "veröffentlicht.</div></main>", dt.date(2015, 12, 14)),
+    # a cell labelled otherwise is not the page's date
+    (f"<main><h1>Annual figures</h1>{LONG_TEXT * 3}<table><tr><th>Deadline</th>"
+     "<td>March 3, 2021</td></tr></table></main>", None),
+    (f"<main><h1>Working with DWG files</h1>{LONG_TEXT * 3}<dl><dt>Datum der Prüfung:</dt>"
+     "<dd>12.01.2017</dd></dl></main>", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "value"), LABELLED_DATES)
+def test_a_labelled_date_far_from_the_headline_dates_the_page(body, value):
+    found = extract(page(body=body, lang="de")).published
+    assert (found.value if found else None) == value
+
+
 # A UTC instant is the day the site's readers saw in the site's time zone, when the site's
 # country (its TLD, its language tag's region, a one-zone language) keeps one zone.
 UTC_INSTANTS = [

@@ -913,7 +913,9 @@ def _dateline(text: str, today, day_first: bool = True) -> DateValue | None:
 LABELLED_DATE = re.compile(
     r"\b(?:published|posted|veröffentlicht|erschienen|erstellt|publié|publiée|publicado|"
     r"publicada|pubblicato|gepubliceerd|opublikowano|pressemitteilung|pressemeldung|"
-    r"meldung|press\s+release|datum|(?<!release\s)date|fecha)"
+    r"meldung|press\s+release|datum|(?<!release\s)date|fecha|"
+    # a post's footer sentence: "Dieser Artikel wurde am 14. Dezember 2015 ... veröffentlicht"
+    r"(?:artikel|beitrag|eintrag)\s+wurde)"
     r"(?:\s+(?:on|am|le|el|em|il|op|the|vom|du|del|de))?"
     r"[\s:,–-]{0,4}",
     re.IGNORECASE,
@@ -929,6 +931,9 @@ def labelled_dates(root: Element, today=None, day_first: bool = True) -> DateVal
             continue
         match = LABELLED_DATE.search(piece)
         if match is None:
+            found = _labelled_cell(piece, today, day_first)
+            if found is not None:
+                return found
             continue
         element = piece.getparent()
         if element is None or element.tag in SKIPPED_TAGS:
@@ -941,6 +946,22 @@ def labelled_dates(root: Element, today=None, day_first: bool = True) -> DateVal
 
 
 YEAR_TEXT = etree.XPath("//body/descendant::text()[contains(., '20') or contains(., '19')]")
+
+
+def _labelled_cell(piece, today, day_first: bool) -> DateValue | None:
+    """The date in a ``<dd>`` / ``<td>`` whose ``<dt>`` / ``<th>`` is a publication label
+    alone ("<dt>Datum</dt><dd>12.01.2017</dd>")."""
+    cell = piece.getparent()
+    if cell is None or cell.tag not in ("dd", "td") or not piece.is_text:
+        return None
+    label = cell.getprevious()
+    if label is None or label.tag not in ("dt", "th"):
+        return None
+    match = LABELLED_DATE.fullmatch(text_of(label, limit=40))
+    if match is None or is_excluded(cell):
+        return None
+    return find_date_in_text(str(piece)[:60], source="labelled_date", today=today,
+                             day_first=day_first)  # fmt: skip
 
 
 def _segments(text: str) -> list[str]:
