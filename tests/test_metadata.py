@@ -1889,6 +1889,28 @@ def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
     assert (found.value, found.raw) == (value, raw)
 
 
+@pytest.mark.parametrize(
+    ("url", "raw", "value"),
+    [
+        # a Californian site's evening story: the UTC day is the next one, the URL's is its own
+        ("https://example.com/2023/11/08/bay-area-story/", "2023-11-09T01:49:09Z",
+         dt.date(2023, 11, 8)),
+        ("https://example.com/2023/11/09/tokyo-story/", "2023-11-08T23:30:00Z",
+         dt.date(2023, 11, 9)),
+        # the URL agrees, or is further away (another day the URL names): the instant's day
+        ("https://example.com/2023/11/09/story/", "2023-11-09T01:49:09Z", dt.date(2023, 11, 9)),
+        ("https://example.com/2023/11/06/story/", "2023-11-09T01:49:09Z", dt.date(2023, 11, 9)),
+        # an offset written by the site is its own day
+        ("https://example.com/2023/11/08/story/", "2023-11-09T01:49:09+01:00",
+         dt.date(2023, 11, 9)),
+    ],
+)  # fmt: skip
+def test_a_utc_day_a_day_off_the_urls_day_is_the_urls(url, raw, value):
+    head = f'<meta property="article:published_time" content="{raw}">'
+    html = page(head=head, body="<h1>Provence Travel Guide</h1><p>Text.</p>", lang="en-US")
+    assert extract_metadata(html, url, today=TODAY).published.value == value
+
+
 # A page without h1-h3 headlines whose <title> names an h4-h6: that heading is the headline,
 # and the date line beside it dates the page.
 MINOR_HEADLINES = [

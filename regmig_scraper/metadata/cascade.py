@@ -270,6 +270,17 @@ def _in_site_time_zone(result: PageMetadata, url: str) -> None:
     region = _region(result, url)
     if result.published is not None:
         result.published = local_day(result.published, region)
+        in_url = date_from_url(url)
+        if (
+            result.published.raw[-1:].isalpha()
+            and in_url is not None
+            and in_url.precision == "day"
+            and abs((result.published.value - in_url.value).days) == 1
+        ):
+            # still a UTC day a day off the URL's (a site in a country of several zones, or
+            # of none known): the URL's day is the one the site itself wrote
+            result.published = in_url
+            result.provenance["published"] = in_url.source
     if result.modified is not None:
         result.modified = local_day(result.modified, region)
 
