@@ -191,6 +191,8 @@ def test_find_date_in_text_cheap_tests_change_no_answer(text, monkeypatch):
         ("https://blog.example.org/2021/04/15/a-post/", (dt.date(2021, 4, 15), "day")),
         ("https://example.org/news/2021-04-15-a-post", (dt.date(2021, 4, 15), "day")),
         ("https://example.org/2021/04/a-post.html", (dt.date(2021, 4, 1), "month")),
+        ("https://example.va/de/news/2022-08/a-post.html", (dt.date(2022, 8, 1), "month")),
+        ("https://example.ch/ausgaben/2019-4/artikel/a-post", None),  # an issue number
         ("https://example.org/p/20210415/", (dt.date(2021, 4, 15), "day")),
         ("https://example.jp/world/20241203-OYT1T50218/", (dt.date(2024, 12, 3), "day")),
         ("https://example.org/p/20210415_interview", (dt.date(2021, 4, 15), "day")),
@@ -1908,6 +1910,24 @@ def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
 def test_a_utc_day_a_day_off_the_urls_day_is_the_urls(url, raw, value):
     head = f'<meta property="article:published_time" content="{raw}">'
     html = page(head=head, body="<h1>Provence Travel Guide</h1><p>Text.</p>", lang="en-US")
+    assert extract_metadata(html, url, today=TODAY).published.value == value
+
+
+@pytest.mark.parametrize(
+    ("url", "value"),
+    [
+        # the URL's month holds the metadata's day, not the one shown: two sources against one
+        ("https://example.va/de/news/2022-08/pater-kolbe.html", dt.date(2022, 8, 14)),
+        ("https://example.va/de/news/2022/08/14/pater-kolbe.html", dt.date(2022, 8, 14)),
+        # without it, the day shown at the headline wins, as before
+        ("https://example.va/de/news/pater-kolbe.html", dt.date(2021, 8, 14)),
+        ("https://example.va/de/news/2021-08/pater-kolbe.html", dt.date(2021, 8, 14)),
+    ],
+)
+def test_a_url_that_agrees_with_the_metadata_date_keeps_it(url, value):
+    head = '<meta property="article:published_time" content="2022-08-14T15:43:26+02:00">'
+    body = "<article><h1>Pater Kolbe</h1><p class='date'>14/08/2021</p><p>Text.</p></article>"
+    html = page(head=head, body=body, lang="de")
     assert extract_metadata(html, url, today=TODAY).published.value == value
 
 

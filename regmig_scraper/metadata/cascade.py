@@ -525,7 +525,10 @@ def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
             visible is not None
             and visible.shown
             and (_close(visible, metadata) or visible.source in AT_HEADLINE_SOURCES)
+            and not (_in_period(metadata, in_url) and not _in_period(visible, in_url))
         ):
+            # (two sources against one: a URL's month or day that holds the metadata date
+            # and not the shown one keeps the metadata)
             metadata = visible
         result.published, result.provenance["published"] = metadata, metadata.source
         return
@@ -553,6 +556,15 @@ PUBLISHED_MARKUP = etree.XPath(
 CATALOGUE_TYPES = frozenset({"recipe", "product", "course", "softwareapplication"})
 # Visible dates read at the headline itself (its header's <time>, a date line beside it).
 AT_HEADLINE_SOURCES = frozenset({"time_element", "itemprop_datePublished", "date_line"})
+
+
+def _in_period(date: DateValue, period: DateValue | None) -> bool:
+    """Whether a day falls in a URL's day or month."""
+    if period is None or period.precision not in ("day", "month"):
+        return False
+    if period.precision == "day":
+        return date.value == period.value
+    return (date.value.year, date.value.month) == (period.value.year, period.value.month)
 
 
 def _close(one: DateValue, other: DateValue) -> bool:

@@ -174,12 +174,12 @@ SHORT_YEAR = re.compile(r"[0-9]\.[0-9]{2}(?![0-9])")
 YEAR_ONLY = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*$")
 
 # Dates in URL paths: /2021/04/15/, /2021-04-15-slug, /20210415/, /20210415-OYT1T50218/,
-# /2021/04/.
+# /2021/04/, /2021-04/ (not /2019-4/: a magazine's fourth issue).
 URL_DAY = re.compile(
     r"/((?:19|20)[0-9]{2})[/_-]([01]?[0-9])[/_-]([0-3]?[0-9])(?:[/_.-]|$)"
     r"|/((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?:[/_-]|$)"
 )
-URL_MONTH = re.compile(r"/((?:19|20)[0-9]{2})/([01]?[0-9])/")
+URL_MONTH = re.compile(r"/((?:19|20)[0-9]{2})(?:/([01]?[0-9])|[_-]([01][0-9]))/")
 # Day first in a path segment: /meldungen/29-10-2021
 URL_DAY_FIRST = re.compile(r"/([0-3]?[0-9])[-_.]([01]?[0-9])[-_.]((?:19|20)[0-9]{2})(?:[/_.-]|$)")
 
@@ -324,7 +324,7 @@ def date_from_url(
             return DateValue(value, PRECISION_DAY, match.group(0), source)
     match = URL_MONTH.search(path)
     if match:
-        value = _make(int(match.group(1)), int(match.group(2)), 1)
+        value = _make(int(match.group(1)), int(match.group(2) or match.group(3)), 1)
         if value is not None and _plausible(value, today):
             return DateValue(value, PRECISION_MONTH, match.group(0), source)
     return None
