@@ -993,6 +993,27 @@ def test_jsonld_with_a_trailing_comma_and_entities():
     assert (meta_.title, meta_.published.value) == ("Olive & Herb Bread", dt.date(2020, 3, 1))
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        # a stray closing brace a template left after the object
+        '{"@type": "NewsArticle", "headline": "Direktor pozitivan", "datePublished": '
+        '"2020-10-26T18:10:00+01:00"}\n    }',
+        # two objects written one after the other in one block
+        '{"@type": "Organization", "name": "Example"} {"@type": "NewsArticle", '
+        '"headline": "Direktor pozitivan", "datePublished": "2020-10-26T18:10:00+01:00"}',
+    ],
+)
+def test_jsonld_values_before_junk_or_in_sequence_are_read(block):
+    meta_ = extract(page(head=f'<script type="application/ld+json">{block}</script>'))
+    assert (meta_.title, meta_.published.value) == ("Direktor pozitivan", dt.date(2020, 10, 26))
+
+
+def test_jsonld_that_does_not_parse_is_left_out():
+    block = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+    assert extract(page(head=block, body="<h1>Shown headline</h1>")).title == "Shown headline"
+
+
 CITATION = page(
     head=(
         "<title>Border Policy after 2020 - Example Journal</title>"

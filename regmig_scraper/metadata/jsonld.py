@@ -90,10 +90,32 @@ def _load(text: str) -> Any:
         return json.loads(text, strict=False)
     except ValueError:
         pass
+    text = TRAILING_COMMA.sub(r"\1", text)
     try:
-        return json.loads(TRAILING_COMMA.sub(r"\1", text), strict=False)
+        return json.loads(text, strict=False)
     except ValueError:
+        pass
+    return _values_in_sequence(text)
+
+
+_DECODER = json.JSONDecoder(strict=False)
+
+
+def _values_in_sequence(text: str) -> Any:
+    """The JSON values written one after another in a block ("{...} {...}"), or the one value
+    before trailing junk (a stray "}" a template left): a list of what parses, or None."""
+    values, position = [], 0
+    while position < len(text):
+        try:
+            value, position = _DECODER.raw_decode(text, position)
+        except ValueError:
+            break
+        values.append(value)
+        while position < len(text) and text[position] in " \t\r\n,;":
+            position += 1
+    if not values:
         return None
+    return values[0] if len(values) == 1 else values
 
 
 def _types(node: dict) -> list[str]:
