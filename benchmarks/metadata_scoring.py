@@ -21,7 +21,8 @@ The annotation of one page is trafilatura's ``evaldata.json`` entry: ``"author":
   not "Site"); also the strict-equality rate (equal after ``normalize_title``, punctuation
   included);
 - language: the primary subtag equals the annotation's, a language counting as its
-  macrolanguage (``MACROLANGUAGE``: Norwegian Bokmål ``nb`` is Norwegian ``no``).
+  macrolanguage (``MACROLANGUAGE``: Norwegian Bokmål ``nb`` is Norwegian ``no``); a tool that
+  names no page's language is not scored on it (None).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
     dated = date_ok = undated = undated_answered = unscorable = 0
     tp = fp = fn = with_authors = exact = authorless = authorless_fp = 0
     titled = title_ok = title_exact = 0
-    lang_pages = lang_ok = 0
+    lang_pages = lang_ok = lang_answered = 0
     for gold, ours in pairs:
         if "date" in gold:
             # htmldate's evaluation files write an undated page's date as NaN (or null)
@@ -143,6 +144,7 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
             title_exact += normalize_title(ours.title) == normalize_title(gold["title"])
         if gold.get("language"):
             lang_pages += 1
+            lang_answered += bool(ours.language)
             lang_ok += _primary_language(ours.language) == _primary_language(gold["language"])
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
     f1 = (
@@ -167,7 +169,8 @@ def score(pairs: Iterable[tuple[dict, Fields]]) -> dict[str, float | int | None]
         "title_accuracy": _ratio(title_ok, titled),
         "title_exact": _ratio(title_exact, titled),
         "language_pages": lang_pages,
-        "language_accuracy": _ratio(lang_ok, lang_pages),
+        # a tool that names no language at all (trafilatura's metadata) is not scored on it
+        "language_accuracy": _ratio(lang_ok, lang_pages) if lang_answered else None,
     }
 
 

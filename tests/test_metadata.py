@@ -1440,8 +1440,15 @@ def test_score():
      ("nn-NO", "no", True), ("da", "no", False), (None, "en", False)],
 )  # fmt: skip
 def test_language_score(ours, gold, right):
-    scores = score([({"language": gold}, Fields(language=ours))])
-    assert scores["language_accuracy"] == (1.0 if right else 0.0)
+    pairs = [
+        ({"language": gold}, Fields(language=ours)),
+        ({"language": "fr"}, Fields(language="fr")),
+    ]
+    assert score(pairs)["language_accuracy"] == (1.0 if right else 0.5)
+
+
+def test_a_tool_that_names_no_language_is_not_scored_on_it():
+    assert score([({"language": "de"}, Fields())])["language_accuracy"] is None
 
 
 def test_score_reads_nan_and_null_dates_as_undated():
