@@ -940,6 +940,8 @@ def test_jsonld_person_given_name_completed_from_its_bio(author, expected):
         (meta(author="gabor_munier"), "Von Gàbor Muniér", ["Gàbor Muniér"]),
         # the byline names one of the metadata's authors: the metadata stands
         (meta(author="Jane Doe, John Roe"), "By Jane Doe", ["Jane Doe", "John Roe"]),
+        # ... but a byline naming the metadata's author and a co-author it leaves out wins
+        (meta(author="Jane Doe"), "By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
         # a sentence or a desk under the headline does not overrule the metadata
         (meta(author="Jane Doe"), "Von Berlin aus sieht man das anders", ["Jane Doe"]),
         (meta(author="Jane Doe"), "By Staff", ["Jane Doe"]),

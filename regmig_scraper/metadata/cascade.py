@@ -909,8 +909,10 @@ def _prefer_headline_byline(result: PageMetadata, h1, site_names: frozenset[str]
             continue
         shown = [fold(n) for n in names]
         kept = [fold(n) for n in result.authors]
-        if set(shown).isdisjoint(kept) or (
-            sorted(shown) == sorted(kept) and names != result.authors
+        if (
+            set(shown).isdisjoint(kept)
+            or set(kept) < set(shown)  # a co-author the metadata leaves out
+            or (sorted(shown) == sorted(kept) and names != result.authors)
         ):
             result.authors, result.authors_raw = names, raw
             result.provenance["authors"] = "byline_text"
