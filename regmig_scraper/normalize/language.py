@@ -324,8 +324,8 @@ def resolve_language(
             dict.fromkeys([*languages, *(p for p in profiles if _latin(p) and has_profile(p))])
         )
     declared_profile = PROFILE_OF.get(declared[0], declared[0]) if declared else None
-    letters = _letters(_prepare(text))
-    if declared_profile in languages and letters < SHORT_TEXT_LETTERS:
+    # (declared languages are read on open sites only: MPI's calls count no letters)
+    if declared_profile in languages and _letters(_prepare(text)) < SHORT_TEXT_LETTERS:
         # a title and a teaser are too little text to overrule what the page declares
         text_lang, text_confidence = UNDETERMINED, 0.0
     else:
@@ -333,7 +333,7 @@ def resolve_language(
         # no declaration to agree with is no confirmation either: six languages read Dutch
         # as German with confidence
         unsure = text_confidence < min_confidence or declared_profile != text_lang
-        if open_languages and letters >= SHORT_TEXT_LETTERS and unsure:
+        if open_languages and unsure and _letters(_prepare(text)) >= SHORT_TEXT_LETTERS:
             wider = _langdetect(_prepare(text), latin_profiles(), seed)
             if wider and wider[0] not in languages and wider[1] >= OPEN_MIN_CONFIDENCE:
                 text_lang, text_confidence = wider[0], round(wider[1], 4)
