@@ -1405,8 +1405,13 @@ BY_WORD = re.compile(
 
 
 # Words one of which a byline's opening or a bare label holds: the cheap test before BY_WORD,
-# BY_OPENING and BARE_BY_LABEL, so it must hold a word of each of their forms.
-BY_HINTS = re.compile(r"by|von|par|por|door|przez|di |te[xs]t|aut|interview", re.IGNORECASE)
+# BY_OPENING and BARE_BY_LABEL, so it must hold a word of each of their forms. The look-ahead
+# names the letters the words start with (it matches nothing the words do not): re then tries
+# the ten words only where one of them may start, not at every character (with IGNORECASE it
+# finds no such prefix itself; measured a third of the time on the body's texts).
+BY_HINTS = re.compile(
+    r"(?=[bvpdtai])(?:by|von|par|por|door|przez|di |te[xs]t|aut|interview)", re.IGNORECASE
+)
 
 
 def _starts_by(text: str) -> bool:
