@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
 from regmig_scraper.metadata import cascade, dates, extract_metadata
@@ -2329,7 +2332,48 @@ def test_the_byline_hint_covers_every_byline_form(line):
 
     forms = (markup.BARE_BY_LABEL, markup.BY_OPENING)
     assert any(form.match(line) for form in forms), line  # a form the scan reads
-    assert markup.BY_HINTS.search(line)  # ... is not turned away by the cheap test
+    assert markup.BY_HINTS.found_in(line)  # ... is not turned away by the cheap test
+
+
+# Class names and lines in any case, with the characters IGNORECASE relates to ASCII letters
+# ("İ" to "i", "ı" to "i", "ſ" to "s", the Kelvin sign to "k") and word boundaries.
+ANY_CASE_TEXTS = st.text(
+    alphabet=st.sampled_from(list("abdeimnoprstuyzABDEIMNOPRSTUYZ -_:|0éäİıſ\u212a")),
+    max_size=40,
+)
+
+
+@given(ANY_CASE_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_any_case_words_answer_as_an_ignorecase_search(text):
+    """The fast any-case test finds a word exactly where an IGNORECASE search does."""
+    from regmig_scraper.metadata import markup
+
+    for words in (markup.DATE_ELEMENT_WORDS, markup.DATE_WORDS, markup.AUTHOR_WORDS,
+                  markup.AUTHOR_BOX_WORDS, markup.BY_HINTS):  # fmt: skip
+        expected = re.compile(words.lowercase.pattern, re.IGNORECASE).search(text) is not None
+        assert words.found_in(text) == expected, (words.lowercase.pattern, text)
+        expected = re.compile(words.lowercase.pattern, re.IGNORECASE).search(text, 2, 9)
+        assert words.found_in(text, 2, 9) == (expected is not None)
+
+
+@pytest.mark.parametrize(
+    ("words", "text"),
+    [("DATE_ELEMENT_WORDS", "Entry-DATE"), ("DATE_ELEMENT_WORDS", "post-İnfo"),
+     ("AUTHOR_WORDS", "Post-Author"), ("BY_HINTS", "Posted BY"), ("BY_HINTS", "Teſt:")],
+)  # fmt: skip
+def test_any_case_words_find_words_in_any_case(words, text):
+    from regmig_scraper.metadata import markup
+
+    assert getattr(markup, words).found_in(text)
+
+
+def test_any_case_words_refuse_a_pattern_with_capitals():
+    """A capital in the pattern would mean something else once the text is lowercased."""
+    from regmig_scraper.metadata.markup import AnyCaseWords
+
+    with pytest.raises(ValueError):
+        AnyCaseWords(r"[A-Z]+date")
 
 
 @pytest.mark.parametrize("char", list(ZERO_WIDTH_CHARS))
