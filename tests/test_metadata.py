@@ -751,6 +751,24 @@ def test_given_name_alone_in_a_meta_tag(head, names):
     assert extract(page(head=head, body=body)).authors == names
 
 
+@pytest.mark.parametrize(
+    ("shown", "names"),
+    [
+        ("<p>We met Jane Doe.</p>", ["Jane Doe"]),  # as written
+        ("<p>We met <b>JANE</b>\n  DOE.</p>", ["Jane Doe"]),  # another case, over elements
+        ("<p>We met Jane\u00a0Doé.</p>", ["Jane Doe"]),  # accent-folded
+        ("<p>We met Jane Doering.</p>", ["Jane Doe"]),  # inside a longer word: still shown
+        ("<p>We met Jane.</p><script>var a = 'Jane Doe';</script>", []),  # a script's only
+        ("<p>We met Janet Doe.</p>", []),
+    ],
+)
+def test_a_metadata_author_is_kept_when_the_page_shows_the_name(shown, names):
+    """A meta author the page never shows is a CMS account; shown in any case, spacing or
+    accents, it is the page's author."""
+    body = f"<h1>A report</h1>{shown}"
+    assert extract(page(head=meta(author="Jane  Doe"), body=body)).authors == names
+
+
 def test_meta_author_in_chinese_characters():
     head = meta(author="孔德明")
     body = "<h1>新闻标题</h1><p>正文。</p><span>作者：孔德明</span>"

@@ -833,9 +833,15 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
 
     def is_shown(name: str) -> bool:
         """The name is in the page's visible text (casefolded; accent-folded only when that
-        fails, as folding a whole page costs milliseconds)."""
+        fails, as folding a whole page costs milliseconds). A name found as written is shown
+        without casefolding the page: casefolding maps each character on its own, and the
+        name's single spaces stand between words, so it is in the casefolded text too."""
+        if "visible" not in text_cache:
+            text_cache["visible"] = " ".join(VISIBLE_TEXT(root))
+        if " ".join(name.split()) in text_cache["visible"]:
+            return True
         if "casefolded" not in text_cache:
-            text_cache["casefolded"] = " ".join(" ".join(VISIBLE_TEXT(root)).casefold().split())
+            text_cache["casefolded"] = " ".join(text_cache["visible"].casefold().split())
         if " ".join(name.casefold().split()) in text_cache["casefolded"]:
             return True
         if "folded" not in text_cache:
