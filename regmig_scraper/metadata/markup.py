@@ -162,12 +162,14 @@ TEXT_LIMIT = 2000
 
 def text_of(element: Element, limit: int = TEXT_LIMIT) -> str:
     """Visible text of an element (without its tail), whitespace-normalized, scripts and
-    styles left out; at most about ``limit`` characters."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in SKIPPED_TAGS:
+    styles left out; at most about ``limit`` characters. (Here and below each lxml property is
+    read once: every read builds a new string.)"""
+    tag = element.tag
+    if isinstance(tag, str) and tag in SKIPPED_TAGS:
         return ""
-    parts: list[str] = [element.text or ""]
-    budget = [limit - len(parts[0])]
+    text = element.text or ""
+    parts: list[str] = [text]
+    budget = [limit - len(text)]
     for child in element:
         if budget[0] <= 0:
             break
@@ -190,20 +192,22 @@ def _squeezed(text: str) -> str:
 
 
 def _text_into(element: Element, parts: list[str], budget: list[int]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag and tag not in SKIPPED_TAGS:
-        if element.text:
-            parts.append(element.text)
-            budget[0] -= len(element.text)
+    tag = element.tag
+    if isinstance(tag, str) and tag and tag not in SKIPPED_TAGS:
+        text = element.text
+        if text:
+            parts.append(text)
+            budget[0] -= len(text)
         for child in element:
             if budget[0] <= 0:
                 return
             _text_into(child, parts, budget)
         if tag in BLOCK_BREAKS:
             parts.append(" ")
-    if element.tail:
-        parts.append(element.tail)
-        budget[0] -= len(element.tail)
+    tail = element.tail
+    if tail:
+        parts.append(tail)
+        budget[0] -= len(tail)
 
 
 BLOCK_BREAKS = frozenset({"br", "p", "div", "li", "td", "dd", "dt"})
@@ -211,8 +215,16 @@ BLOCK_BREAKS = frozenset({"br", "p", "div", "li", "td", "dd", "dt"})
 
 def _attrs(element: Element) -> str:
     return " ".join(
-        v for v in (element.get("class"), element.get("id"), element.get("itemprop")) if v
+        [v for v in (element.get("class"), element.get("id"), element.get("itemprop")) if v]
     )
+
+
+def _pair(first: str | None, second: str | None) -> str:
+    """The two texts that are not empty, joined by a space (a generator into ``join`` costs
+    twice as much, on the thousands of elements a page has)."""
+    if first and second:
+        return f"{first} {second}"
+    return first or second or ""
 
 
 # Class tokens of what only a printout shows: its header and footer carry the day it was
@@ -319,7 +331,7 @@ def _excluded_here(node: Element) -> bool:
         # a link around a heading is a teaser card for another page (once the page's own
         # headline is known: before, the heading may be it)
         return bool(node.getroottree().getroot().get(HEADLINE_FOUND))
-    attrs = " ".join(v for v in (node.get("class"), node.get("id")) if v)
+    attrs = _pair(node.get("class"), node.get("id"))
     if not attrs or not _excluded_attrs(attrs):
         return False
     own_blocks = node.getroottree().getroot().get(HEADLINE_BLOCKS)
@@ -427,7 +439,7 @@ def _is_site_heading(heading: Element) -> bool:
     """A heading that names the site (a site-title/logo class, a link to the home page) or
     that readers never see (a screen-reader-only "Navigation" heading)."""
     for element in (heading, *heading.iterchildren()):
-        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        attrs = _pair(element.get("class"), element.get("id"))
         if attrs and SITE_TITLE_CLASS.search(attrs):
             return True
     if _is_hidden(heading.get("class") or ""):
@@ -760,7 +772,7 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
     date/time/meta or a line labelled "Published"; "Updated" lines are skipped."""
     for element, _after in elements_near(h1):
         attrs = _attrs(element)
-        own = " ".join(t for t in ((element.text or "").strip(), (element.tail or "").strip()) if t)
+        own = _pair((element.text or "").strip(), (element.tail or "").strip())
         # the whole text of a date element or of a small line ("<p>Published <time>..</p>"),
         # else the element's own text: containers are not read whole
         if (attrs and DATE_WORDS.found_in(attrs)) or 0 < len(element) <= SMALL_LINE_CHILDREN:
@@ -867,7 +879,7 @@ def date_elements(root: Element, today=None, day_first: bool = True) -> DateValu
     for element in ATTRIBUTED(root):
         if element.tag in SKIPPED_TAGS:
             continue
-        attrs = " ".join(v for v in (element.get("class"), element.get("id")) if v)
+        attrs = _pair(element.get("class"), element.get("id"))
         if not attrs or not DATE_ELEMENT_WORDS.found_in(attrs):
             continue
         if MODIFIED_CLASS.search(attrs) and not PUBLISHED_CLASS.search(attrs):
