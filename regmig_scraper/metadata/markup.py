@@ -1078,8 +1078,10 @@ def byline_candidates(h1: Element | None, root: Element) -> Iterator[tuple[str, 
             if found:
                 signatures.append((element, found))
         text = element.text
-        if not text or len(text) > MAX_LINE_CHARS or not BY_HINTS.found_in(text):
-            continue  # each test below needs one of the hint words: one C call turns most away
+        if not text or len(text) > MAX_LINE_CHARS or text.isspace() or not BY_HINTS.found_in(text):
+            # each test below needs one of the hint words: cheap tests turn most texts away
+            # (two in five are only the whitespace between tags)
+            continue
         if (
             not _starts_by(text)
             and not (_is_bare_label(text) and _has_value(element))
