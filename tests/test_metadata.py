@@ -2394,6 +2394,63 @@ def test_any_case_words_refuse_a_pattern_with_capitals():
         AnyCaseWords(r"[A-Z]+date")
 
 
+def test_month_groups_start_with_distinct_letters():
+    """No two groups of the month alternation start with letters IGNORECASE takes as one (nor
+    that one character matches both: "I" for "i" and "ı"), so where one group's letter stands
+    no other group can match, and the grouped alternation matches as the plain one."""
+    firsts = sorted({word[0] for word in dates._MONTH_WORDS})
+    assert len(firsts) > 20
+    for first in firsts:
+        others = [o for o in firsts if o != first]
+        assert not [o for o in others if re.fullmatch(re.escape(first), o, re.IGNORECASE)]
+        for variant in {first.upper(), first.title(), first.casefold(), first.swapcase()}:
+            matching = [o for o in firsts if re.fullmatch(re.escape(o), variant, re.IGNORECASE)]
+            assert len(matching) <= 1, (first, variant, matching)
+
+
+def _plain_month_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(grouped, plain) pairs of every date pattern naming a month: the plain one with the
+    month words as one flat alternation, as they were written before grouping."""
+    plain = "|".join(dates._MONTH_WORDS)
+    pairs = [(dates.MONTH_ANYWHERE, re.compile(dates.MONTH.replace(dates._MONTH_ALT, plain), re.I))]
+    for _name, pattern, _precision in dates.DATE_PATTERNS:
+        if dates._MONTH_ALT in pattern.pattern:
+            pairs.append(
+                (pattern, re.compile(pattern.pattern.replace(dates._MONTH_ALT, plain), re.I))
+            )
+    return pairs
+
+
+def test_every_month_word_matches_as_in_the_flat_alternation():
+    """Each month word, in each case and beside a day, a year, a dot or another letter."""
+    pairs = _plain_month_patterns()
+    for word in dates.MONTHS:
+        for form in {word, word.upper(), word.title()}:
+            for text in (f"12. {form} 2021", f"{form}. 3, 2021", f"x{form} 2021", f"{form}s 2021"):
+                for grouped, plain in pairs:
+                    found = [(m.span(), m.groupdict()) for m in grouped.finditer(text)]
+                    assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+
+
+MONTH_PIECES = st.one_of(
+    st.sampled_from(sorted(dates.MONTHS)).flatmap(
+        lambda w: st.sampled_from([w, w.upper(), w.title(), w[:-1], w + "x"])
+    ),
+    st.text(alphabet="aeijmnorstuIİıſŞşÄä .,-|/0123456789", max_size=6),
+    st.sampled_from(["2021", "15", "4.", "de", " ", ", "]),
+)
+
+
+@given(st.lists(MONTH_PIECES, max_size=8).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_grouped_month_words_match_as_the_flat_alternation(text):
+    """Every pattern naming a month finds the same matches (place, month word, all groups)
+    with its month words grouped by first letter as with the flat alternation."""
+    for grouped, plain in _plain_month_patterns():
+        found = [(m.span(), m.groupdict()) for m in grouped.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+
+
 @pytest.mark.parametrize("char", list(ZERO_WIDTH_CHARS))
 def test_text_of_drops_each_invisible_character(char):
     """Each invisible character is dropped from an element's text, in or between words."""
