@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.metadata_scoring import Fields, gold_authors, score, title_match
 from regmig_scraper.metadata import cascade, dates, extract_metadata
@@ -746,6 +749,24 @@ def test_site_name_before_a_dash_is_left_out(raw, names):
 def test_given_name_alone_in_a_meta_tag(head, names):
     body = "<h1>Patch notes</h1><p>Thanks to Jan Muster, jan m, happyface313 and Tiberius.</p>"
     assert extract(page(head=head, body=body)).authors == names
+
+
+@pytest.mark.parametrize(
+    ("shown", "names"),
+    [
+        ("<p>We met Jane Doe.</p>", ["Jane Doe"]),  # as written
+        ("<p>We met <b>JANE</b>\n  DOE.</p>", ["Jane Doe"]),  # another case, over elements
+        ("<p>We met Jane\u00a0Doé.</p>", ["Jane Doe"]),  # accent-folded
+        ("<p>We met Jane Doering.</p>", ["Jane Doe"]),  # inside a longer word: still shown
+        ("<p>We met Jane.</p><script>var a = 'Jane Doe';</script>", []),  # a script's only
+        ("<p>We met Janet Doe.</p>", []),
+    ],
+)
+def test_a_metadata_author_is_kept_when_the_page_shows_the_name(shown, names):
+    """A meta author the page never shows is a CMS account; shown in any case, spacing or
+    accents, it is the page's author."""
+    body = f"<h1>A report</h1>{shown}"
+    assert extract(page(head=meta(author="Jane  Doe"), body=body)).authors == names
 
 
 def test_meta_author_in_chinese_characters():
@@ -2329,7 +2350,105 @@ def test_the_byline_hint_covers_every_byline_form(line):
 
     forms = (markup.BARE_BY_LABEL, markup.BY_OPENING)
     assert any(form.match(line) for form in forms), line  # a form the scan reads
-    assert markup.BY_HINTS.search(line)  # ... is not turned away by the cheap test
+    assert markup.BY_HINTS.found_in(line)  # ... is not turned away by the cheap test
+
+
+# Class names and lines in any case, with the characters IGNORECASE relates to ASCII letters
+# ("İ" to "i", "ı" to "i", "ſ" to "s", the Kelvin sign to "k") and word boundaries.
+ANY_CASE_TEXTS = st.text(
+    alphabet=st.sampled_from(list("abdeimnoprstuyzABDEIMNOPRSTUYZ -_:|0éäİıſ\u212a")),
+    max_size=40,
+)
+
+
+@given(ANY_CASE_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_any_case_words_answer_as_an_ignorecase_search(text):
+    """The fast any-case test finds a word exactly where an IGNORECASE search does."""
+    from regmig_scraper.metadata import markup
+
+    for words in (markup.DATE_ELEMENT_WORDS, markup.DATE_WORDS, markup.AUTHOR_WORDS,
+                  markup.AUTHOR_BOX_WORDS, markup.BY_HINTS):  # fmt: skip
+        expected = re.compile(words.lowercase.pattern, re.IGNORECASE).search(text) is not None
+        assert words.found_in(text) == expected, (words.lowercase.pattern, text)
+        expected = re.compile(words.lowercase.pattern, re.IGNORECASE).search(text, 2, 9)
+        assert words.found_in(text, 2, 9) == (expected is not None)
+
+
+@pytest.mark.parametrize(
+    ("words", "text"),
+    [("DATE_ELEMENT_WORDS", "Entry-DATE"), ("DATE_ELEMENT_WORDS", "post-İnfo"),
+     ("AUTHOR_WORDS", "Post-Author"), ("BY_HINTS", "Posted BY"), ("BY_HINTS", "Teſt:")],
+)  # fmt: skip
+def test_any_case_words_find_words_in_any_case(words, text):
+    from regmig_scraper.metadata import markup
+
+    assert getattr(markup, words).found_in(text)
+
+
+def test_any_case_words_refuse_a_pattern_with_capitals():
+    """A capital in the pattern would mean something else once the text is lowercased."""
+    from regmig_scraper.metadata.markup import AnyCaseWords
+
+    with pytest.raises(ValueError):
+        AnyCaseWords(r"[A-Z]+date")
+
+
+def test_month_groups_start_with_distinct_letters():
+    """No two groups of the month alternation start with letters IGNORECASE takes as one (nor
+    that one character matches both: "I" for "i" and "ı"), so where one group's letter stands
+    no other group can match, and the grouped alternation matches as the plain one."""
+    firsts = sorted({word[0] for word in dates._MONTH_WORDS})
+    assert len(firsts) > 20
+    for first in firsts:
+        others = [o for o in firsts if o != first]
+        assert not [o for o in others if re.fullmatch(re.escape(first), o, re.IGNORECASE)]
+        for variant in {first.upper(), first.title(), first.casefold(), first.swapcase()}:
+            matching = [o for o in firsts if re.fullmatch(re.escape(o), variant, re.IGNORECASE)]
+            assert len(matching) <= 1, (first, variant, matching)
+
+
+def _plain_month_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(grouped, plain) pairs of every date pattern naming a month: the plain one with the
+    month words as one flat alternation, as they were written before grouping."""
+    plain = "|".join(dates._MONTH_WORDS)
+    pairs = [(dates.MONTH_ANYWHERE, re.compile(dates.MONTH.replace(dates._MONTH_ALT, plain), re.I))]
+    for _name, pattern, _precision in dates.DATE_PATTERNS:
+        if dates._MONTH_ALT in pattern.pattern:
+            pairs.append(
+                (pattern, re.compile(pattern.pattern.replace(dates._MONTH_ALT, plain), re.I))
+            )
+    return pairs
+
+
+def test_every_month_word_matches_as_in_the_flat_alternation():
+    """Each month word, in each case and beside a day, a year, a dot or another letter."""
+    pairs = _plain_month_patterns()
+    for word in dates.MONTHS:
+        for form in {word, word.upper(), word.title()}:
+            for text in (f"12. {form} 2021", f"{form}. 3, 2021", f"x{form} 2021", f"{form}s 2021"):
+                for grouped, plain in pairs:
+                    found = [(m.span(), m.groupdict()) for m in grouped.finditer(text)]
+                    assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+
+
+MONTH_PIECES = st.one_of(
+    st.sampled_from(sorted(dates.MONTHS)).flatmap(
+        lambda w: st.sampled_from([w, w.upper(), w.title(), w[:-1], w + "x"])
+    ),
+    st.text(alphabet="aeijmnorstuIİıſŞşÄä .,-|/0123456789", max_size=6),
+    st.sampled_from(["2021", "15", "4.", "de", " ", ", "]),
+)
+
+
+@given(st.lists(MONTH_PIECES, max_size=8).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_grouped_month_words_match_as_the_flat_alternation(text):
+    """Every pattern naming a month finds the same matches (place, month word, all groups)
+    with its month words grouped by first letter as with the flat alternation."""
+    for grouped, plain in _plain_month_patterns():
+        found = [(m.span(), m.groupdict()) for m in grouped.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
 
 
 @pytest.mark.parametrize("char", list(ZERO_WIDTH_CHARS))

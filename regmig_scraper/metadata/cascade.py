@@ -171,13 +171,18 @@ def extract_metadata(
     )
     _title(result, root, meta, ld, h1, site_names)
     day_first = _day_first(result)
-    _published(result, root, meta, ld, h1, url, today, day_first)
-    _modified(result, root, meta, ld, h1, today, day_first)
+    # the page's own region, and its <time> elements, read once for both dates
+    scope = _metadata_scope(root, h1)
+    scope_times = None
+    if scope is not None:
+        scope_times = time_elements(scope, today=today, day_first=day_first)
+    _published(result, root, meta, ld, h1, url, today, day_first, scope, scope_times)
+    _modified(result, meta, ld, today, day_first, scope_times)
     _in_site_time_zone(result, url)
     _authors(result, root, meta, ld, h1, site_names, host_labels)
     _description(result, meta, ld)
     _canonical(result, links, meta, url)
-    _pdf_urls(result, root, meta, h1, url)
+    _pdf_urls(result, meta, scope, url)
     _page_types(result, meta, ld)
     return result
 
@@ -492,11 +497,19 @@ def _only_h1(root, h1) -> bool:
 SAME_DATE_DAYS = 2
 
 
-def _published(result, root, meta, ld, h1, url, today, day_first) -> None:
+# (published, modified) of the ``<time>`` elements in the page's own region (``time_elements``).
+ScopeTimes = tuple[DateValue | None, DateValue | None]
+
+
+def _published(
+    result, root, meta, ld, h1, url, today, day_first, scope, scope_times: ScopeTimes | None
+) -> None:
     metadata = _published_in_metadata(root, meta, ld, today, day_first)
     # beside a metadata date only the headline's own date is read (the page-wide scans cost
     # the most and only matter when the metadata is silent)
-    visible = _published_visible(root, h1, today, day_first, at_headline=metadata is not None)
+    visible = _published_visible(
+        root, h1, scope, scope_times, today, day_first, at_headline=metadata is not None
+    )
     in_url = date_from_url(url, today=today)
     og_type = (meta.get("og:type") or [""])[0].lower()
     catalogue = bool(ld and CATALOGUE_TYPES.intersection(ld.types[:1])) or og_type in (
@@ -641,19 +654,22 @@ def _shown_period(shown: DateValue, value: DateValue) -> bool:
     return False
 
 
-def _published_visible(root, h1, today, day_first, at_headline=False) -> DateValue | None:
+def _published_visible(
+    root, h1, scope, scope_times: ScopeTimes | None, today, day_first, at_headline=False
+) -> DateValue | None:
     """Steps 4-6: the page's own ``<time>``, date lines near the headline, date elements,
     labelled dates and ``<time>`` elements anywhere outside excluded contexts. Visible text
     dates must name a day: a bare "November 2022" in a page's text is as often a topic as a
     date line."""
-    found = _first_visible(root, h1, today, day_first, at_headline)
+    found = _first_visible(root, h1, scope, scope_times, today, day_first, at_headline)
     return found if found is not None and found.precision == "day" else None
 
 
-def _first_visible(root, h1, today, day_first, at_headline) -> DateValue | None:
-    scope = _metadata_scope(root, h1)
-    if scope is not None:
-        published, _modified = time_elements(scope, today=today, day_first=day_first)
+def _first_visible(
+    root, h1, scope, scope_times: ScopeTimes | None, today, day_first, at_headline
+) -> DateValue | None:
+    if scope_times is not None:
+        published, _modified = scope_times
         if published is not None:
             if not published.shown and h1 is not None:
                 # an empty <time itemprop=datePublished> is metadata: the day the date line
@@ -709,7 +725,7 @@ def _metadata_scope(root, h1) -> Element | None:
     return None
 
 
-def _modified(result, root, meta, ld, h1, today, day_first) -> None:
+def _modified(result, meta, ld, today, day_first, scope_times: ScopeTimes | None) -> None:
     candidates: list[tuple[str | None, str]] = []
     if ld:
         candidates += [(ld.modified, "jsonld"), (ld.page_modified, "jsonld_webpage")]
@@ -720,9 +736,8 @@ def _modified(result, root, meta, ld, h1, today, day_first) -> None:
         if value is not None:
             result.modified, result.provenance["modified"] = value, source
             return
-    scope = _metadata_scope(root, h1)
-    if scope is not None:
-        _published, modified = time_elements(scope, today=today, day_first=day_first)
+    if scope_times is not None:
+        _published, modified = scope_times
         if modified is not None:
             result.modified, result.provenance["modified"] = modified, modified.source
 
@@ -833,9 +848,15 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
 
     def is_shown(name: str) -> bool:
         """The name is in the page's visible text (casefolded; accent-folded only when that
-        fails, as folding a whole page costs milliseconds)."""
+        fails, as folding a whole page costs milliseconds). A name found as written is shown
+        without casefolding the page: casefolding maps each character on its own, and the
+        name's single spaces stand between words, so it is in the casefolded text too."""
+        if "visible" not in text_cache:
+            text_cache["visible"] = " ".join(VISIBLE_TEXT(root))
+        if " ".join(name.split()) in text_cache["visible"]:
+            return True
         if "casefolded" not in text_cache:
-            text_cache["casefolded"] = " ".join(" ".join(VISIBLE_TEXT(root)).casefold().split())
+            text_cache["casefolded"] = " ".join(text_cache["visible"].casefold().split())
         if " ".join(name.casefold().split()) in text_cache["casefolded"]:
             return True
         if "folded" not in text_cache:
@@ -948,11 +969,10 @@ def _canonical(result: PageMetadata, links, meta, url: str) -> None:
                 return
 
 
-def _pdf_urls(result: PageMetadata, root, meta, h1, url: str) -> None:
+def _pdf_urls(result: PageMetadata, meta, scope: Element | None, url: str) -> None:
     found: list[str] = []
     for value in meta.get("citation_pdf_url", []):
         found.append(_absolute(url, value))
-    scope = _metadata_scope(root, h1)
     if scope is not None:
         for link in scope.iter("a"):
             href = (link.get("href") or "").strip()

