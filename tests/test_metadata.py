@@ -1953,9 +1953,10 @@ def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
         # the URL agrees, or is further away (another day the URL names): the instant's day
         ("https://example.com/2023/11/09/story/", "2023-11-09T01:49:09Z", dt.date(2023, 11, 9)),
         ("https://example.com/2023/11/06/story/", "2023-11-09T01:49:09Z", dt.date(2023, 11, 9)),
-        # an offset written by the site is its own day
+        # an offset written by the site is its own day, and so is a day with no time
         ("https://example.com/2023/11/08/story/", "2023-11-09T01:49:09+01:00",
          dt.date(2023, 11, 9)),
+        ("https://example.com/2023/11/08/story/", "9 Nov 2023", dt.date(2023, 11, 9)),
     ],
 )  # fmt: skip
 def test_a_utc_day_a_day_off_the_urls_day_is_the_urls(url, raw, value):

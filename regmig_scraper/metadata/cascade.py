@@ -104,6 +104,7 @@ from regmig_scraper.metadata.dates import (
     DateValue,
     date_from_url,
     find_date_in_text,
+    is_utc_instant,
     local_day,
     parse_date_value,
 )
@@ -277,7 +278,7 @@ def _in_site_time_zone(result: PageMetadata, url: str) -> None:
         result.published = local_day(result.published, region)
         in_url = date_from_url(url)
         if (
-            result.published.raw[-1:].isalpha()
+            is_utc_instant(result.published)
             and in_url is not None
             and in_url.precision == "day"
             and abs((result.published.value - in_url.value).days) == 1

@@ -389,6 +389,11 @@ def _eu_summer_time(moment: dt.datetime) -> bool:
     return last_sunday(3) <= moment < last_sunday(10)
 
 
+def is_utc_instant(value: DateValue) -> bool:
+    """Whether the value was read from a machine-written UTC instant (``UTC_INSTANT``)."""
+    return UTC_INSTANT.match(value.raw.strip()) is not None
+
+
 def local_day(value: DateValue, region: str | None) -> DateValue:
     """``value`` moved to the calendar day of ``region``'s time zone when it is a UTC instant
     with a time of day ("2022-11-06T23:00:00Z" is 7 November in Berlin); unchanged otherwise.
