@@ -1942,6 +1942,16 @@ def test_a_utc_instant_is_dated_in_the_sites_time_zone(url, lang, raw, value):
     assert (found.value, found.raw) == (value, raw)
 
 
+def test_a_url_day_after_today_is_not_the_pages_day():
+    # the URL's day is bounded by ``today`` like every other date, never by the wall clock
+    # (dates are plausible up to two days after ``today``: the URL's day is three)
+    head = '<meta property="article:published_time" content="2026-11-29T23:30:00Z">'
+    html = page(head=head, body="<h1>Provence Travel Guide</h1><p>Text.</p>", lang="en-US")
+    url = "https://example.com/2026/11/30/story/"
+    found = extract_metadata(html, url, today=dt.date(2026, 11, 27)).published
+    assert found.value == dt.date(2026, 11, 29)
+
+
 @pytest.mark.parametrize(
     ("url", "raw", "value"),
     [

@@ -179,7 +179,7 @@ def extract_metadata(
         scope_times = time_elements(scope, today=today, day_first=day_first)
     _published(result, root, meta, ld, h1, url, today, day_first, scope, scope_times)
     _modified(result, meta, ld, today, day_first, scope_times)
-    _in_site_time_zone(result, url)
+    _in_site_time_zone(result, url, today)
     _authors(result, root, meta, ld, h1, site_names, host_labels)
     _description(result, meta, ld)
     _canonical(result, links, meta, url)
@@ -266,7 +266,7 @@ def _region(result: PageMetadata, url: str) -> str | None:
     return ONE_ZONE_LANGUAGES.get(result.language or "")
 
 
-def _in_site_time_zone(result: PageMetadata, url: str) -> None:
+def _in_site_time_zone(result: PageMetadata, url: str, today: dt.date | None) -> None:
     """A date read from a UTC instant ("2022-11-06T23:00:00Z") is the day the site's readers
     saw: the instant in the site's time zone (Berlin's 7 November), when the site's country
     keeps one zone."""
@@ -276,7 +276,7 @@ def _in_site_time_zone(result: PageMetadata, url: str) -> None:
     region = _region(result, url)
     if result.published is not None:
         result.published = local_day(result.published, region)
-        in_url = date_from_url(url)
+        in_url = date_from_url(url, today=today)
         if (
             is_utc_instant(result.published)
             and in_url is not None
