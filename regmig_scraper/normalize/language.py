@@ -22,7 +22,7 @@ Texts shorter than ``min_chars`` letters are guesses: their confidence is capped
 6. "und" (method "und").
 
 A site that names no languages of its own (``open_languages``: any think tank read by the
-generic module) adds three steps before that rule:
+generic module) adds these steps before that rule:
 
 - a text mostly in a script that only a few languages use (Han, kana, Hangul, Cyrillic, Greek,
   Arabic, Hebrew, Devanagari, Thai) is read among those languages (method "script"): the
@@ -34,11 +34,10 @@ generic module) adds three steps before that rule:
   the language the page declares: langdetect is sure of "Magic Cleaning" being English;
 - a longer text that the configured and declared languages do not read with confidence, or
   read as another language than the declared one (or with none declared), is read among all
-  of langdetect's
-  Latin-script languages, and a confident answer there wins (a Swahili page under WordPress's
-  default ``en-US``; a Norwegian page that six languages read as German). Norwegian Bokmål
-  and Nynorsk (``nb``, ``nn``) are detected with langdetect's Norwegian (``no``) profile and
-  keep their declared tag.
+  of langdetect's Latin-script languages, and a confident answer there wins (a Swahili page
+  under WordPress's default ``en-US``; a Norwegian page that six languages read as German).
+  Norwegian Bokmål and Nynorsk (``nb``, ``nn``) are detected with langdetect's Norwegian
+  (``no``) profile and keep their declared tag.
 
 The content-type label ("Video, Audio", "Reports") is never used: it is a site vocabulary, not
 the publication's language.
@@ -324,8 +323,9 @@ def resolve_language(
             dict.fromkeys([*languages, *(p for p in profiles if _latin(p) and has_profile(p))])
         )
     declared_profile = PROFILE_OF.get(declared[0], declared[0]) if declared else None
-    # (declared languages are read on open sites only: MPI's calls count no letters)
-    if declared_profile in languages and _letters(_prepare(text)) < SHORT_TEXT_LETTERS:
+    # counted on open sites only (their rules need it; MPI's calls do not)
+    letters = _letters(_prepare(text)) if open_languages else 0
+    if declared_profile in languages and letters < SHORT_TEXT_LETTERS:
         # a title and a teaser are too little text to overrule what the page declares
         text_lang, text_confidence = UNDETERMINED, 0.0
     else:
@@ -333,10 +333,10 @@ def resolve_language(
         # no declaration to agree with is no confirmation either: six languages read Dutch
         # as German with confidence
         unsure = text_confidence < min_confidence or declared_profile != text_lang
-        if open_languages and unsure and _letters(_prepare(text)) >= SHORT_TEXT_LETTERS:
-            wider = _langdetect(_prepare(text), latin_profiles(), seed)
-            if wider and wider[0] not in languages and wider[1] >= OPEN_MIN_CONFIDENCE:
-                text_lang, text_confidence = wider[0], round(wider[1], 4)
+        if open_languages and unsure and letters >= SHORT_TEXT_LETTERS:
+            wider, confidence = detect_language(text, languages=latin_profiles(), seed=seed)
+            if wider not in (UNDETERMINED, *languages) and confidence >= OPEN_MIN_CONFIDENCE:
+                text_lang, text_confidence = wider, confidence
         if declared and text_lang == declared_profile:
             text_lang = declared[0]  # "nb" detected as Norwegian stays "nb"
     # 1. a confident text result
