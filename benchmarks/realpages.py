@@ -7,8 +7,8 @@ each URL to ``{"file": NAME, "author": ..., "date": ..., "title": ...}`` and the
 title, language) are read. Scores are defined in ``benchmarks.metadata_scoring``.
 
 Each tool runs on the same bytes: ours (``regmig_scraper.metadata.extract_metadata``, and the
-language pipeline's rule over its fields, as the crawl and ``regmig_scraper.extract`` decide a
-page's language),
+language pipeline's rule for a site without module over its title, summary and declared
+languages; the crawl and ``regmig_scraper.extract`` also read the page's body text),
 trafilatura (``extract_metadata(html, default_url=url)``, its metadata step alone, so the speed
 compares like with like) and htmldate (``find_date(html, url=url, original_date=True,
 outputformat="%Y-%m-%d")``, dates only). Speed is pages per CPU second (``time.process_time``
@@ -66,8 +66,8 @@ def _ours() -> Callable[[bytes, str], Fields]:
             date = meta.published.value.isoformat()
             if meta.published.precision != "day":
                 date = f"{date}~{meta.published.precision}"  # answered, never an exact day
-        # the language the crawl writes for a page of a site without module: the language
-        # pipeline's rule over the cascade's fields (``regmig_scraper.extract`` does the same)
+        # the language pipeline's rule for a site without module, over the cascade's fields
+        # (the crawl and ``regmig_scraper.extract`` give it the body text too)
         fields = metadata_fields(meta)
         language, _, _ = resolve_language(
             fields.get("title"),
