@@ -1032,6 +1032,34 @@ def test_jsonld_values_before_junk_or_in_sequence_are_read(block):
     assert (meta_.title, meta_.published.value) == ("Direktor pozitivan", dt.date(2020, 10, 26))
 
 
+def test_a_clip_embedded_in_the_page_is_not_the_page():
+    """A news page's JSON-LD: the page as a WebPage, and a video clip it embeds."""
+    page_url = "https://edition.example.com/2021/03/08/uk/interview-recap/index.html"
+    webpage = {
+        "@type": "WebPage",
+        "name": "Eleven things we learned from the interview",
+        "url": "https://www.example.com/2021/03/08/uk/interview-recap/index.html",
+    }
+    clip = {
+        "@type": "VideoObject",
+        "name": "The couple talk about leaving",
+        "uploadDate": "2021-03-14T19:14:36Z",
+        "embedUrl": "https://example.com/embed/1",
+    }
+    head = ld(webpage) + ld(clip) + meta(pubdate="2021-03-08T11:15:28Z")
+    body = (
+        "<main><h1>Eleven things we learned from the interview</h1><p>Text.</p>"
+        "<div class='video'><h2>The couple talk about leaving</h2></div></main>"
+    )
+    meta_ = extract(page(head=head, body=body), page_url)
+    assert meta_.title == "Eleven things we learned from the interview"
+    assert meta_.published.value == dt.date(2021, 3, 8)
+    # a video page: its clip is the page, whatever the WebPage node calls it
+    webpage["name"] = "The couple talk about leaving - Example Video"
+    meta_ = extract(page(head=ld(webpage) + ld(clip), body="<h1>Talk</h1>"), page_url)
+    assert meta_.published.value == dt.date(2021, 3, 14)
+
+
 def test_jsonld_that_does_not_parse_is_left_out():
     block = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
     assert extract(page(head=block, body="<h1>Shown headline</h1>")).title == "Shown headline"
@@ -1652,6 +1680,38 @@ HEADLINES = [
      "<main><h1>Paint minions with stencils – with a paint roller and bright paints</h1>"
      "<p>Text.</p></main><aside class='widget'><h1>Archive</h1></aside><div><h1>Shop</h1></div>",
      "Paint minions with stencils – with a paint roller and bright paints"),
+    # a line above the headline, set in the heading by layout alone (a CSS-in-JS class), that
+    # the metadata title leaves out
+    ("<title>Vaccination stays open everywhere until February</title>",
+     "<main><h1 class='css-3003lo'><style>.css-umy{display:block}</style>"
+     "<span class='css-umy'>Press release of the health directorate "
+     "<span class='css-1ft'>:</span></span>Vaccination stays open everywhere until February"
+     "</h1><p>Text.</p></main>",
+     "Vaccination stays open everywhere until February"),
+    ("<meta property='og:title' content='Why shared thinking beats lone smarts | Example'>",
+     "<main><h1><span class='flytitle'>Open progress</span> Why shared thinking beats lone "
+     "smarts</h1><p>Text.</p></main>",
+     "Why shared thinking beats lone smarts"),
+    # the printed headline goes on after a colon where the metadata title stops
+    ("<title>Juicy lemon sheet cake | Baking makes happy</title>"
+     "<script type='application/ld+json'>{\"@type\": \"Recipe\", \"name\": \"Lemon sheet cake\"}"
+     "</script>",
+     "<main><h1 class='entry-title'>Juicy lemon sheet cake: simply delicious!</h1><p>Text.</p>"
+     "<div class='wprm-recipe'><h2 class='wprm-recipe-name'>Lemon sheet cake</h2></div></main>",
+     "Juicy lemon sheet cake: simply delicious!"),
+    # an entry's marked headline is no site name, whatever its theme's classes say, and no
+    # site side of a title that adds a tail to it
+    ("<title>Alcohol on the boat – learn more about the risks</title>",
+     "<main><h1 class='post_title entry-title aungblogtitle' itemprop='headline'>Alcohol on "
+     "the boat</h1><p>Text.</p><section><h2 class='post_title entry-title'>Ice fishing, "
+     "farewell? – the ice is shrinking</h2></section></main>",
+     "Alcohol on the boat"),
+    # the same <h1> twice (one layout for small screens) is still the page's only headline
+    ("<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Desktop for "
+     "Mac\"}</script>",
+     "<main><div class='visible-xs'><h1>Desktop 15 for Mac</h1></div>"
+     "<div class='hidden-xs'><h1>Desktop 15 for Mac</h1></div><p>Text.</p></main>",
+     "Desktop 15 for Mac"),
 ]  # fmt: skip
 
 
@@ -2344,6 +2404,12 @@ def test_pdf_links_that_are_no_urls_are_skipped():
         ("Enchufla Figuren - Rueda Wiki",
          "<div id='page'><h2>Ansagen nach Grundschritt</h2><p>Text.</p></div>",
          "Enchufla Figuren - Rueda Wiki"),
+        # headings for screen readers only come first: the first one readers see counts
+        ("New workshop building - New WSL Birmensdorf",
+         "<h2 class='sr-only'>Navigation with access keys</h2><h2 class='text-hide'>Main "
+         "content</h2><div id='content'><h2 class='indent'>&nbsp;&nbsp;&nbsp;</h2>"
+         "<h2>Project competition new workshop building WSL Birmensdorf</h2><p>Text.</p></div>",
+         "Project competition new workshop building WSL Birmensdorf"),
     ],
 )  # fmt: skip
 def test_a_page_without_headline_or_metadata_title(title, body, expected):

@@ -124,8 +124,11 @@ from regmig_scraper.metadata.markup import (
     headline_text,
     in_review,
     is_excluded,
+    is_hidden,
+    is_marked_headline,
     labelled_dates,
     mark_headline,
+    text_after_lead,
     text_of,
     time_elements,
 )
@@ -401,9 +404,19 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
             if agrees(h1_text, value):
                 result.title, result.provenance["title"] = h1_text, "h1"
                 return
+        # a line above the headline, set in the heading by layout alone, that the metadata
+        # title leaves out: the heading's text after it is the headline
+        rest = text_after_lead(h1) if h1 is not None else None
+        if rest and any(_names_exactly(value, rest) for _, value in candidates):
+            result.title, result.provenance["title"] = rest, "h1"
+            return
     # a heading that is the short side of the <title> ("Post | Blog Name") names the site
-    h1_is_site = bool(h1_text) and any(
-        fold(h1_text) in map(fold, _site_sides(v.casefold())) for _, v in candidates
+    # (unless the markup marks it as the entry's headline: "Alkohol auf dem Boot – Erfahre
+    # mehr zu den Risiken" over an ``itemprop="headline"`` "Alkohol auf dem Boot")
+    h1_is_site = (
+        bool(h1_text)
+        and not (h1 is not None and is_marked_headline(h1))
+        and any(fold(h1_text) in map(fold, _site_sides(v.casefold())) for _, v in candidates)
     )
     # the page's only <h1> is its visible headline, even when the metadata title is an SEO
     # rewording of it ("Wärmepumpe im Altbau - Wann es sich lohnt")
@@ -448,6 +461,12 @@ def _naming_part(heading: str, title: str) -> str | None:
     return None
 
 
+def _names_exactly(title: str, headline: str) -> bool:
+    """True when a metadata title is ``headline``, alone or beside the site's name."""
+    folded = fold(headline)
+    return fold(title) == folded or folded in map(fold, headline_parts(title))
+
+
 # A word of a title, compared without punctuation.
 TITLE_WORD = re.compile(r"\w+")
 
@@ -461,6 +480,8 @@ def _first_content_heading(root, title: str) -> str | None:
         text = headline_text(heading)
         if not MIN_TITLE_CHARS <= len(text) <= 200 or is_excluded(heading):
             continue
+        if is_hidden(heading):
+            continue  # a screen reader's "Hauptnavigation" names no page
         return text if title_words.intersection(WORD.findall(fold(text))) else None
     return None
 
@@ -486,8 +507,10 @@ REWORDED_SHARE = 0.5
 
 
 def _only_h1(root, h1) -> bool:
-    """True when ``h1`` is the page's one ``<h1>`` outside excluded contexts."""
-    return all(h is h1 or is_excluded(h) or not text_of(h) for h in root.iter("h1"))
+    """True when ``h1`` is the page's one ``<h1>`` outside excluded contexts; a copy of it
+    with the same text (a layout for small screens) is the same headline."""
+    text = text_of(h1)
+    return all(h is h1 or is_excluded(h) or text_of(h) in ("", text) for h in root.iter("h1"))
 
 
 # --- dates ----------------------------------------------------------------------------------

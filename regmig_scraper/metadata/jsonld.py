@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from regmig_scraper.metadata.bylines import clean_name
 from regmig_scraper.metadata.document import Element
@@ -46,6 +47,8 @@ PAGE_TYPES = frozenset(
         "contactpage", "faqpage", "qapage", "medicalwebpage",
     }
 )  # fmt: skip
+# Types of a clip that a page may embed beside its own text.
+MEDIA_TYPES = frozenset({"videoobject", "audioobject"})
 PERSON_TYPES = frozenset({"person"})
 ORGANIZATION_TYPES = frozenset(
     {"organization", "newsmediaorganization", "corporation", "educationalorganization",
@@ -249,6 +252,32 @@ def _url_of(node: dict) -> set[str]:
     return urls
 
 
+def _path(url: str) -> str:
+    """A URL without scheme and host: a site's www and edition hosts name the same page."""
+    return urlsplit(url).path.rstrip("/")
+
+
+def _embedded_media(media: dict, page: dict, page_url: str) -> bool:
+    """True when a video or audio node is a clip embedded in the page, not the page: the page's
+    own ``WebPage`` node names this page under another title ("11 things we learned ..." with
+    the clip "Harry and Meghan talk about ...")."""
+    if not MEDIA_TYPES.intersection(_types(media)) or not page_url:
+        return False
+    if _path(page_url) not in {_path(u) for u in _url_of(page)}:
+        return False
+    if _path(page_url) in {_path(u) for u in _url_of(media)}:
+        return False
+    media_name = " ".join((_text(media.get("name")) or "").casefold().split())
+    page_name = " ".join(
+        (_text(page.get("name")) or _text(page.get("headline")) or "").casefold().split()
+    )
+    return (
+        bool(media_name and page_name)
+        and media_name not in page_name
+        and page_name not in media_name
+    )
+
+
 def read_jsonld(root: Element, url: str = "") -> JsonLdData | None:
     """The JSON-LD of the page, or None when it has none that parses."""
     nodes: list[dict] = []
@@ -270,6 +299,8 @@ def read_jsonld(root: Element, url: str = "") -> JsonLdData | None:
         # the page's own item first, then the others in page order
         articles = on_page + [n for n in articles if n not in on_page]
     pages = [n for n in nodes if PAGE_TYPES.intersection(_types(n))]
+    if articles and pages and _embedded_media(articles[0], pages[0], page_url):
+        articles = [n for n in articles if not MEDIA_TYPES.intersection(_types(n))]
     main = articles[0] if articles else None
 
     if main is not None:

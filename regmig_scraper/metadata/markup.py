@@ -414,6 +414,8 @@ def agrees(heading: str, title: str) -> bool:
         return False
     if heading == title:
         return True
+    if _extends(heading, title):
+        return True
     if heading not in title:
         return False
     if heading in headline_parts(title):
@@ -421,6 +423,26 @@ def agrees(heading: str, title: str) -> bool:
     if any(heading == p for p in (title.rsplit(" ", 1)[0],)):  # a trailing word cut off
         return True
     return len(heading) >= HEADLINE_SHARE * len(title) and heading not in _site_sides(title)
+
+
+def _extends(heading: str, title: str) -> bool:
+    """True when the heading is the metadata title's headline with a tail after a colon or a
+    dash ("saftiger zitronenkuchen vom blech: einfach köstlich!" for "saftiger zitronenkuchen
+    vom blech | backen macht glücklich"): the metadata shortened the headline."""
+    for text in (title, *headline_parts(title)):
+        if (
+            len(text) >= MIN_EXTENDED_CHARS
+            and heading.startswith(text)
+            and HEADLINE_TAIL.match(heading, len(text))
+        ):
+            return True
+    return False
+
+
+# The shortest metadata headline that a longer heading may extend.
+MIN_EXTENDED_CHARS = 12
+# Where a headline's tail starts: "Headline: tail", "Headline - tail".
+HEADLINE_TAIL = re.compile(r"\s*:\s+\S|\s+[|–—-]\s+\S")
 
 
 def _site_sides(title: str) -> list[str]:
@@ -437,7 +459,11 @@ def _site_sides(title: str) -> list[str]:
 
 def _is_site_heading(heading: Element) -> bool:
     """A heading that names the site (a site-title/logo class, a link to the home page) or
-    that readers never see (a screen-reader-only "Navigation" heading)."""
+    that readers never see (a screen-reader-only "Navigation" heading). A heading marked as
+    the entry's headline is none, whatever else its classes say ("entry-title
+    aungblogtitle")."""
+    if is_marked_headline(heading):
+        return _is_hidden(heading.get("class") or "")
     for element in (heading, *heading.iterchildren()):
         attrs = _pair(element.get("class"), element.get("id"))
         if attrs and SITE_TITLE_CLASS.search(attrs):
@@ -449,9 +475,23 @@ def _is_site_heading(heading: Element) -> bool:
 
 
 # Classes of text readers never see.
+def is_marked_headline(heading: Element) -> bool:
+    """True when the markup says the heading is the item's headline: ``itemprop="headline"``
+    or a class of an entry's title (``entry-title``, ``post_title``), never the site's."""
+    if (heading.get("itemprop") or "").strip().lower() in ("headline", "name headline"):
+        return True
+    return bool(ITEM_TITLE_CLASS.search(heading.get("class") or ""))
+
+
+# Classes of an entry's own title (not a bare "title", which a site's name wears too).
+ITEM_TITLE_CLASS = re.compile(
+    r"(?:entry|post|article|story|news|node)[-_]?(?:title|headline)", re.IGNORECASE
+)
+
+
 HIDDEN_CLASSES = frozenset(
     {"sr-only", "visually-hidden", "screen-reader-text", "element-invisible", "hidden",
-     "aural", "u-visually-hidden", "visuallyhidden", "offscreen"}
+     "aural", "u-visually-hidden", "visuallyhidden", "offscreen", "text-hide"}
 )  # fmt: skip
 # Classes of a kicker or a standfirst inside a headline element ("Dachzeile", "Topline").
 KICKER_CLASS = re.compile(
@@ -491,6 +531,22 @@ def heading_with_kicker(heading: Element) -> str:
     for child in heading:
         _flowing_text(child, parts)
     return _squeezed(_joined(parts))
+
+
+def text_after_lead(heading: Element) -> str | None:
+    """The heading's text after its first element, when the heading opens with that element
+    and text follows it (``<h1><span>Medienmitteilung der Direktion :</span>Impfen und
+    ...</h1>``): the headline, if the page's metadata title says just that; else None."""
+    if (heading.text or "").strip():
+        return None
+    children = [c for c in heading if isinstance(c.tag, str) and c.tag not in SKIPPED_TAGS]
+    if len(children) < 1 or not text_of(children[0]):
+        return None
+    parts = [children[0].tail or ""]
+    for child in children[0].itersiblings():
+        _flowing_text(child, parts)
+    rest = _squeezed(_joined(parts))
+    return rest or None
 
 
 # Punctuation between a kicker and a headline, alone in an element of its own.
@@ -851,6 +907,11 @@ HIDDEN_CANDIDATES = etree.XPath(
     "contains(@class, 'aural') or contains(@class, 'invisible') or "
     "contains(@class, 'screen-reader')]"
 )
+
+
+def is_hidden(element: Element) -> bool:
+    """True when the element's classes hide it from readers (``_is_hidden``)."""
+    return _is_hidden(element.get("class") or "")
 
 
 def _is_hidden(classes: str) -> bool:
