@@ -1706,6 +1706,14 @@ HEADLINES = [
      "the boat</h1><p>Text.</p><section><h2 class='post_title entry-title'>Ice fishing, "
      "farewell? – the ice is shrinking</h2></section></main>",
      "Alcohol on the boat"),
+    # an <h1> that is all one link heads a box of links: the printed headline is the only one,
+    # though every metadata title words it otherwise
+    ("<title>Traffic chaos from heat: old trams and brittle concrete | Example</title>"
+     "<meta property='og:title' content='When trams give up and concrete bursts'>",
+     "<main><h1>How trams and motorways are readied for future heatwaves</h1><p>Text.</p>"
+     "</main><div class='teaser-box'><h1><a href='/news/region'><span>More from the region"
+     "</span></a></h1><h2><a href='/news/a'>Another story</a></h2></div>",
+     "How trams and motorways are readied for future heatwaves"),
     # the same <h1> twice (one layout for small screens) is still the page's only headline
     ("<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Desktop for "
      "Mac\"}</script>",

@@ -508,9 +508,19 @@ REWORDED_SHARE = 0.5
 
 def _only_h1(root, h1) -> bool:
     """True when ``h1`` is the page's one ``<h1>`` outside excluded contexts; a copy of it
-    with the same text (a layout for small screens) is the same headline."""
+    with the same text (a layout for small screens) is the same headline, and an ``<h1>``
+    that is all one link ("Mehr aus Sachsen-Anhalt") heads a box of links to other pages."""
     text = text_of(h1)
-    return all(h is h1 or is_excluded(h) or text_of(h) in ("", text) for h in root.iter("h1"))
+    return all(
+        h is h1 or is_excluded(h) or text_of(h) in ("", text) or _all_link(h)
+        for h in root.iter("h1")
+    )
+
+
+def _all_link(heading) -> bool:
+    """True when the heading's text is one link's text."""
+    links = list(heading.iter("a"))
+    return len(links) == 1 and text_of(links[0]) == text_of(heading)
 
 
 # --- dates ----------------------------------------------------------------------------------
