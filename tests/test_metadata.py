@@ -1714,6 +1714,32 @@ HEADLINES = [
      "</main><div class='teaser-box'><h1><a href='/news/region'><span>More from the region"
      "</span></a></h1><h2><a href='/news/a'>Another story</a></h2></div>",
      "How trams and motorways are readied for future heatwaves"),
+    # a theme's wrapper of the content and its sidebar holds the entry's marked headline
+    ("<meta property='og:title' content='Company car: lease or finance? What pays off?'>",
+     "<div class='site-content'><main><article class='post'><div class='sidebar-wrapper'>"
+     "<div class='content-wrapper'><header><h1 class='entry-title'>Company car: leasing or "
+     "financing?</h1></header><p>Text.</p></div><div class='sidebar'><h3>Newsletter</h3>"
+     "</div></div></article></main></div>",
+     "Company car: leasing or financing?"),
+    ("<meta property='og:title' content='Clever ideas for a small nursery'>",
+     "<div class='content-sidebar-wrap'><main class='content'><article><header>"
+     "<h1 class='entry-title'>Twenty small nursery ideas when space is tight</h1></header>"
+     "<p>Text.</p></article></main><aside class='sidebar'><h2>About me</h2></aside></div>",
+     "Twenty small nursery ideas when space is tight"),
+    # a theme and an SEO plugin each write an og:title: the printed headline agrees with one
+    ("<meta property='og:title' content='Change the font size of a plot | Axis text'>"
+     "<meta property='og:title' content='Change the font size of a plot (5 examples) | Axis "
+     "text'>",
+     "<main><section class='l-section for_sidebar at_right'><div class='l-content'>"
+     "<h1>Change the font size of a plot (5 examples) | Axis text</h1><p>Text.</p></div>"
+     "<div class='l-sidebar'><h3>Menu</h3></div></section></main>",
+     "Change the font size of a plot (5 examples) | Axis text"),
+    # the headline wrapped whole in a span, a kicker in a <small> at its start
+    ("<title>Medley pyramid with GA2 - Swim</title>",
+     "<main><h1 class='single-post-title'><span class='post-title' itemprop='headline'>"
+     "<small>Workout of the week</small><br>Medley pyramid with GA2</span></h1><p>Text.</p>"
+     "</main>",
+     "Medley pyramid with GA2"),
     # the same <h1> twice (one layout for small screens) is still the page's only headline
     ("<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Desktop for "
      "Mac\"}</script>",
@@ -1764,7 +1790,9 @@ def test_the_printed_headline_is_the_title(head, body, title):
 @pytest.mark.parametrize(
     ("classes", "excluded"),
     [("navSkip", True), ("relatedPosts", True), ("articleFooterMeta", False),
-     ("entry-content", False), ("share-buttons", True), ("NavigationBar", True)],
+     ("entry-content", False), ("share-buttons", True), ("NavigationBar", True),
+     # a section laid out for a sidebar beside it is no sidebar
+     ("l-section for_sidebar at_right", False), ("sidebar-widgets", True)],
 )  # fmt: skip
 def test_class_words_are_read_in_camel_case_too(classes, excluded):
     from regmig_scraper.metadata.document import parse_html

@@ -136,6 +136,8 @@ from regmig_scraper.metadata.model import PageMetadata
 
 # Separators between a headline and the site's name in a title.
 TITLE_SEPARATOR = re.compile(r"\s+[|–—·•»:/-]\s+|\s+::\s+|\s*\|\s*")
+# The most values of one metadata title key read (a page may repeat og:title).
+MAX_TITLE_VALUES = 3
 # A title cut into this many parts by separators names its headline as the longest part.
 MANY_PARTS = 3
 # The shortest headline kept after cutting a site suffix (shorter: keep the whole title).
@@ -192,7 +194,9 @@ def extract_metadata(
 
 
 def _title_hints(root, meta, ld: JsonLdData | None) -> tuple[str, ...]:
-    hints = [v for key in ("og:title", "twitter:title") for v in meta.get(key, [])[:1]]
+    hints = [
+        v for key in ("og:title", "twitter:title") for v in meta.get(key, [])[:MAX_TITLE_VALUES]
+    ]
     if ld and ld.title:
         hints.append(ld.title)
     title = root.find(".//title")
@@ -379,7 +383,9 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     if ld and ld.title:
         candidates.append(("jsonld", ld.title))
     for key in meta_tags.TITLE_KEYS:
-        for value in meta.get(key, [])[:1]:
+        # every value: a theme and an SEO plugin each write an og:title, the printed headline
+        # agreeing with one of them
+        for value in meta.get(key, [])[:MAX_TITLE_VALUES]:
             candidates.append((key, value))
     title_tag = root.find(".//title")
     tag_text = " ".join(("".join(title_tag.itertext()) if title_tag is not None else "").split())

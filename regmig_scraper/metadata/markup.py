@@ -265,7 +265,7 @@ def _excluded_attrs(attrs: str, own_blocks: frozenset[str] = frozenset()) -> boo
 
 
 # A class part after which the class names a feature of the layout, not the element's role.
-LAYOUT_FEATURE_WORDS = frozenset({"with", "has", "without", "no"})
+LAYOUT_FEATURE_WORDS = frozenset({"with", "has", "without", "no", "for"})
 
 
 # Class tokens of an article's own container: its footer and aside are its meta boxes.
@@ -336,6 +336,10 @@ def _excluded_here(node: Element) -> bool:
         return False
     own_blocks = node.getroottree().getroot().get(HEADLINE_BLOCKS)
     if own_blocks and not _excluded_attrs(attrs, frozenset(own_blocks.split())):
+        return False
+    if any(is_marked_headline(h) for h in node.iter("h1")):
+        # a layout wrapper of the content and its sidebar ("content-sidebar-wrap") holds the
+        # entry's own marked headline: a sidebar never does
         return False
     return not (OWN_PARTS.intersection(attrs.lower().split()) and _in_article(node))
 
@@ -540,6 +544,9 @@ def text_after_lead(heading: Element) -> str | None:
     if (heading.text or "").strip():
         return None
     children = [c for c in heading if isinstance(c.tag, str) and c.tag not in SKIPPED_TAGS]
+    if len(children) == 1 and not (children[0].tail or "").strip():
+        # the headline wrapped whole in one element (``<span itemprop="headline">``)
+        return text_after_lead(children[0])
     if len(children) < 1 or not text_of(children[0]):
         return None
     parts = [children[0].tail or ""]
