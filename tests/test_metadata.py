@@ -1740,6 +1740,12 @@ HEADLINES = [
      "<small>Workout of the week</small><br>Medley pyramid with GA2</span></h1><p>Text.</p>"
      "</main>",
      "Medley pyramid with GA2"),
+    # several <h1>, an og:title that is a share prompt: the <title> rewords the first <h1>
+    ("<title>The Insiders - Refreshed hair in any situation with the new dry shampoo - Info"
+     "</title><meta property='og:title' content='Would you join The Insiders with me?'>",
+     "<main><h1>Wellaflex – refreshed hair in any situation with the 10-in-1 dry shampoo</h1>"
+     "<p>Text.</p><h1>How to use it</h1><p>Text.</p></main>",
+     "Wellaflex – refreshed hair in any situation with the 10-in-1 dry shampoo"),
     # the same <h1> twice (one layout for small screens) is still the page's only headline
     ("<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Desktop for "
      "Mac\"}</script>",

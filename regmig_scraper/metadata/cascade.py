@@ -431,7 +431,7 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         and not h1_is_site
         and h1 is not None
         and h1.tag == "h1"
-        and (_only_h1(root, h1) or any(_reworded(h1_text, v) for _, v in candidates[:1]))
+        and (_only_h1(root, h1) or any(_reworded(h1_text, v) for _, v in candidates))
     ):
         result.title, result.provenance["title"] = h1_text, "h1"
         return
