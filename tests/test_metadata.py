@@ -1746,6 +1746,18 @@ HEADLINES = [
      "<main><h1>Wellaflex – refreshed hair in any situation with the 10-in-1 dry shampoo</h1>"
      "<p>Text.</p><h1>How to use it</h1><p>Text.</p></main>",
      "Wellaflex – refreshed hair in any situation with the 10-in-1 dry shampoo"),
+    # "Headline - Subheading : Site": the <h1> above the subheading is the headline
+    ("<title>Thought from the ground up - Ann weaves the local and the global in her novel "
+     "of the ancestors : reviews.example</title>",
+     "<div id='content'><h1>Thought from the ground up</h1><h2>Ann weaves the local and the "
+     "global in her novel of the ancestors</h2><h3 class='rez_autor'>By <a href='/staff/1'>"
+     "Vanessa Franke</a></h3><p>Text.</p></div>",
+     "Thought from the ground up"),
+    # a blog's ornamental <h1> above a post's title is no headline
+    ("<title>...: Hello there!</title>",
+     "<div class='header'><h1>...</h1></div><div class='post'><h3 class='post-title'>Hello "
+     "there!</h3><p>Text.</p></div>",
+     "Hello there!"),
     # the same <h1> twice (one layout for small screens) is still the page's only headline
     ("<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Desktop for "
      "Mac\"}</script>",

@@ -637,7 +637,8 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
         for level in ("h1", "h2", "h3"):
             for heading in headings:
                 if heading.tag == level and any(agrees(texts[heading], t) for t in title_hints):
-                    return heading
+                    over = _headline_over(heading, headings, texts, title_hints)
+                    return heading if over is None else over
     headings = [h for h in headings if not is_excluded(h, remember=False)]
     candidates = [h for h in headings if h.tag == "h1"]
     if not candidates:
@@ -650,6 +651,35 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
     return candidates[0]
+
+
+def _headline_over(
+    subheading: Element, headings: list[Element], texts: dict, title_hints: tuple[str, ...]
+) -> Element | None:
+    """The ``<h1>`` above a subheading that a title names as "Headline - Subheading | Site"
+    ("Vom Boden aus gedacht - Ann Cotten verwebt ... : literaturkritik.de"), else None."""
+    if subheading.tag == "h1":
+        return None
+    below = _plain(texts[subheading])
+    for heading in headings:
+        if heading is subheading:
+            return None
+        if heading.tag != "h1":
+            continue
+        above = _plain(texts[heading])
+        if not any(c.isalpha() for c in above):
+            continue  # a blog's "..." or an ornament
+        if any(f"{above}{sep}{below}" in _plain(t) for t in title_hints for sep in SUBTITLE_SEPS):
+            return heading
+    return None
+
+
+# Between a headline and its subheading in a title (typographic dashes read as "-").
+SUBTITLE_SEPS = (" - ", " : ", " | ")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().translate(TYPOGRAPHY).split())
 
 
 def _minor_headline(root: Element, title_hints: tuple[str, ...], alone: bool) -> Element | None:
