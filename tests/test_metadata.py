@@ -1340,6 +1340,9 @@ def test_blog_h1_naming_the_site_is_not_the_title():
         ("Example Club - The club sets its course for the future - News",
          "The club sets its course for the future"),
         ("Why visas matter | Example Daily", "Why visas matter"),
+        # a box-drawing bar set as the separator
+        ("Become a tester: test for free and review │ Example Market",
+         "Become a tester: test for free and review"),
     ],
 )  # fmt: skip
 def test_title_tag_parts(title, expected):

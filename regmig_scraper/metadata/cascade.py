@@ -135,7 +135,7 @@ from regmig_scraper.metadata.markup import (
 from regmig_scraper.metadata.model import PageMetadata
 
 # Separators between a headline and the site's name in a title.
-TITLE_SEPARATOR = re.compile(r"\s+[|–—·•»:/-]\s+|\s+::\s+|\s*\|\s*")
+TITLE_SEPARATOR = re.compile(r"\s+[|–—·•»:/-]\s+|\s+::\s+|\s*[|│]\s*")
 # The most values of one metadata title key read (a page may repeat og:title).
 MAX_TITLE_VALUES = 3
 # A title cut into this many parts by separators names its headline as the longest part.
@@ -363,8 +363,9 @@ def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> 
         if len(parts) >= 2 and TITLE_SEPARATOR.search(title):
             # no site name known: a trailing short part after " | " is the site
             last = TITLE_SEPARATOR.split(title)
-            if "|" in title and len(last[-1]) < len(title) / 2:
-                candidate = title[: title.rfind("|")].strip()
+            bar = max(title.rfind("|"), title.rfind("│"))
+            if bar >= 0 and len(last[-1]) < len(title) / 2:
+                candidate = title[:bar].strip()
                 if len(candidate) >= MIN_TITLE_CHARS:
                     return candidate
         return title

@@ -374,7 +374,7 @@ SITE_TITLE_CLASS = re.compile(r"site-?title|site-?name|logo|brand|blog-?title|ma
 # A metadata title "agrees" with a heading whose text covers at least this share of it.
 HEADLINE_SHARE = 0.5
 # Separators inside a metadata title: "Headline | Site", "Site - Headline".
-TITLE_PARTS = re.compile(r"\s+[|–—·•»/:-]\s+|\s*\|\s*|\s+::\s+")
+TITLE_PARTS = re.compile(r"\s+[|–—·•»/:-]\s+|\s*[|│]\s*|\s+::\s+")
 
 
 # A kicker before the headline: "Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer".
