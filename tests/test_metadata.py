@@ -1297,6 +1297,33 @@ def test_a_follow_the_author_button_names_no_author():
     assert extract(page(body=named, lang="de")).authors == ["Anna Muster"]
 
 
+@pytest.mark.parametrize(
+    ("control", "names"),
+    [
+        # a link styled as a button, in a box of topics to follow
+        ("<a href='/profil/themen/' class='followAuthorBtn'>Themen bearbeiten</a>", []),
+        ("<a href='/author/anna' class='btn-primary author-link'>Alle Artikel</a>", []),
+        # a link in a text style that looks like a button's is still the byline
+        ("<a href='#article-authors' class='text-button-m author-link'><span>Anna Muster"
+         "</span></a>", ["Anna Muster"]),
+    ],
+)  # fmt: skip
+def test_a_link_styled_as_a_button_names_no_author(control, names):
+    body = f"<article><h1>Gemeinde räumt Versäumnisse ein</h1>{control}<p>Text.</p></article>"
+    assert extract(page(body=body, lang="de")).authors == names
+
+
+def test_a_brand_logo_named_for_screen_readers_is_no_author():
+    body = (
+        "<article><h2>Warum Kritik an Trumps Charakter so ineffektiv ist</h2>"
+        "<div class='authors typo-article-info'><span class='brand-identifier "
+        "authors__brand-identifier'><span class='u-visually-hidden'>capital</span></span>"
+        "<ul><li class='authors__list-item'><span>von</span> <span>Jemima Kelly</span></li>"
+        "</ul></div><p>Text.</p></article>"
+    )
+    assert extract(page(body=body, lang="de")).authors == ["Jemima Kelly"]
+
+
 def test_a_sentence_with_von_is_no_byline():
     body = "<article><h1>Energy prices</h1><p>Die Preise von Strom und Gas steigen.</p></article>"
     assert extract(page(body=body, lang="de")).authors == []

@@ -942,7 +942,7 @@ HIDDEN_CANDIDATES = etree.XPath(
     ".//*[contains(@class, 'hidden') or contains(@class, 'sr-only') or "
     "contains(@class, 'visually') or contains(@class, 'offscreen') or "
     "contains(@class, 'aural') or contains(@class, 'invisible') or "
-    "contains(@class, 'screen-reader')]"
+    "contains(@class, 'screen-reader') or contains(@class, 'text-hide')]"
 )
 
 
@@ -1375,6 +1375,8 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
     if element.tag in CONTROL_TAGS:
         return None  # a "Follow the author" button's label ("Folgen", "Abbruch") names no one
     attrs = _attrs(element)
+    if attrs and _control_class(attrs):
+        return None  # a link styled as one ("followAuthorBtn": "Themen bearbeiten")
     rel = (element.get("rel") or "").split()
     if "author" in rel:
         text = text_of(element)
@@ -1384,8 +1386,11 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
     if (
         (attrs and AUTHOR_WORDS.found_in(attrs)) or AUTHOR_WORDS.found_in(element.tag)
     ) and not AUTHOR_BOX_WORDS.found_in(attrs):
-        # a name inside the author element wins over the whole element's text
+        # a name inside the author element wins over the whole element's text; text only
+        # screen readers get (a brand logo's name: "capital") is no byline
         text = _name_or_text(element, _is_name_part)
+        if text:
+            text = _shown_text(element, text)
         return (text, "byline_element") if text else None
     own = (element.text or "").strip()
     if element.tag in BYLINE_TEXT_TAGS and own:
@@ -1412,6 +1417,19 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
                 ):
                     return joined, "byline_label"
     return None
+
+
+def _control_class(attrs: str) -> bool:
+    """True when a class names a button ("btn-primary", "followAuthorBtn"), not a text style
+    that looks like one ("text-button-m")."""
+    return any(
+        t.lower().startswith(CONTROL_WORDS) or t.lower().endswith(CONTROL_WORDS)
+        for t in attrs.split()
+    )
+
+
+# Words of a control's class, at its start or its end.
+CONTROL_WORDS = ("btn", "button")
 
 
 def _next_box(label: Element) -> Element | None:
