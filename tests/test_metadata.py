@@ -1313,6 +1313,49 @@ def test_a_link_styled_as_a_button_names_no_author(control, names):
     assert extract(page(body=body, lang="de")).authors == names
 
 
+def test_a_metadata_author_shown_only_as_the_editor_is_no_author():
+    person = {
+        "@type": "NewsArticle",
+        "headline": "Farmers and teachers graduate",
+        "author": {"@type": "Person", "name": "Heryadi"},
+    }
+    body = (
+        "<article><h1>Farmers and teachers graduate</h1><div class='info'>"
+        "<div class='author-2'>Naufal Zuhdi</div></div><p>Text.</p>"
+        "<div class='info-author'>Editor : <a class='author' href='/author/112/heryadi'>"
+        "Heryadi</a></div></article>"
+    )
+    meta_ = extract(page(head=ld(person), body=body))
+    assert meta_.authors == ["Naufal Zuhdi"]
+    # named as the writer somewhere too: the metadata's author stands
+    shown = body.replace("<p>Text.</p>", "<p>Heryadi reports from Jakarta.</p>")
+    assert extract(page(head=ld(person), body=shown)).authors == ["Heryadi"]
+
+
+def test_only_as_editor():
+    assert cascade.only_as_editor("Text. Editor : Heryadi More", "Heryadi")
+    assert cascade.only_as_editor("责任编辑：孔德明", "孔德明")
+    assert not cascade.only_as_editor("Von Heryadi. Editor: Heryadi", "Heryadi")
+    assert not cascade.only_as_editor("Text", "Heryadi")
+
+
+@pytest.mark.parametrize(
+    ("box", "names"),
+    [
+        ("<div class='author-bio footer'><h3>Martin Junker</h3><p>Martin writes about cars."
+         "</p></div>", ["Martin Junker"]),
+        # a box headed by its label, not a name, names no one
+        ("<div class='author-bio'><h3>About the author</h3><p>Our team writes.</p></div>", []),
+    ],
+)  # fmt: skip
+def test_an_author_box_under_the_text_names_its_author(box, names):
+    body = (
+        "<article><header><h1 class='entry-title'>Company car: lease or finance?</h1></header>"
+        f"<div class='entry-content'><p>Text.</p></div>{box}</article>"
+    )
+    assert extract(page(body=body)).authors == names
+
+
 def test_a_brand_logo_named_for_screen_readers_is_no_author():
     body = (
         "<article><h2>Warum Kritik an Trumps Charakter so ineffektiv ist</h2>"

@@ -894,8 +894,10 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
         name's single spaces stand between words, so it is in the casefolded text too."""
         if "visible" not in text_cache:
             text_cache["visible"] = " ".join(VISIBLE_TEXT(root))
-        if " ".join(name.split()) in text_cache["visible"]:
-            return True
+        written = " ".join(name.split())
+        if written in text_cache["visible"]:
+            # a name the page shows only as its editor's ("Editor : Heryadi") is no author's
+            return not only_as_editor(text_cache["visible"], written)
         if "casefolded" not in text_cache:
             text_cache["casefolded"] = " ".join(text_cache["visible"].casefold().split())
         if " ".join(name.casefold().split()) in text_cache["casefolded"]:
@@ -941,7 +943,7 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
             continue
         # the markup of an author element or link vouches for a site-named owner
         owner_ok = rule != "byline_text"
-        strict = rule in ("byline_text", "author_link", "signature")
+        strict = rule in ("byline_text", "author_link", "signature", "author_box")
         if accept([raw], rule, split=True, strict=strict, owner_ok=owner_ok):
             return
     if handles and accept(handles[:1], "byline_text", split=False):
@@ -956,6 +958,28 @@ def _authors(result, root, meta, ld, h1, site_names, host_labels: frozenset[str]
 
 # A one-word account name ending in digits: "happyface313", "freeman1984".
 HANDLE_WITH_DIGITS = re.compile(r"^[^\W\d_][\w.]*[^\W\d_][0-9]+$")
+
+
+def only_as_editor(text: str, name: str) -> bool:
+    """True when every place ``text`` names ``name`` follows an editor's label ("Editor :
+    Heryadi", "Redaktion: Anna Muster"): the issue's rule, an editor is not an author."""
+    start = text.find(name)
+    if start < 0:
+        return False
+    while start >= 0:
+        if not EDITOR_LABEL.search(text, max(0, start - EDITOR_LABEL_CHARS), start):
+            return False
+        start = text.find(name, start + len(name))
+    return True
+
+
+# An editor's label right before a name, and how far back it is looked for.
+EDITOR_LABEL = re.compile(
+    r"(?:\beditors?|\beditora|\bredakteur(?:in)?|\bredaktion|\bbearbeitet von|\bedited by|"
+    r"\beditado por|\bédité par|\bredaksi|\bpenyunting|责任编辑|编辑)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+EDITOR_LABEL_CHARS = 24
 
 
 def _prefer_headline_byline(result: PageMetadata, h1, site_names: frozenset[str]) -> None:

@@ -1392,6 +1392,8 @@ def _byline_of(element: Element) -> tuple[str, str] | None:
         if text:
             text = _shown_text(element, text)
         return (text, "byline_element") if text else None
+    if attrs and AUTHOR_WORDS.found_in(attrs) and element.tag in BOX_TAGS:
+        return _author_box_name(element)
     own = (element.text or "").strip()
     if element.tag in BYLINE_TEXT_TAGS and own:
         text = text_of(element)
@@ -1430,6 +1432,23 @@ def _control_class(attrs: str) -> bool:
 
 # Words of a control's class, at its start or its end.
 CONTROL_WORDS = ("btn", "button")
+
+
+def _author_box_name(box: Element) -> tuple[str, str] | None:
+    """The name an "about the author" box is headed by (``<div class="author-bio"><h3>Jane
+    Doe</h3><p>Jane writes ...</p>``): the box of the page's own author. A heading that is no
+    name ("Über den Autor") says nothing."""
+    for heading in box.iter(*BOX_HEADINGS):
+        text = text_of(heading, limit=80)
+        if text and len(text.split()) <= MAX_SIGNATURE_WORDS and looks_like_name(text):
+            return text, "author_box"
+        return None
+    return None
+
+
+# Containers of an author box, and the headings that name its person.
+BOX_TAGS = frozenset({"div", "section", "aside", "footer"})
+BOX_HEADINGS = ("h2", "h3", "h4", "h5")
 
 
 def _next_box(label: Element) -> Element | None:
