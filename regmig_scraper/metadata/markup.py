@@ -478,7 +478,6 @@ def _is_site_heading(heading: Element) -> bool:
     return len(links) == 1 and (links[0].get("href") or "").strip() in ("/", "./", "index.html")
 
 
-# Classes of text readers never see.
 def is_marked_headline(heading: Element) -> bool:
     """True when the markup says the heading is the item's headline: ``itemprop="headline"``
     or a class of an entry's title (``entry-title``, ``post_title``), never the site's."""
@@ -493,6 +492,7 @@ ITEM_TITLE_CLASS = re.compile(
 )
 
 
+# Classes of text readers never see.
 HIDDEN_CLASSES = frozenset(
     {"sr-only", "visually-hidden", "screen-reader-text", "element-invisible", "hidden",
      "aural", "u-visually-hidden", "visuallyhidden", "offscreen", "text-hide"}
@@ -654,7 +654,10 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
 
 
 def _headline_over(
-    subheading: Element, headings: list[Element], texts: dict, title_hints: tuple[str, ...]
+    subheading: Element,
+    headings: list[Element],
+    texts: dict[Element, str],
+    title_hints: tuple[str, ...],
 ) -> Element | None:
     """The ``<h1>`` above a subheading that a title names as "Headline - Subheading | Site"
     ("Vom Boden aus gedacht - Ann Cotten verwebt ... : literaturkritik.de"), else None."""
