@@ -433,6 +433,8 @@ def _extends(heading: str, title: str) -> bool:
     """True when the heading is the metadata title's headline with a tail after a colon or a
     dash ("saftiger zitronenkuchen vom blech: einfach köstlich!" for "saftiger zitronenkuchen
     vom blech | backen macht glücklich"): the metadata shortened the headline."""
+    if len(heading) <= MIN_EXTENDED_CHARS or heading[:MIN_EXTENDED_CHARS] not in title:
+        return False  # most headings: a search in C, before the title is cut into parts
     for text in (title, *headline_parts(title)):
         if (
             len(text) >= MIN_EXTENDED_CHARS
