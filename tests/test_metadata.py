@@ -252,7 +252,15 @@ BYLINES = [
     ("von Musterfirma eG", []),
     ("selbst ist der Mann", []),
     ("Walter von Aachen", ["Walter von Aachen"]),
-]
+    # a particle inside a listed name; a role and its organisation after a name
+    ("By Andrew Selee, Samuel Martínez de Lara, Rodrigo Hooper and Andrea Tanco",
+     ["Andrew Selee", "Samuel Martínez de Lara", "Rodrigo Hooper", "Andrea Tanco"]),
+    ("Jan Smit, Ursula von der Leyen and Bo Li", ["Jan Smit", "Ursula von der Leyen", "Bo Li"]),
+    ("Autorin: Uta Muster, Projektleiterin der HSS in Tunesien", ["Uta Muster"]),
+    ("Ana López, Universidad de Chile", ["Ana López"]),
+    ("Ana López, Profesora de la Universidad", ["Ana López"]),
+    ("Juan Pérez, de la Fundación", ["Juan Pérez"]),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "names"), BYLINES)
