@@ -307,6 +307,35 @@ def test_archive_and_profile_pages_are_no_publications() -> None:
     assert not site.is_publication_kind(record["page_kind"])
 
 
+def node_page(before: str, after: str, *, aside: str = "") -> str:
+    """A Drupal node page: an optional label before the title, the node's fields after it."""
+    return (
+        f'<html><head><link rel="canonical" href="{REAL}/news/x"></head><body>'
+        '<header><nav><a href="/reports">Reports</a></nav></header><main>'
+        f'<div class="title-wrapper">{before}<h1>Lessons from Europe for the Americas</h1></div>'
+        f'<div class="node">{after}<div class="body"><p>As the United States embarks on a new '
+        "strategy, there is much it can learn from Europe.</p><div>Reports</div></div></div>"
+        f"</main>{aside}<footer><a href='/fact-sheets'>Fact Sheets</a></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "label"),
+    [
+        ("", "<div>Commentaries</div><div>June 2021</div>", "Commentaries"),  # a type field
+        ('<div class="pub-type">Policy Briefs</div>', "<div>By Jane Doe</div>", "Policy Briefs"),
+        ("", '<div><span>Feature</span> | <span>2021</span></div>', "Feature"),
+        # no label at the headline: the body's and the chrome's are not read
+        ("", "<div>June 2021</div><div>Share</div>", None),
+        ("", "<h3>Video</h3>", None),  # a section heading is no label
+    ],
+)  # fmt: skip
+def test_a_type_label_at_the_headline(before: str, after: str, label: str | None) -> None:
+    html = node_page(before, after, aside="<aside><div>Reports</div></aside>")
+    record = GenericSite().extract_publication(response(REAL + "/news/x", html))
+    assert record["content_type_label"] == label
+
+
 @pytest.mark.parametrize(
     ("url", "label"),
     [
