@@ -256,6 +256,8 @@ BYLINES = [
     ("By Andrew Selee, Samuel Martínez de Lara, Rodrigo Hooper and Andrea Tanco",
      ["Andrew Selee", "Samuel Martínez de Lara", "Rodrigo Hooper", "Andrea Tanco"]),
     ("Jan Smit, Ursula von der Leyen and Bo Li", ["Jan Smit", "Ursula von der Leyen", "Bo Li"]),
+    ("Ana Laura Martínez de Lara, Andrew Selee & Ariel G. Ruiz Soto",
+     ["Ana Laura Martínez de Lara", "Andrew Selee", "Ariel G. Ruiz Soto"]),
     ("Autorin: Uta Muster, Projektleiterin der HSS in Tunesien", ["Uta Muster"]),
     ("Ana López, Universidad de Chile", ["Ana López"]),
     ("Ana López, Profesora de la Universidad", ["Ana López"]),

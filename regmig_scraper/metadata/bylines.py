@@ -596,7 +596,8 @@ def names_list(group: str) -> bool:
 
 def _listed_name(part: str) -> bool:
     words = part.split()
-    if not 1 < len(words) <= 4:
+    # two to four words besides its particles ("Ana Laura Martínez de Lara")
+    if not 1 < len([w for w in words if w not in LISTED_NAME_PARTICLES]) <= 4:
         return False
     if words[0][:1].isalpha() and not words[0][:1].isupper():
         return False  # "de la Universidad"
