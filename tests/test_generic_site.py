@@ -248,6 +248,131 @@ def test_a_featured_teaser_seen_before_is_a_repeat() -> None:
     assert [bool(t.get("repeat")) for t in second.teasers] == [True, False]
 
 
+# Drupal 7 Views rows as a program page renders them: fields in ``views-field`` divs, the date
+# an RDFa span showing the period, a row whose title field is empty (its cover links it), and
+# a "Recent" view whose rows link their publication by its type label.
+def views_row(n: int, *fields: str) -> str:
+    return f'<div class="views-row views-row-{n}">{"".join(fields)}</div>'
+
+
+def cover(path: str) -> str:
+    image = f'<img src="/img/{n_of(path)}.jpg" alt="coverthumb_{n_of(path)}">'
+    return f'<div class="field-content"><a href="{path}">{image}</a></div>'
+
+
+def n_of(path: str) -> str:
+    return path.rsplit("/", 1)[1]
+
+
+def title_field(path: str, title: str) -> str:
+    return f'<span class="field-content"><a href="{path}">{title}</a></span>'
+
+
+def date_field(text: str, iso: str) -> str:
+    return (
+        '<div class="field-content"><span class="date-display-single" property="dc:date" '
+        f'datatype="xsd:dateTime" content="{iso}T00:00:00-05:00">{text}</span></div>'
+    )
+
+
+def view(*rows: str) -> str:
+    return f'<div class="view"><div class="view-content">{"".join(rows)}</div></div>'
+
+
+RESEARCH_VIEW = view(
+    views_row(1, cover("/research/a"), title_field("/research/a", "Laying the Foundation"),
+              "<div>Reports</div>", date_field("April 2021", "2021-04-01")),
+    views_row(2, cover("/research/b"), title_field("/research/b", "A New Regional System"),
+              "<div>Reports</div>", date_field("November 2020", "2020-11-01")),
+    views_row(3, cover("/research/c"), "<div>Policy Briefs</div>",
+              date_field("November 2020", "2020-11-01")),
+)  # fmt: skip
+SUMMARY = "<p>What the publication finds, in a sentence or two.</p>"
+RECENT_VIEW = view(
+    views_row(1, title_field("/news/d", "Commentaries"), date_field("June 2021", "2021-06-01"),
+              SUMMARY),
+    views_row(2, title_field("/article/e", "Articles"), date_field("January 2021", "2021-01-01"),
+              SUMMARY),
+    views_row(3, title_field("/research/c", "Policy Briefs"),
+              date_field("November 2020", "2020-11-01"), SUMMARY),
+)  # fmt: skip
+
+
+def test_a_views_row_whose_only_link_is_its_cover_is_a_row_of_its_view() -> None:
+    """A row whose title field is empty is no teaser alone, but one of its view's rows."""
+    listing = read(page(RESEARCH_VIEW))
+    assert [n_of(t["url"]) for t in listing.teasers] == ["a", "b", "c"]
+    third = listing.teasers[2]
+    assert third["title"] is None  # its page names it
+    assert (third["content_type_label"], third["date_raw"]) == ("Policy Briefs", "November 2020")
+
+
+def test_a_lone_picture_link_is_no_teaser() -> None:
+    picture = '<div class="promo">' + cover("/research/z") + "</div>"
+    assert read(page(f"{picture}<div>{cards('a', 'b')}</div>")).teasers[0]["url"].endswith("/a")
+    assert not any(t["url"].endswith("/z") for t in read(page(picture)).teasers)
+
+
+def test_a_row_that_links_its_publication_by_its_type_is_a_teaser() -> None:
+    """A "Recent" row: the type label is the link, a date and a summary beside it."""
+    listing = read(page(RECENT_VIEW))
+    assert [n_of(t["url"]) for t in listing.teasers] == ["d", "e", "c"]
+    assert [(t["title"], t["content_type_label"], t["date_raw"]) for t in listing.teasers] == [
+        (None, "Commentaries", "June 2021"),
+        (None, "Articles", "January 2021"),
+        (None, "Policy Briefs", "November 2020"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "date_raw"),
+    [
+        ('<time datetime="2019-02-28">Feb 28</time>', "Feb 28"),
+        ('<span itemprop="datePublished" content="2019-02-28">February 28, 2019</span>',
+         "February 28, 2019"),
+        (date_field("February 28, 2019", "2019-02-28"), "February 28, 2019"),
+        ('<span property="dc:date" content="2019-02-28T00:00:00Z"></span>', "2019-02-28T00:00:00Z"),
+        ("<div>February 28, 2019</div>", "February 28, 2019"),
+        ("<div>Thursday, April 15, 2021</div>", "Thursday, April 15, 2021"),
+        ("<div>Video, Audio</div>", None),
+    ],
+)  # fmt: skip
+def test_a_teasers_date_as_it_shows_it(field: str, date_raw: str | None) -> None:
+    rows = "".join(
+        f'<article><h3><a href="/research/{s}">The title of report {s}</a></h3>{field}</article>'
+        for s in "ab"
+    )
+    assert read(page(f"<div>{rows}</div>")).teasers[0]["date_raw"] == date_raw
+
+
+def test_a_title_with_a_date_in_it_is_no_date() -> None:
+    rows = "".join(
+        f'<li><a href="/research/{s}">Migration in May 2020 ({s})</a></li>' for s in "ab"
+    )
+    assert read(page(f"<ul>{rows}</ul>")).teasers[0]["date_raw"] is None
+
+
+def test_two_views_of_one_page_each_read_the_publication() -> None:
+    """A publication a page shows in two views (its tab, and "Recent" with its label and
+    date) is read in both, whichever pages of the block came first; each view's later
+    pages repeat it."""
+    seen: set[tuple[str, str | None]] = set()
+
+    def was_seen(url: str, block: str | None) -> bool:
+        if (url, block) in seen:
+            return True
+        seen.add((url, block))
+        return False
+
+    html = page(RESEARCH_VIEW + RECENT_VIEW)
+    first = read(html, seen=was_seen)
+    shown_twice = [t for t in first.teasers if t["url"].endswith("/research/c")]
+    assert [bool(t.get("repeat")) for t in shown_twice] == [False, False]
+    assert {t["content_type_label"] for t in shown_twice} == {"Policy Briefs"}
+    again = read(html, url=CRAWL + "/topics/a/page/2/", seen=was_seen)
+    assert all(t.get("repeat") for t in again.teasers)
+
+
 def test_the_wordpress_topic_page() -> None:
     listing = GenericSite().extract_listing(saved("/topics/migration-governance/"))
     urls = [t["url"] for t in listing.teasers]
@@ -305,6 +430,35 @@ def test_archive_and_profile_pages_are_no_publications() -> None:
     site = GenericSite()
     record = site.extract_publication(saved("/author/hannah-lindqvist/"))
     assert not site.is_publication_kind(record["page_kind"])
+
+
+def node_page(before: str, after: str, *, aside: str = "") -> str:
+    """A Drupal node page: an optional label before the title, the node's fields after it."""
+    return (
+        f'<html><head><link rel="canonical" href="{REAL}/news/x"></head><body>'
+        '<header><nav><a href="/reports">Reports</a></nav></header><main>'
+        f'<div class="title-wrapper">{before}<h1>Lessons from Europe for the Americas</h1></div>'
+        f'<div class="node">{after}<div class="body"><p>As the United States embarks on a new '
+        "strategy, there is much it can learn from Europe.</p><div>Reports</div></div></div>"
+        f"</main>{aside}<footer><a href='/fact-sheets'>Fact Sheets</a></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "label"),
+    [
+        ("", "<div>Commentaries</div><div>June 2021</div>", "Commentaries"),  # a type field
+        ('<div class="pub-type">Policy Briefs</div>', "<div>By Jane Doe</div>", "Policy Briefs"),
+        ("", '<div><span>Feature</span> | <span>2021</span></div>', "Feature"),
+        # no label at the headline: the body's and the chrome's are not read
+        ("", "<div>June 2021</div><div>Share</div>", None),
+        ("", "<h3>Video</h3>", None),  # a section heading is no label
+    ],
+)  # fmt: skip
+def test_a_type_label_at_the_headline(before: str, after: str, label: str | None) -> None:
+    html = node_page(before, after, aside="<aside><div>Reports</div></aside>")
+    record = GenericSite().extract_publication(response(REAL + "/news/x", html))
+    assert record["content_type_label"] == label
 
 
 @pytest.mark.parametrize(

@@ -252,7 +252,17 @@ BYLINES = [
     ("von Musterfirma eG", []),
     ("selbst ist der Mann", []),
     ("Walter von Aachen", ["Walter von Aachen"]),
-]
+    # a particle inside a listed name; a role and its organisation after a name
+    ("By Andrew Selee, Samuel Martínez de Lara, Rodrigo Hooper and Andrea Tanco",
+     ["Andrew Selee", "Samuel Martínez de Lara", "Rodrigo Hooper", "Andrea Tanco"]),
+    ("Jan Smit, Ursula von der Leyen and Bo Li", ["Jan Smit", "Ursula von der Leyen", "Bo Li"]),
+    ("Ana Laura Martínez de Lara, Andrew Selee & Ariel G. Ruiz Soto",
+     ["Ana Laura Martínez de Lara", "Andrew Selee", "Ariel G. Ruiz Soto"]),
+    ("Autorin: Uta Muster, Projektleiterin der HSS in Tunesien", ["Uta Muster"]),
+    ("Ana López, Universidad de Chile", ["Ana López"]),
+    ("Ana López, Profesora de la Universidad", ["Ana López"]),
+    ("Juan Pérez, de la Fundación", ["Juan Pérez"]),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "names"), BYLINES)
@@ -2225,6 +2235,28 @@ def test_an_rdfa_date_in_the_body_dates_the_page(prop, value):
     )
     found = extract(page(body=body, lang="de")).published
     assert (found.value if found else None) == value
+
+
+# The period a Drupal date field shows of its ``content`` value: a month, a year alone.
+RDFA_SHOWN = [
+    ("April 2021", (dt.date(2021, 4, 1), "month")),
+    ("2021", (dt.date(2021, 1, 1), "year")),
+    ("April 9, 2021", (dt.date(2021, 4, 9), "day")),
+    ("2019", (dt.date(2021, 4, 9), "day")),  # another year: the value
+    ("", (dt.date(2021, 4, 9), "day")),
+]
+
+
+@pytest.mark.parametrize(("shown", "expected"), RDFA_SHOWN)
+def test_an_rdfa_date_is_the_period_it_shows(shown, expected):
+    body = (
+        "<div class='node'><h1>Mexico's Search for Its Disappeared Migrants</h1>"
+        "<div class='meta'><span>Feature</span> | <span property='dc:date' "
+        f"datatype='xsd:dateTime' content='2021-04-09T00:00:00-05:00'>{shown}</span></div>"
+        "<p>Tens of thousands of migrants have gone missing in Mexico in recent years.</p></div>"
+    )
+    found = extract(page(body=body)).published
+    assert (found.value, found.precision) == expected
 
 
 # An author line below the text often carries the date ("Author: Bo2man am 29.12.2010").

@@ -154,7 +154,9 @@ ORGANISATION_WORDS = frozenset(
         "ap", "apa", "sda", "kna", "epd", "efe", "ansa", "kirche", "diakonie", "caritas",
         "copyright", "©", "rights", "reserved", "landesanstalt", "anstalt", "bundesamt",
         "amt", "behörde", "kommission", "pressestelle", "collectif", "agencies", "agencia",
-        "agence", "agenturen", "nachrichtenagentur", "nachrichten",
+        "agence", "agenturen", "nachrichtenagentur", "nachrichten", "universidad",
+        "universidade", "università", "université", "instituto", "istituto", "fundación",
+        "fundação", "fondazione", "fondation",
         # newspapers' names ("Lesotho Times", "Salzburger Nachrichten", "Corriere della Sera")
         "times", "herald", "tribune", "gazette", "journal", "chronicle", "observer", "kurier",
         "anzeiger", "rundschau", "tagblatt", "tageblatt", "wochenblatt", "gazzetta", "gazeta",
@@ -335,6 +337,14 @@ SHORT_NAME = re.compile(r"^[A-ZÄÖÜÉ][a-zäöüéè]{2}$")
 NAME_PARTICLES = frozenset(
     {"von", "van", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le", "y", "e",
      "bin", "al", "zu", "dos", "das", "ter", "ten", "vom", "zum", "zur", "mac", "st."}
+)  # fmt: skip
+
+
+# Particles inside the names of a comma-separated list ("Samuel Martínez de Lara"): not the
+# German articles, which join a role to its organisation as often ("Leiterin der Stiftung").
+LISTED_NAME_PARTICLES = frozenset(
+    {"von", "van", "de", "da", "di", "del", "della", "du", "la", "le", "dos", "bin", "al",
+     "ter", "ten"}
 )  # fmt: skip
 
 
@@ -577,13 +587,29 @@ def _without_leading_role(part: str) -> str:
 
 
 def names_list(group: str) -> bool:
-    """True when every comma-separated part of a group looks like a name ("A B, C D, E F"),
-    False when the parts after the first are an affiliation or a place."""
+    """True when every comma-separated part of a group looks like a name ("A B, C D, E F";
+    a particle inside a name is lowercase: "Samuel Martínez de Lara"), False when the parts
+    after the first are an affiliation, a role or a place ("Profesora de la Universidad")."""
     parts = [p.strip() for p in group.split(",") if p.strip()]
-    return all(
-        1 < len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split() if w.isalpha())
-        for p in parts
-    )
+    return all(_listed_name(part) for part in parts)
+
+
+def _listed_name(part: str) -> bool:
+    words = part.split()
+    # two to four words besides its particles ("Ana Laura Martínez de Lara")
+    if not 1 < len([w for w in words if w not in LISTED_NAME_PARTICLES]) <= 4:
+        return False
+    if words[0][:1].isalpha() and not words[0][:1].isupper():
+        return False  # "de la Universidad"
+    if any(w.strip(".,") in ROLE_WORDS for w in fold(part).split()) or is_organisation(part):
+        return False
+    for i, word in enumerate(words):
+        if not word.isalpha() or word[:1].isupper() or word in LISTED_NAME_PARTICLES:
+            continue
+        if word in ("der", "den") and words[i - 1] in ("van", "von"):
+            continue  # "Ursula von der Leyen"
+        return False  # "Projektleiterin der HSS": a role and its organisation
+    return True
 
 
 def looks_like_byline(text: str) -> bool:

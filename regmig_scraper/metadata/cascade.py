@@ -101,6 +101,7 @@ from regmig_scraper.metadata.bylines import (
     split_byline,
 )
 from regmig_scraper.metadata.dates import (
+    YEAR_ONLY,
     DateValue,
     date_from_url,
     find_date_in_text,
@@ -633,7 +634,8 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
     then any key named like a publication date: ``shareaholic:article_published_time``),
     then microdata ``itemprop=datePublished`` and RDFa ``property="dc:date"`` (and friends)
     outside sidebars and lists. An RDFa date that shows a coarser period of its own value
-    ("April 2021" on ``content="2021-04-01T00:00:00-05:00"``) is that period.
+    ("April 2021", or "2021" alone, on ``content="2021-04-01T00:00:00-05:00"``) is that
+    period.
 
     The JSON-LD ``WebPage`` node's date is not read: every page of a WordPress site has one
     (Yoast), articles and static pages alike, so it does not say the page is dated.
@@ -681,7 +683,10 @@ def _published_in_metadata(root, meta, ld, today, day_first) -> DateValue | None
         value = parse_date_value(rdfa.get("content"), source="rdfa_date", today=today,
                                  day_first=day_first)  # fmt: skip
         if value is not None:
-            shown = find_date_in_text(text_of(rdfa, limit=80), source="rdfa_date", today=today)
+            text = text_of(rdfa, limit=80)
+            shown = find_date_in_text(text, source="rdfa_date", today=today)
+            if shown is None and YEAR_ONLY.match(text):  # "2021": the year is all it shows
+                shown = parse_date_value(text, source="rdfa_date", today=today)
             return shown if shown is not None and _shown_period(shown, value) else value
     return None
 

@@ -18,9 +18,10 @@ switcher's ``a[hreflang]``) are tabs of the program, read on its first page.
 
 The teasers of a record name their listing as their ``block`` (``links.listing_block``: the
 pager, whatever the page; each tab and language version a block of its own). A publication a
-block showed already is a bare repeat on that block's other pages, but is read in full on
-another block: which sighting is read does not depend on the order pages arrive in, which
-differs between a full walk and a nightly one (``regmig_scraper.incremental``).
+block's view (the container of its rows) showed already is a bare repeat on that block's
+other pages, but is read in full in another view or block: which sighting is read does not
+depend on the order pages arrive in, which differs between a full walk and a nightly one
+(``regmig_scraper.incremental``).
 
 A site profile (``profile.SiteProfile``) may name the listing's CSS selector and the paths
 publications live under, for sites where discovery needs help.
@@ -34,6 +35,8 @@ from typing import Any
 
 from scrapy.http import TextResponse
 
+from regmig_scraper.metadata.cascade import RDFA_PUBLISHED_PROPERTIES
+from regmig_scraper.metadata.dates import find_date_in_text
 from regmig_scraper.normalize.content_types import map_content_type
 from regmig_scraper.record import SOURCE_LISTING, new_record
 from regmig_scraper.sites.base import PAGER, TAB, ListingLink, ListingPage
@@ -138,9 +141,16 @@ def in_sidebar(element: Any, root: Any) -> bool:
 class ListingReader:
     """One listing page read: its hosts, and which of its links are publications."""
 
-    def __init__(self, response: TextResponse, profile: SiteProfile, real_origin: str | None):
+    def __init__(
+        self,
+        response: TextResponse,
+        profile: SiteProfile,
+        real_origin: str | None,
+        mapper: Mapper = map_content_type,
+    ):
         self.response = response
         self.profile = profile
+        self.mapper = mapper
         canonical = link_href(response.selector, "canonical") or meta_content(
             response.selector, "og:url"
         )
@@ -174,9 +184,18 @@ class ListingReader:
         return found
 
 
-def _teaser_title(anchors: list[Any], element: Any = None) -> str | None:
+def _is_label(text: str, mapper: Mapper) -> bool:
+    """Whether ``text`` is a type label the vocabulary knows ("Reports", "Commentaries")."""
+    code, known = mapper(text)
+    return known and code is not None
+
+
+def _teaser_title(
+    anchors: list[Any], element: Any = None, mapper: Mapper | None = None
+) -> str | None:
     """The heading around or inside one of the anchors, else the teaser's own heading (a
-    title above a "Read more" link), else the longest anchor text."""
+    title above a "Read more" link), else the longest anchor text, unless it is a type label
+    (a row that links its publication by its type: "Commentaries")."""
     for anchor in anchors:
         for ancestor in (anchor, *anchor.iterancestors()):
             if ancestor.tag in HEADINGS:
@@ -191,16 +210,21 @@ def _teaser_title(anchors: list[Any], element: Any = None) -> str | None:
             if text:
                 return text
     texts = [element_text(anchor).strip() for anchor in anchors]
-    return max(texts, key=len, default="") or None
+    longest = max(texts, key=len, default="")
+    if mapper is not None and longest and _is_label(longest, mapper):
+        return None
+    return longest or None
 
 
-def _is_teaser(anchors: list[Any], element: Any) -> bool:
-    """A link with a title (a heading, or a title-long link text); or a picture linking to
-    the publication beside a paragraph that describes it (its title is on its page)."""
-    title = _teaser_title(anchors, element)
+def _is_teaser(anchors: list[Any], element: Any, mapper: Mapper = map_content_type) -> bool:
+    """A link with a title (a heading, or a title-long link text); or a picture or a type
+    label linking to the publication beside a paragraph that describes it (its title is on
+    its page)."""
+    title = _teaser_title(anchors, element, mapper)
     if not title:
         pictured = any(next(anchor.iter("img"), None) is not None for anchor in anchors)
-        return pictured and any(
+        labelled = any(_is_label(element_text(a).strip(), mapper) for a in anchors)
+        return (pictured or labelled) and any(
             len(element_text(p).split()) > MIN_TITLE_WORDS for p in element.iter("p")
         )
     has_heading = next(element.iter(*HEADINGS), None) is not None
@@ -271,11 +295,27 @@ def _alike(signature: tuple[str, frozenset[str]], block: tuple[str, frozenset[st
     return shared >= ALIKE_SHARE
 
 
+def _picture_only(anchors: list[Any]) -> bool:
+    """Whether a row links to its publication only through a picture (a cover image with no
+    text): no teaser on its own, but a row of a block its siblings make."""
+    return any(next(anchor.iter("img"), None) is not None for anchor in anchors) and not any(
+        element_text(anchor).strip() for anchor in anchors
+    )
+
+
+def _same_row(signature: tuple[str, frozenset[str]], block: tuple[str, frozenset[str]]) -> bool:
+    """Whether a sibling is a row of the same view as a block's rows: the same tag and class
+    words (none on either side), or most of them."""
+    return signature == block or _alike(signature, block)
+
+
 def _block_rows(
     reader: ListingReader, root: Any, *, require_block: bool
 ) -> list[tuple[Any, str, list[Any]]]:
     """Rows of the blocks under ``root``; with ``require_block``, a lone row counts only when
-    it looks like the rows of a block (a view's page or tab showing one row)."""
+    it looks like the rows of a block (a view's page or tab showing one row). A row whose only
+    link is a picture joins the block its siblings of the same kind make (a Views row whose
+    title field is empty)."""
     rows: list[tuple[Any, str, list[Any]]] = []
     lone: list[tuple[Any, str, list[Any]]] = []
     claimed: set[int] = set()  # ids of elements inside a block already taken
@@ -286,22 +326,31 @@ def _block_rows(
         if not isinstance(parent.tag, str) or id(parent) in claimed or id(parent) not in summary:
             continue
         groups: dict[str, list[tuple[Any, str, list[Any]]]] = {}
+        pictured: list[tuple[Any, str, list[Any]]] = []  # rows whose only link is a picture
         for child in parent:
             links = summary.get(id(child))
             if links is None or links is MANY or child.tag in CHROME_TAGS:
                 continue
             url, anchors = links
-            if _is_teaser(anchors, child):
+            if _is_teaser(anchors, child, reader.mapper):
                 groups.setdefault(child.tag, []).append((child, url, anchors))
+            elif _picture_only(anchors):
+                pictured.append((child, url, anchors))
         for group in groups.values():
             if in_sidebar(parent, page_root):
                 continue
             if require_block and len({url for _, url, _ in group}) < MIN_BLOCK_ROWS:
                 lone.extend(group)
                 continue
+            signatures = {_signature(element) for element, _, _ in group}
+            group = group + [
+                row for row in pictured if any(_same_row(_signature(row[0]), b) for b in signatures)
+            ]
             rows.extend(group)
             for element, _, _ in group:
                 claimed.update(id(e) for e in element.iter())
+        if pictured and not in_sidebar(parent, page_root):
+            lone.extend(pictured)  # those no block of their parent took: like a lone row
     blocks = {_signature(element) for element, _, _ in rows}
     for row in lone:
         if id(row[0]) not in claimed and any(_alike(_signature(row[0]), b) for b in blocks):
@@ -328,10 +377,31 @@ def _type_label(element: Any, title_anchors: list[Any], mapper: Mapper) -> str |
     return None
 
 
-def _date_text(element: Any) -> str | None:
+def _date_text(element: Any, title_anchors: list[Any]) -> str | None:
+    """The teaser's date as it shows it (a ``<time>``; a microdata ``datePublished`` or an
+    RDFa ``dc:date``, as Drupal's Views render it: its text, else its value), else a short
+    leaf whose text is a date ("April 2021", "February 28, 2019") outside the title."""
     for time in element.iter("time"):
         text = element_text(time).strip() or (time.get("datetime") or "").strip()
         if text:
+            return text
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.get("itemprop") == "datePublished" or (
+            node.get("property") in RDFA_PUBLISHED_PROPERTIES and node.get("content")
+        ):
+            text = element_text(node).strip() or (node.get("content") or "").strip()
+            if text:
+                return text
+    skip = {id(e) for anchor in title_anchors for e in anchor.iter()}
+    for node in element.iter():
+        if not isinstance(node.tag, str) or len(node) or id(node) in skip:
+            continue
+        if node.tag in HEADINGS or node.tag in CHROME_TAGS:
+            continue
+        text = element_text(node).strip()
+        if text and len(text) <= MAX_LABEL_CHARS and find_date_in_text(text) is not None:
             return text
     return None
 
@@ -351,12 +421,13 @@ def extract_listing(
     real_origin: str | None = None,
 ) -> ListingPage:
     """Teasers of the page's listing blocks, its pager links and its other languages."""
-    reader = ListingReader(response, profile, real_origin)
+    reader = ListingReader(response, profile, real_origin, mapper)
     program = _program_title(response)
     page = ListingPage(program=program)
     base, depth = pager_position(response.url)
     page.is_continuation = depth > 0
     block = listing_block(response.url)
+    tree = reader.root.getroottree()
     for position, (element, request_url, anchors) in enumerate(find_teasers(reader)):
         url = reader.hosts.named(request_url)
         sighting = {
@@ -369,16 +440,21 @@ def extract_listing(
             # On repeats too: the row's program must not depend on which sighting came first.
             "program": program,
         }
-        if seen is not None and seen(url, block):
+        # A row repeats one its own view showed on this block's pages: a publication two
+        # views of one page show (a tab's row and a "Recent" row, each with other fields) is
+        # read in each, whichever page came first. The view is its rows' container, named
+        # by its place in the page, the same on every page of a listing.
+        if seen is not None and seen(url, f"{block} {tree.getpath(element.getparent())}"):
             page.teasers.append(new_record(**sighting, repeat=True))
             continue
-        title = _teaser_title(anchors, element)
+        title = _teaser_title(anchors, element, mapper)
         page.teasers.append(
             new_record(
                 **sighting,
                 title=title,
-                date_raw=_date_text(element),
-                content_type_label=_type_label(element, anchors, mapper),
+                date_raw=_date_text(element, anchors),
+                # a link named by the type is the label, not the title
+                content_type_label=_type_label(element, anchors if title else [], mapper),
                 summary=_summary(element, title),
             )
         )

@@ -6,7 +6,9 @@ the raw record the pipelines normalize (pure, no Scrapy). The page's markup adds
 metadata does not hold: the main text, PDF links, translation links, and the type label, from
 the first source that names a type the vocabulary knows (``TYPE_LABEL_SOURCES``, in order):
 the post's category links (``rel="tag"``/``"category"``) near its headline, its breadcrumbs,
-its JSON-LD/OpenGraph type, a section of its URL (``/reports/``, ``/commentary/``, ``/events/``).
+a short label at its headline (a kicker above it, a type field between it and the text:
+"Reports", "Commentaries"), its JSON-LD/OpenGraph type, a section of its URL (``/reports/``,
+``/commentary/``, ``/events/``).
 
 ``page_kind`` says what the page is: a JSON-LD/OpenGraph type for a publication
 (``article``, ``event``, ``report``...), ``page`` for a path that is never a publication,
@@ -34,13 +36,13 @@ from regmig_scraper.sites.generic.links import (
     path_segments,
     site_hosts,
 )
-from regmig_scraper.sites.generic.listing import in_sidebar
+from regmig_scraper.sites.generic.listing import PAGE_ROOTS, in_sidebar
 from regmig_scraper.sites.markup import element_text, join_url
 
 Mapper = Callable[[str | None], tuple[str | None, bool]]
 
 # The order type labels are looked for, written down once (see the module docstring).
-TYPE_LABEL_SOURCES = ("category_link", "breadcrumb", "page_type", "url_section")
+TYPE_LABEL_SOURCES = ("category_link", "breadcrumb", "headline_label", "page_type", "url_section")
 
 # Page types (``PageMetadata.page_types``, without their source) of publications -> label.
 PUBLICATION_TYPES: dict[str, str | None] = {
@@ -72,6 +74,12 @@ TRANSLATION_LINK_TEXT = re.compile(
     re.IGNORECASE,
 )
 MIN_PARAGRAPH_WORDS = 4
+# A type label at the headline is short (a kicker, a field: "Policy Briefs", "Video, Audio").
+MAX_LABEL_CHARS = 40
+# How far from the headline a label is looked for: the elements after it, up to the text's
+# first paragraph; and the siblings before it (and before its wrapper).
+HEADLINE_LABEL_SPAN = 40
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Main text long enough for an untyped, undated page to read as a publication.
 MIN_ARTICLE_WORDS = 150
 
@@ -99,7 +107,11 @@ def page_kind(metadata: PageMetadata, url: str, body_text: str | None = None) ->
 
 
 def type_label_of(
-    metadata: PageMetadata, url: str, category_labels: Iterable[str], mapper: Mapper
+    metadata: PageMetadata,
+    url: str,
+    category_labels: Iterable[str],
+    mapper: Mapper,
+    headline_labels: Iterable[str] = (),
 ) -> tuple[str | None, str | None]:
     """``(label, source)``: the first label a source gives that the vocabulary knows."""
 
@@ -109,6 +121,7 @@ def type_label_of(
     candidates: dict[str, list[str | None]] = {
         "category_link": list(category_labels),
         "breadcrumb": list(metadata.breadcrumbs[:-1]),
+        "headline_label": list(headline_labels),
         "page_type": [PUBLICATION_TYPES.get(_type_name(t)) for t in metadata.page_types],
         "url_section": [s.replace("-", " ").title() for s in path_segments(url)[:-1]],
     }
@@ -135,6 +148,7 @@ def page_record(
     hosts: SiteHosts,
     body_text: str | None = None,
     category_labels: Iterable[str] = (),
+    headline_labels: Iterable[str] = (),
     translation_urls: Iterable[str] = (),
     pdf_urls: Iterable[str] = (),
     alternate_urls: Iterable[str] = (),
@@ -144,7 +158,7 @@ def page_record(
     """The raw record of a publication page from its metadata (pure)."""
     canonical = join_url(metadata.url, metadata.canonical_url) or metadata.url
     url = normalize_url(hosts.named(canonical))
-    label, _source = type_label_of(metadata, url, category_labels, mapper)
+    label, _source = type_label_of(metadata, url, category_labels, mapper, headline_labels)
     hints = metadata.language_hints
     alternates = {
         normalize_url(hosts.named(u)) for u in (request_url, metadata.url, *alternate_urls)
@@ -200,6 +214,51 @@ def _category_labels(root: Any) -> list[str]:
     return labels
 
 
+def _headline(root: Any) -> Any:
+    """The page's first ``<h1>`` with text outside page chrome, else None."""
+    for h1 in root.iter("h1"):
+        if element_text(h1).strip() and not in_sidebar(h1, root):
+            return h1
+    return None
+
+
+def _short_leaf_text(element: Any) -> str | None:
+    """The text of an element that holds no other element (or a link's), when short."""
+    if not isinstance(element.tag, str) or element.tag in HEADINGS:
+        return None
+    if len(element) and element.tag != "a":
+        return None
+    text = element_text(element).strip()
+    return text if text and len(text) <= MAX_LABEL_CHARS else None
+
+
+def _headline_labels(root: Any) -> list[str]:
+    """Short texts at the headline, nearest first: the siblings before the ``<h1>`` and
+    before its wrapper (a kicker), then the elements after it up to the text's first
+    paragraph (a type field under the title). Which of them name a type the vocabulary
+    decides (``type_label_of``)."""
+    h1 = _headline(root)
+    if h1 is None:
+        return []
+    labels: list[str] = []
+    parent = h1.getparent()
+    for element in (h1, parent):
+        if element is None or element.tag in PAGE_ROOTS:
+            break  # the page's own containers: what comes before them is the page's header
+        for sibling in element.itersiblings(preceding=True):
+            for node in sibling.iter():
+                text = _short_leaf_text(node)
+                if text and not in_sidebar(node, root):
+                    labels.append(text)
+    for node in h1.xpath(f"following::*[position() <= {HEADLINE_LABEL_SPAN}]"):
+        if node.tag == "p" and len(element_text(node).split()) >= MIN_PARAGRAPH_WORDS:
+            break
+        text = _short_leaf_text(node)
+        if text and not in_sidebar(node, root):
+            labels.append(text)
+    return labels
+
+
 def _translations(response: TextResponse, hosts: SiteHosts) -> list[str]:
     selector = response.selector
     found: set[str] = set()
@@ -245,6 +304,7 @@ def extract_publication(
         hosts=hosts,
         body_text=_main_text(root),
         category_labels=_category_labels(root),
+        headline_labels=_headline_labels(root),
         translation_urls=_translations(response, hosts),
         pdf_urls=_pdfs(response, hosts),
         alternate_urls=[*meta.get("redirect_urls", []), meta.get("teaser_link") or request_url],
