@@ -335,6 +335,9 @@ def test_a_row_that_links_its_publication_by_its_type_is_a_teaser() -> None:
         ("<div>February 28, 2019</div>", "February 28, 2019"),
         ("<div>Thursday, April 15, 2021</div>", "Thursday, April 15, 2021"),
         ("<div>Video, Audio</div>", None),
+        # a line that dates something else is no publication date
+        ("<div>Updated May 2020</div>", None),
+        ("<div>Deadline: June 1, 2021</div>", None),
     ],
 )  # fmt: skip
 def test_a_teasers_date_as_it_shows_it(field: str, date_raw: str | None) -> None:

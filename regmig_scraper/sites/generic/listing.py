@@ -37,6 +37,7 @@ from scrapy.http import TextResponse
 
 from regmig_scraper.metadata.cascade import RDFA_PUBLISHED_PROPERTIES
 from regmig_scraper.metadata.dates import find_date_in_text
+from regmig_scraper.metadata.markup import NOT_PUBLISHED
 from regmig_scraper.normalize.content_types import map_content_type
 from regmig_scraper.record import SOURCE_LISTING, new_record
 from regmig_scraper.sites.base import PAGER, TAB, ListingLink, ListingPage
@@ -401,7 +402,9 @@ def _date_text(element: Any, title_anchors: list[Any]) -> str | None:
         if node.tag in HEADINGS or node.tag in CHROME_TAGS:
             continue
         text = element_text(node).strip()
-        if text and len(text) <= MAX_LABEL_CHARS and find_date_in_text(text) is not None:
+        if not text or len(text) > MAX_LABEL_CHARS or NOT_PUBLISHED.search(text):
+            continue  # "Updated May 2020", a deadline, a placeholder: no publication date
+        if find_date_in_text(text) is not None:
             return text
     return None
 
