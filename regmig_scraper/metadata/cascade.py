@@ -9,9 +9,16 @@ title
     "Headline | Site", after a kicker's colon, or most of it), else the first visible <h1>
     that does not name the site, else an ``entry-title``-like heading, else an h4-h6 that a
     metadata title names (or, on a page with no h1-h3, its first h4-h6); kickers and
-    screen-reader text inside it are left out.
+    screen-reader text inside it are left out. A heading "agrees" too when it is the
+    metadata title with a tail after a colon or dash (the metadata shortened it); an <h2>
+    the title names as "Headline - Subheading | Site" yields to the <h1> above it; a
+    heading marked as the entry's (``itemprop=headline``, ``entry-title``) is never the
+    site's name, and the layout wrapper of content and sidebar holding it is no sidebar.
+    Every og:title/twitter:title value is read (a theme and an SEO plugin each write one).
     1. that headline when a metadata title agrees with it, or when it is the page's only
-       <h1> (``h1``);
+       <h1> (a copy with the same text, or an <h1> that is all one link, aside), or when a
+       metadata title rewords it (``h1``); a line opening the heading that the metadata
+       title leaves out is a kicker, and the rest is the headline;
     2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), ``citation_title``,
        ``DC.title``, ``og:title``, ``twitter:title`` ... (the meta key), each without a
        " | Site Name" part (``og:site_name``, JSON-LD ``WebSite``/``publisher``, the host, or
@@ -20,7 +27,8 @@ title
 published (never a modification date, a copyright year, a comment's or a teaser's date)
     Metadata:
     1. JSON-LD ``datePublished`` / ``dateCreated`` / ``uploadDate`` / ``startDate`` of the main
-       item (``jsonld``; not the ``WebPage`` node's: Yoast dates every page);
+       item (``jsonld``; not the ``WebPage`` node's: Yoast dates every page; a video the page
+       embeds under another name than its ``WebPage`` node's is not the main item);
     2. meta tags in ``meta_tags.PUBLISHED_KEYS`` order: ``citation_publication_date``,
        ``citation_date``, Dublin Core, ``article:published_time``, ``parsely-pub-date``,
        ``sailthru.date``... (the key), then any key named like a publication date;
@@ -70,7 +78,10 @@ authors
        else names anyone, unless it is the host's name and no handle with digits);
        a bare given name in a ``<meta>`` author tag is a CMS account; and a JSON-LD or meta
        author (``citation_author`` aside) counts only when the page's visible text shows
-       the name: one it never shows is a CMS account, not a byline. A "By ..." line at the
+       the name: one it never shows is a CMS account, not a byline, and one shown only
+       after an editor's label ("Editor : Heryadi", "责任编辑") is the editor. An "about
+       the author" box headed by a name names the author (``author_box``); a link styled
+       as a button, and text only screen readers get, are no bylines. A "By ..." line at the
        headline naming none of the metadata's authors replaces them (the account that
        filed the story is not its writer), and spells them when it names the same people.
 language
