@@ -1323,6 +1323,24 @@ def test_a_link_styled_as_a_button_names_no_author(control, names):
     assert extract(page(body=body, lang="de")).authors == names
 
 
+def test_a_headline_whose_kicker_the_metadata_title_leaves_out_dates_the_page():
+    """No <h1>: the article's <h3> holds a roofline kicker the og:title leaves out; its date
+    line, under it, dates the page (the URL names the month only)."""
+    head = "<meta property='og:title' content='Old hotel opens once more as a theatre'>"
+    body = (
+        "<div class='teaser'><h3><a href='/a'>Another story</a></h3><p>Mo 01.04.24</p></div>"
+        "<article role='article'><h3><span class='roofline'>Premiere in the east</span>"
+        "<span class='hideme'> - </span><span class='titletext'>Old hotel opens once more as "
+        "a theatre</span></h3><div class='technicalline'><div class='lineinfo'>Do 25.04.24 | "
+        "14:07 Uhr | Von <span class='authorname'>Eva Kirchner</span></div></div>"
+        "<p>Text.</p></article>"
+    )
+    url = "https://www.example.de/kultur/beitrag/2024/04/theater-hotel.html"
+    meta_ = extract(page(head=head, body=body, lang="de"), url)
+    assert meta_.published.value == dt.date(2024, 4, 25)
+    assert meta_.authors == ["Eva Kirchner"]
+
+
 def test_a_metadata_author_shown_only_as_the_editor_is_no_author():
     person = {
         "@type": "NewsArticle",

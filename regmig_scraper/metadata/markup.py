@@ -638,7 +638,7 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
         # says (Blogger puts every post in a "widget")
         for level in ("h1", "h2", "h3"):
             for heading in headings:
-                if heading.tag == level and any(agrees(texts[heading], t) for t in title_hints):
+                if heading.tag == level and _named_by(heading, texts[heading], title_hints):
                     over = _headline_over(heading, headings, texts, title_hints)
                     return heading if over is None else over
     headings = [h for h in headings if not is_excluded(h, remember=False)]
@@ -653,6 +653,19 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
     return candidates[0]
+
+
+def _named_by(heading: Element, text: str, title_hints: tuple[str, ...]) -> bool:
+    """True when a metadata title names the heading: its whole text, or, when the title is
+    inside it, its text without the kicker printed in it ("<span class=roofline>Premiere in
+    Eisenhüttenstadt</span> - DDR-Hotel Lunik öffnet ...")."""
+    if any(agrees(text, t) for t in title_hints):
+        return True
+    folded = text.casefold()
+    if not any(t in folded for t in title_hints):
+        return False  # most headings: a search in C before the kicker is read
+    headline = headline_text(heading)
+    return headline != text and any(agrees(headline, t) for t in title_hints)
 
 
 def _headline_over(
