@@ -1323,6 +1323,40 @@ def test_a_link_styled_as_a_button_names_no_author(control, names):
     assert extract(page(body=body, lang="de")).authors == names
 
 
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "<figure><img src='/a.jpg'><figcaption><div class='copyright'>Jane Roe/AGENCY</div>"
+        "<div class='caption'>Soldiers abroad (Kundus, 6.12.2010)</div></figcaption></figure>",
+        "<div class='row'><div class='col'><figure><img src='/a.jpg'><figcaption>Kundus, "
+        "6.12.2010</figcaption></figure></div></div>",
+    ],
+)
+def test_a_photos_caption_near_the_headline_dates_the_photo_not_the_page(figure):
+    article = {
+        "@type": "NewsArticle",
+        "headline": "Medals for killing",
+        "datePublished": "2024-04-25T19:30:04+02:00",
+    }
+    body = (
+        "<article><header><h1>Medals for killing</h1><address class='author'>Von Karim "
+        f"Natour</address></header>{figure}<p>Every year the president lays a wreath.</p>"
+        "</article>"
+    )
+    assert extract(page(head=ld(article), body=body, lang="de")).published.value == dt.date(
+        2024, 4, 25
+    )
+
+
+def test_a_headline_set_in_a_cover_caption_keeps_its_date_line():
+    body = (
+        "<div class='aufmacher'><figure><img src='/a.jpg'></figure><figcaption><small>"
+        "31.01.2022&nbsp; 2. HBL</small><h1 class='heading'>New head coach for Dormagen</h1>"
+        "<p>The club announced it on Sunday.</p></figcaption></div>"
+    )
+    assert extract(page(body=body, lang="de")).published.value == dt.date(2022, 1, 31)
+
+
 def test_a_headline_whose_kicker_the_metadata_title_leaves_out_dates_the_page():
     """No <h1>: the article's <h3> holds a roofline kicker the og:title leaves out; its date
     line, under it, dates the page (the URL names the month only)."""

@@ -900,8 +900,8 @@ def date_lines_near(h1: Element, today=None, day_first: bool = True) -> DateValu
                 return found
         if not text or len(text) > MAX_LINE_CHARS or not DIGIT.search(text):
             continue
-        if is_excluded(element):
-            continue
+        if is_excluded(element) or _in_caption(element):
+            continue  # a photo's caption dates the photo ("Kundus, 6.12.2010")
         if not (DATE_WORDS.found_in(attrs) or PUBLISHED_LABEL.search(text)):
             found = (
                 _standalone_date(own or text, today, day_first)
@@ -941,6 +941,22 @@ def _segments_date(
 
 # How many hidden-looking descendants of a date line are read.
 MAX_LINE_DESCENDANTS = 40
+
+
+def _in_caption(element: Element) -> bool:
+    """True when the element is, holds or sits in a ``<figure>`` or its ``<figcaption>`` that
+    does not hold the headline (a theme may set its lead story's headline in the cover's
+    caption)."""
+    if element.tag in FIGURE_TAGS:
+        return not element.get(HEADLINE_MARK)
+    if any(not f.get(HEADLINE_MARK) for f in element.iter(*FIGURE_TAGS)):
+        return True  # a figure's wrapper, read whole: its text holds the caption (the lines
+        # outside the figure are read one by one after it)
+    return any(not a.get(HEADLINE_MARK) for a in element.iterancestors(*FIGURE_TAGS))
+
+
+# A picture and its caption: their dates are the picture's.
+FIGURE_TAGS = ("figure", "figcaption")
 
 
 def _shown_text(element: Element, text: str) -> str:
