@@ -1945,7 +1945,9 @@ def test_the_printed_headline_is_the_title(head, body, title):
     [("navSkip", True), ("relatedPosts", True), ("articleFooterMeta", False),
      ("entry-content", False), ("share-buttons", True), ("NavigationBar", True),
      # a section laid out for a sidebar beside it is no sidebar
-     ("l-section for_sidebar at_right", False), ("sidebar-widgets", True)],
+     ("l-section for_sidebar at_right", False), ("sidebar-widgets", True),
+     # lists of the most read stories
+     ("top-hits border-2", True), ("most-read", True), ("meistgelesen", True)],
 )  # fmt: skip
 def test_class_words_are_read_in_camel_case_too(classes, excluded):
     from regmig_scraper.metadata.document import parse_html

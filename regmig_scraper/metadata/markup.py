@@ -41,6 +41,8 @@ EXCLUDED_WORDS = frozenset(
         "promo", "cookie", "cookies", "modal", "outbrain", "taboola", "pagination", "carousel",
         "slider", "more-stories", "also-read", "read-more", "next-post", "prev-post",
         "previous", "weitere", "sitemap", "topbar", "ticker", "dropdown",
+        # lists of the most read stories ("top-hits", "most-read", "meistgelesen")
+        "hits", "most-read", "mostread", "meistgelesen",
     }
 )  # fmt: skip
 # Class tokens that describe the item's taxonomy or layout, not its role: WordPress writes
