@@ -657,6 +657,64 @@ def test_detection_uses_only_the_configured_profiles() -> None:
     assert found is not None and found[0] in ("en", "es")
 
 
+# Language sets whose profiles know different n-grams: the word cache is per factory.
+WORD_DETECTOR_LANGUAGES = [
+    ("en", "es"),
+    ("es", "en", "de"),
+    ("ru", "uk", "bg", "mk"),
+    ("ja", "zh-cn"),
+]
+# Characters the word-by-word steps treat apart: spaces, capitals, punctuation, Latin-1 letters
+# and symbols, combining marks (Vietnamese), Romanian comma letters, general punctuation, other
+# scripts, and the pieces of URLs and e-mail addresses.
+WORD_DETECTOR_ALPHABET = st.sampled_from(
+    list("  aAbBeEiInNoOsStTxXzZ.,:;/@-_?&=01")
+    + list("ñÑéÉüÜ¿¡\u00a0«»ßșțĂ\u0301\u0323\u0300\u2019\u2014ẠỆ")
+    + list("приветМИРあアカ日本語한글ابپی")
+    + ["https://", "http://x.org/a?b=1", "ab@cd.org", "MPI", "USA"]
+)
+
+
+def _word_detector_steps(detector, text: str) -> tuple:
+    """The text after append and cleaning, the n-gram list, and the probabilities (or None)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector.append(text)
+    detector.cleaning_text()
+    cleaned, ngrams = detector.text, detector._extract_ngrams()
+    detector.text = ""
+    detector.append(text)
+    try:
+        found = [(p.lang, p.prob) for p in detector.get_probabilities()]
+    except LangDetectException:
+        found = None
+    return cleaned, ngrams, found
+
+
+@pytest.mark.parametrize("languages", WORD_DETECTOR_LANGUAGES)
+@pytest.mark.parametrize("text", DETECTOR_EDGE_TEXTS)
+def test_word_cached_detector_gives_langdetects_steps_and_answers(text, languages) -> None:
+    from regmig_scraper.normalize.langdetect_words import create_detector
+
+    factory = language.detector_factory(languages, 0)
+    ours = create_detector(factory)
+    assert type(ours) is not type(factory.create())
+    assert _word_detector_steps(ours, text) == _word_detector_steps(factory.create(), text)
+
+
+@given(
+    st.lists(WORD_DETECTOR_ALPHABET, max_size=120).map("".join),
+    st.sampled_from(WORD_DETECTOR_LANGUAGES),
+)
+@settings(max_examples=400, deadline=None)
+def test_word_cached_detector_matches_langdetect_on_any_text(text, languages) -> None:
+    from regmig_scraper.normalize.langdetect_words import create_detector
+
+    factory = language.detector_factory(languages, 0)
+    expected = _word_detector_steps(factory.create(), text)
+    assert _word_detector_steps(create_detector(factory), text) == expected
+
+
 def test_one_configured_language_needs_no_detector() -> None:
     assert language.detect_language(SPANISH_TITLE, languages=("en",)) == ("en", 1.0)
 
