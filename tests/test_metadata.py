@@ -1688,6 +1688,19 @@ def test_realpages_on_a_tiny_corpus(tmp_path, capsys):
         realpages.main(["--corpus", str(tmp_path), "--rounds", "0"])
 
 
+@pytest.mark.parametrize("tool", ["trafilatura", "htmldate", "newspaper4k"])
+def test_each_other_tool_reads_a_page_offline(tool):
+    """The tools ours is compared with (the ``bench`` extra; skipped where not installed)."""
+    from benchmarks import realpages
+
+    module = {"trafilatura": "trafilatura", "htmldate": "htmldate", "newspaper4k": "newspaper"}
+    pytest.importorskip(module[tool])
+    fields = realpages.TOOLS[tool]()(WORDPRESS.encode(), "https://fieldblog.example.net/notes/")
+    assert fields.date == "2021-04-15"
+    if tool != "htmldate":
+        assert title_match(fields.title, "Notes from the border")
+
+
 def test_the_package_imports_no_scrapy():
     import subprocess
     import sys
