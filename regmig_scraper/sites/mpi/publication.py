@@ -26,6 +26,7 @@ from regmig_scraper.sites.base import META_CANONICAL_IGNORED, META_TEASER_URL, c
 from regmig_scraper.sites.markup import (
     absolute,
     attribute,
+    element_text,
     first_text,
     link_href,
     meta_content,
@@ -261,13 +262,17 @@ def _translations(
         joined = join_href(response, href)
         if joined is not None:
             found.add(normalize_url(rebase(joined, origin)))
-    links = scope.css(".field-name-field-translation a, a[hreflang]")
-    for anchor in scope.css("a"):
-        text = visible_text(anchor)
+    hrefs = [
+        attribute(anchor, "href")
+        for anchor in scope.css(".field-name-field-translation a, a[hreflang]")
+    ]
+    # every link of the text is read for its words: lxml's elements, not a selector each
+    root = scope.root
+    for anchor in root.iter("a") if hasattr(root, "iter") else ():
+        text = element_text(anchor)
         if any(pattern.search(text) for pattern in TRANSLATION_LINK_TEXT):
-            links.append(anchor)
-    for anchor in links:
-        href = attribute(anchor, "href")
+            hrefs.append(anchor.get("href"))
+    for href in hrefs:
         if not href or href.startswith(("#", "mailto:", "javascript:")):
             continue
         url = join_href(response, href)
