@@ -263,9 +263,8 @@ def _embedded_media(media: dict, page: dict, page_url: str) -> bool:
     the clip "Harry and Meghan talk about ...")."""
     if not MEDIA_TYPES.intersection(_types(media)) or not page_url:
         return False
-    if _path(page_url) not in {_path(u) for u in _url_of(page)}:
-        return False
-    if _path(page_url) in {_path(u) for u in _url_of(media)}:
+    path = _path(page_url)
+    if path not in {_path(u) for u in _url_of(page)} or path in {_path(u) for u in _url_of(media)}:
         return False
     media_name = " ".join((_text(media.get("name")) or "").casefold().split())
     page_name = " ".join(

@@ -411,11 +411,15 @@ TYPOGRAPHY = str.maketrans({"–": "-", "—": "-", "‒": "-", "―": "-", "−
                             "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})  # fmt: skip
 
 
+def plain(text: str) -> str:
+    """A title or heading as compared: casefolded, typographic marks plain, spaces single."""
+    return " ".join(text.casefold().translate(TYPOGRAPHY).split())
+
+
 def agrees(heading: str, title: str) -> bool:
     """True when a heading's text is the headline a metadata title names: equal (casefolded),
     one of its ``headline_parts``, or most of the title."""
-    heading = " ".join(heading.casefold().translate(TYPOGRAPHY).split())
-    title = " ".join(title.casefold().translate(TYPOGRAPHY).split())
+    heading, title = plain(heading), plain(title)
     if not heading or not title:
         return False
     if heading == title:
@@ -680,26 +684,23 @@ def _headline_over(
     ("Vom Boden aus gedacht - Ann Cotten verwebt ... : literaturkritik.de"), else None."""
     if subheading.tag == "h1":
         return None
-    below = _plain(texts[subheading])
+    below = plain(texts[subheading])
+    hints = [plain(t) for t in title_hints]
     for heading in headings:
         if heading is subheading:
             return None
         if heading.tag != "h1":
             continue
-        above = _plain(texts[heading])
+        above = plain(texts[heading])
         if not any(c.isalpha() for c in above):
             continue  # a blog's "..." or an ornament
-        if any(f"{above}{sep}{below}" in _plain(t) for t in title_hints for sep in SUBTITLE_SEPS):
+        if any(f"{above}{sep}{below}" in t for t in hints for sep in SUBTITLE_SEPS):
             return heading
     return None
 
 
 # Between a headline and its subheading in a title (typographic dashes read as "-").
 SUBTITLE_SEPS = (" - ", " : ", " | ")
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.casefold().translate(TYPOGRAPHY).split())
 
 
 def _minor_headline(root: Element, title_hints: tuple[str, ...], alone: bool) -> Element | None:
@@ -949,12 +950,11 @@ def _in_caption(element: Element) -> bool:
     """True when the element is, holds or sits in a ``<figure>`` or its ``<figcaption>`` that
     does not hold the headline (a theme may set its lead story's headline in the cover's
     caption)."""
-    if element.tag in FIGURE_TAGS:
-        return not element.get(HEADLINE_MARK)
-    if any(not f.get(HEADLINE_MARK) for f in element.iter(*FIGURE_TAGS)):
-        return True  # a figure's wrapper, read whole: its text holds the caption (the lines
-        # outside the figure are read one by one after it)
-    return any(not a.get(HEADLINE_MARK) for a in element.iterancestors(*FIGURE_TAGS))
+    # a figure's wrapper is read whole: its text holds the caption (the lines outside the
+    # figure are read one by one after it)
+    return any(not f.get(HEADLINE_MARK) for f in element.iter(*FIGURE_TAGS)) or any(
+        not a.get(HEADLINE_MARK) for a in element.iterancestors(*FIGURE_TAGS)
+    )
 
 
 # A picture and its caption: their dates are the picture's.
@@ -1474,11 +1474,10 @@ def _author_box_name(box: Element) -> tuple[str, str] | None:
     """The name an "about the author" box is headed by (``<div class="author-bio"><h3>Jane
     Doe</h3><p>Jane writes ...</p>``): the box of the page's own author. A heading that is no
     name ("Über den Autor") says nothing."""
-    for heading in box.iter(*BOX_HEADINGS):
-        text = text_of(heading, limit=80)
-        if text and len(text.split()) <= MAX_SIGNATURE_WORDS and looks_like_name(text):
-            return text, "author_box"
-        return None
+    heading = next(box.iter(*BOX_HEADINGS), None)
+    text = text_of(heading, limit=80) if heading is not None else ""
+    if text and len(text.split()) <= MAX_SIGNATURE_WORDS and looks_like_name(text):
+        return text, "author_box"
     return None
 
 
