@@ -1901,6 +1901,42 @@ HEADLINES = [
      "global in her novel of the ancestors</h2><h3 class='rez_autor'>By <a href='/staff/1'>"
      "Vanessa Franke</a></h3><p>Text.</p></div>",
      "Thought from the ground up"),
+    # the page's name as the last crumb of a breadcrumb trail, in an <h1> for search engines:
+    # the printed headline is the heading the metadata titles name
+    ("<title>Couple split after half a year | Example News</title>"
+     "<meta property='og:title' content='\"Finally free\": Couple split after half a year'>",
+     "<div class='breadcrumbs'><a href='/'>Home</a> <span><h1>Couple split after half a year"
+     "</h1></span></div><div class='post-title'><h2>\"Finally free\": Couple split after half "
+     "a year</h2></div><p>Text.</p>",
+     '"Finally free": Couple split after half a year'),
+    # ... or the element marked itemprop=headline (a schema.org BreadcrumbList trail)
+    ("<title>Sick child: what employers must know | Example</title>",
+     "<ul itemscope itemtype='https://schema.org/BreadcrumbList'><li><a href='/'>Home</a></li>"
+     "<li><h1>Sick child: what employers must know</h1></li></ul><header><div "
+     "itemprop='headline'>What employers must know about parents' rights when a child is sick"
+     "</div></header><p>Text.</p>",
+     "What employers must know about parents' rights when a child is sick"),
+    # ... but a printed heading that only resembles the crumb's title does not replace it
+    ("<meta property='og:title' content='The mint as comfort: a report from a Turkish jail'>",
+     "<nav class='breadcrumbNav'><a href='/'>Home</a><h1>The mint as comfort: a report from a "
+     "Turkish jail</h1></nav><article><h2>The mint as comfort: a report from a Turkish</h2>"
+     "<p>Text.</p></article>",
+     "The mint as comfort: a report from a Turkish jail"),
+    # the item's microdata headline is the heading as printed: the metadata title spells the
+    # kicker's separator
+    ("<meta property='og:title' content='Draft law: A bit of progress'>",
+     "<article itemscope itemtype='https://schema.org/NewsArticle'><h1 itemprop='headline'>"
+     "<span class='kicker'>Draft law</span> : A bit of progress</h1><p>Text.</p></article>",
+     "Draft law: A bit of progress"),
+    # no heading at all: the name of the page's review item (microdata)
+    ("<title>Example Games | Previews: Anno 1800 Beta</title>"
+     "<meta property='og:title' content='Industrially revolutionised?: Anno 1800 Beta'>",
+     "<div itemscope itemtype='http://data-vocabulary.org/Review'><span class='title' "
+     "itemprop='itemreviewed'>Anno 1800 Beta</span><span class='subtitle'>Industrially "
+     "revolutionised?</span><meta itemprop='name' content='Anno 1800 Beta'><div "
+     "itemprop='author' itemscope itemtype='http://schema.org/Person'><span itemprop='name'>"
+     "Jan Kurz</span></div><p>Text.</p></div>",
+     "Anno 1800 Beta"),
     # a blog's ornamental <h1> above a post's title is no headline
     ("<title>...: Hello there!</title>",
      "<div class='header'><h1>...</h1></div><div class='post'><h3 class='post-title'>Hello "
@@ -1940,6 +1976,8 @@ def test_a_metadata_title_rewording_the_headline(heading, title, reworded):
         ("EFC Bayrische Bembel", frozenset({"bayrischebembel"}), True),
         ("Marktplatz für ein gutes Leben", frozenset({"marktplatz"}), True),
         ("Krimiblog-Archiv", frozenset({"krimiblog"}), True),
+        # a number of its own names a product's edition on the maker's site
+        ("Parallels Desktop 15 for Mac", frozenset({"parallels"}), False),
         # a headline that names the site is not its name
         ("High-resolution snow maps on Snowmaps.ch", frozenset({"snowmaps"}), False),
     ],
@@ -2626,6 +2664,10 @@ def test_pdf_links_that_are_no_urls_are_skipped():
          "Bootsdienst Ausbildung"),
         ("BeginnersGuide/Download - Python Wiki",
          "<div id='page'><h2>Downloading Python</h2><p>Text.</p></div>", "Downloading Python"),
+        # an inflected form of a word of the <title> ties the heading to it too
+        ("Submission | Digital Review",
+         "<div id='page'><div class='checklist'><h2>Checklist for submissions</h2>"
+         "<p>Text.</p></div></div>", "Checklist for submissions"),
         # a heading sharing no word with the <title> is a menu's or a box's, not the page's
         ("Enchufla Figuren - Rueda Wiki",
          "<div id='page'><h2>Ansagen nach Grundschritt</h2><p>Text.</p></div>",

@@ -429,6 +429,10 @@ def is_site_name(text: str, site_names: frozenset[str]) -> bool:
     # limespace.de, "Krimiblogger" on krimiblog.de), not the site
     if folded.isalpha():
         return False
+    if any(c.isdigit() for c in squashed) and not any(c.isdigit() for c in "".join(site_names)):
+        # a number of the text's own names a product or an edition ("Parallels Desktop 15
+        # for Mac" on parallels.com), not the site
+        return False
     return any(
         len(name) >= max(8, SITE_LABEL_SHARE * len(squashed))
         and name.isalnum()

@@ -15,15 +15,21 @@ title
     heading marked as the entry's (``itemprop=headline``, ``entry-title``) is never the
     site's name, and the layout wrapper of content and sidebar holding it is no sidebar.
     Every og:title/twitter:title value is read (a theme and an SEO plugin each write one).
+    A heading in a breadcrumb trail (its last crumb, in an <h1> for search engines) yields to
+    another heading a metadata title names word for word, else to an element marked
+    ``itemprop=headline``; a headline marked so is trusted like an <h1>.
     1. that headline when a metadata title agrees with it, or when it is the page's only
        <h1> (a copy with the same text, or an <h1> that is all one link, aside), or when a
        metadata title rewords it (``h1``); a line opening the heading that the metadata
        title leaves out is a kicker, and the rest is the headline;
-    2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), ``citation_title``,
+    2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), the microdata
+       ``headline``/``name`` of the first article-like item (``microdata``), ``citation_title``,
        ``DC.title``, ``og:title``, ``twitter:title`` ... (the meta key), each without a
        " | Site Name" part (``og:site_name``, JSON-LD ``WebSite``/``publisher``, the host, or
        the part that is not the headline);
-    3. the headline alone; 4. ``<title>`` without its site part (``title_tag``).
+    3. the headline alone; 4. with no headline and no metadata title but ``<title>``, the
+       first content <h2> sharing a word, or an inflection of one, with it
+       (``first_heading``); 5. ``<title>`` without its site part (``title_tag``).
 published (never a modification date, a copyright year, a comment's or a teaser's date)
     Metadata:
     1. JSON-LD ``datePublished`` / ``dateCreated`` / ``uploadDate`` / ``startDate`` of the main
@@ -121,7 +127,7 @@ from regmig_scraper.metadata.dates import (
     parse_date_value,
 )
 from regmig_scraper.metadata.document import Element, parse_html
-from regmig_scraper.metadata.jsonld import JsonLdData, read_jsonld
+from regmig_scraper.metadata.jsonld import ARTICLE_TYPES, JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
     _site_sides,
     agrees,
@@ -134,6 +140,7 @@ from regmig_scraper.metadata.markup import (
     headline_parts,
     headline_region,
     headline_text,
+    in_breadcrumbs,
     in_review,
     is_excluded,
     is_hidden,
@@ -395,6 +402,9 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     candidates: list[tuple[str, str]] = []
     if ld and ld.title:
         candidates.append(("jsonld", ld.title))
+    microdata = _microdata_title(root)
+    if microdata:
+        candidates.append(("microdata", microdata))
     for key in meta_tags.TITLE_KEYS:
         # every value: a theme and an SEO plugin each write an og:title, the printed headline
         # agreeing with one of them
@@ -413,6 +423,8 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         whole = heading_with_kicker(h1)
         if whole != h1_text:
             for source, value in candidates:
+                if source == "microdata":
+                    continue  # the item's name as the heading prints it, kicker and all
                 named = _naming_part(whole, value)
                 if named:
                     result.title, result.provenance["title"] = named, source
@@ -443,7 +455,7 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         h1_text
         and not h1_is_site
         and h1 is not None
-        and h1.tag == "h1"
+        and (h1.tag == "h1" or is_marked_headline(h1))
         and (_only_h1(root, h1) or any(_reworded(h1_text, v) for _, v in candidates))
     ):
         result.title, result.provenance["title"] = h1_text, "h1"
@@ -467,6 +479,42 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     elif tag_text:
         result.title = _strip_site(tag_text, site_names, None)
         result.provenance["title"] = "title_tag"
+
+
+def _microdata_title(root) -> str | None:
+    """The ``headline`` (else ``name``) of the page's first microdata item of a publication's
+    type (JSON-LD's ``ARTICLE_TYPES``) outside other items' containers (``<meta itemprop=name
+    content=...>`` or the element's text); a person's or an organisation's name inside it
+    belongs to their own item."""
+    for scope in root.iterfind(".//*[@itemtype]"):
+        # "https://schema.org/NewsArticle", the retired "http://data-vocabulary.org/Review"
+        types = (scope.get("itemtype") or "").split()
+        kind = types[0].rstrip("/").rsplit("/", 1)[-1].lower() if types else ""
+        if kind not in ARTICLE_TYPES or is_excluded(scope):
+            continue
+        found: dict[str, str] = {}
+        for element in scope.iterfind(".//*[@itemprop]"):
+            props = (element.get("itemprop") or "").lower().split()
+            key = "headline" if "headline" in props else "name" if "name" in props else None
+            if key is None or key in found or _item_of(element) is not scope:
+                continue
+            value = element.get("content") if element.tag == "meta" else text_of(element)
+            value = " ".join((value or "").split())
+            if value:
+                found[key] = value
+        title = found.get("headline") or found.get("name")
+        if title and len(title) <= 300:
+            return title
+        return None
+    return None
+
+
+def _item_of(element):
+    """The nearest enclosing ``itemscope`` of an ``itemprop`` element."""
+    for ancestor in element.iterancestors():
+        if ancestor.get("itemscope") is not None or ancestor.get("itemtype"):
+            return ancestor
+    return None
 
 
 def _naming_part(heading: str, title: str) -> str | None:
@@ -501,8 +549,27 @@ def _first_content_heading(root, title: str) -> str | None:
             continue
         if is_hidden(heading):
             continue  # a screen reader's "Hauptnavigation" names no page
-        return text if title_words.intersection(WORD.findall(fold(text))) else None
+        return text if _shares_word(title_words, WORD.findall(fold(text))) else None
     return None
+
+
+def _shares_word(title_words: set[str], heading_words: list[str]) -> bool:
+    """True when the heading has a word of the title, or one that begins with a title word or
+    is the beginning of one (an inflection: "Beitragseinreichungen" for "Beitragseinreichung",
+    "Ausbildung" for "Ausbildungen")."""
+    if title_words.intersection(heading_words):
+        return True
+    return any(
+        a.startswith(b) or b.startswith(a)
+        for a in heading_words
+        if len(a) >= MIN_STEM_CHARS
+        for b in title_words
+        if len(b) >= MIN_STEM_CHARS
+    )
+
+
+# The shortest word read as a stem of an inflected one.
+MIN_STEM_CHARS = 6
 
 
 # A word that can tie a heading to the page's title (four letters or more).
@@ -531,7 +598,7 @@ def _only_h1(root, h1) -> bool:
     that is all one link ("Mehr aus Sachsen-Anhalt") heads a box of links to other pages."""
     text = text_of(h1)
     return all(
-        h is h1 or is_excluded(h) or text_of(h) in ("", text) or _all_link(h)
+        h is h1 or is_excluded(h) or text_of(h) in ("", text) or _all_link(h) or in_breadcrumbs(h)
         for h in root.iter("h1")
     )
 

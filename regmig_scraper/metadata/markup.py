@@ -641,12 +641,23 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     headings = list(texts)
     if title_hints:
         # a heading the page's title names is the page's own, whatever its container's class
-        # says (Blogger puts every post in a "widget")
+        # says (Blogger puts every post in a "widget"), but for a breadcrumb trail's last
+        # crumb: it repeats the page's name for search engines, the printed headline is
+        # elsewhere (in another heading a title names, or marked ``itemprop="headline"``)
+        crumb = None
         for level in ("h1", "h2", "h3"):
             for heading in headings:
                 if heading.tag == level and _named_by(heading, texts[heading], title_hints):
+                    if in_breadcrumbs(heading):
+                        crumb = crumb if crumb is not None else heading
+                        continue
+                    if crumb is not None and not _named_whole(heading, title_hints):
+                        continue  # the crumb is the title; a heading like it is not better
                     over = _headline_over(heading, headings, texts, title_hints)
                     return heading if over is None else over
+        if crumb is not None:
+            marked = _marked_headline(root)
+            return crumb if marked is None else marked
     headings = [h for h in headings if not is_excluded(h, remember=False)]
     candidates = [h for h in headings if h.tag == "h1"]
     if not candidates:
@@ -659,6 +670,51 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
     return candidates[0]
+
+
+def in_breadcrumbs(element: Element) -> bool:
+    """True when the element is inside a breadcrumb trail (a ``breadcrumb`` class or id, a
+    schema.org ``BreadcrumbList``, an ``aria-label`` that says so)."""
+    for node in element.iterancestors():
+        if node.tag in ("body", "html"):
+            return False
+        attrs = " ".join(
+            v for v in (node.get("class"), node.get("id"), node.get("itemtype"),
+                        node.get("aria-label")) if v
+        )  # fmt: skip
+        if attrs and "breadcrumb" in attrs.lower():
+            return True
+    return False
+
+
+def _named_whole(heading: Element, title_hints: tuple[str, ...]) -> bool:
+    """True when a metadata title, or its headline side, has the heading's words in order
+    (punctuation aside), with or without the kicker printed in it."""
+    spelled = {_words(text) for text in (text_of(heading), headline_text(heading))}
+    return any(_words(part) in spelled for t in title_hints for part in (t, *headline_parts(t)))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text.casefold()))
+
+
+# A word of a title or heading, punctuation aside.
+WORD = re.compile(r"\w+")
+
+
+def _marked_headline(root: Element) -> Element | None:
+    """The first element outside breadcrumbs and other items that the markup marks as the
+    item's headline (``itemprop="headline"``), with text; else None."""
+    for element in root.iterfind(".//*[@itemprop]"):
+        if element.tag in ("meta", "link") or not is_marked_headline(element):
+            continue
+        if (
+            text_of(element)
+            and not in_breadcrumbs(element)
+            and not is_excluded(element, remember=False)
+        ):
+            return element
+    return None
 
 
 def _named_by(heading: Element, text: str, title_hints: tuple[str, ...]) -> bool:
