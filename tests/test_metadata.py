@@ -1937,6 +1937,14 @@ HEADLINES = [
      "itemprop='author' itemscope itemtype='http://schema.org/Person'><span itemprop='name'>"
      "Jan Kurz</span></div><p>Text.</p></div>",
      "Anno 1800 Beta"),
+    # every box's heading an <h1>, none of them named by the <title>: the first h1/h2 tied to
+    # the <title> by a word heads the page's text
+    ("<title>Synchronized swimming - News | Swimming Federation</title>",
+     "<div class='col'><h2>Club finder</h2><form><input name='q'></form></div>"
+     "<div class='main'><h2>Level passes for synchronized swimming can be ordered now</h2>"
+     "<p>Text.</p></div><div class='box'><h1>Quicklinks</h1><a href='/a'>Results</a></div>"
+     "<div class='box'><h1>Hotels</h1><p>Book a hotel.</p></div>",
+     "Level passes for synchronized swimming can be ordered now"),
     # a blog's ornamental <h1> above a post's title is no headline
     ("<title>...: Hello there!</title>",
      "<div class='header'><h1>...</h1></div><div class='post'><h3 class='post-title'>Hello "

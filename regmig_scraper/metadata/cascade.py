@@ -129,6 +129,8 @@ from regmig_scraper.metadata.dates import (
 from regmig_scraper.metadata.document import Element, parse_html
 from regmig_scraper.metadata.jsonld import ARTICLE_TYPES, JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
+    LONG_WORD,
+    TITLE_WORD,
     _site_sides,
     agrees,
     byline_candidates,
@@ -534,22 +536,18 @@ def _names_exactly(title: str, headline: str) -> bool:
     return fold(title) == folded or folded in map(fold, headline_parts(title))
 
 
-# A word of a title, compared without punctuation.
-TITLE_WORD = re.compile(r"\w+")
-
-
 def _first_content_heading(root, title: str) -> str | None:
     """The first ``<h2>`` outside other items that shares a word with the page's ``<title>``
     ("Bootsdienst Ausbildung" under "Feuerwehr Oldenburg - Ausbildung"); a menu's or a
     skip-link's heading shares none."""
-    title_words = set(WORD.findall(fold(title)))
+    title_words = set(LONG_WORD.findall(fold(title)))
     for heading in root.iter("h2"):
         text = headline_text(heading)
         if not MIN_TITLE_CHARS <= len(text) <= 200 or is_excluded(heading):
             continue
         if is_hidden(heading):
             continue  # a screen reader's "Hauptnavigation" names no page
-        return text if _shares_word(title_words, WORD.findall(fold(text))) else None
+        return text if _shares_word(title_words, LONG_WORD.findall(fold(text))) else None
     return None
 
 
@@ -572,16 +570,12 @@ def _shares_word(title_words: set[str], heading_words: list[str]) -> bool:
 MIN_STEM_CHARS = 6
 
 
-# A word that can tie a heading to the page's title (four letters or more).
-WORD = re.compile(r"[^\W\d_]{4,}")
-
-
 def _reworded(heading: str, title: str) -> bool:
     """True when a metadata title says the headline in other words: most of the words of the
     shorter are the longer's ("Minions mit Schablonen malen - mit Malerrolle & bunter Farbe"
     for "Minions mit Schablonen malen – mit Malerrolle und bunten Farben"), but not all in the
     same order (then the metadata title is the cleaner spelling of the same headline)."""
-    heading_words, title_words = WORD.findall(fold(heading)), WORD.findall(fold(title))
+    heading_words, title_words = LONG_WORD.findall(fold(heading)), LONG_WORD.findall(fold(title))
     if not heading_words or not title_words or heading_words == title_words:
         return False
     shared = len(set(heading_words) & set(title_words))

@@ -669,7 +669,29 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
     for h1 in candidates:
         if any(a.tag in ("article", "main") for a in h1.iterancestors()):
             return h1
+    if len(candidates) > 1 and title_hints:
+        # several <h1> that no title names: a CMS styling every box's heading as one
+        # ("Quicklinks", "Our partners"); the first h1/h2 tied to the title by a word heads
+        # the page's text
+        tied = _first_tied(headings, title_hints)
+        if tied is not None:
+            return tied
     return candidates[0]
+
+
+def _first_tied(headings: list[Element], title_hints: tuple[str, ...]) -> Element | None:
+    """The first h1/h2 sharing a word of four letters or more with a metadata title."""
+    words = {w for t in title_hints for w in LONG_WORD.findall(t)}
+    for heading in headings:
+        if heading.tag in ("h1", "h2") and words.intersection(
+            LONG_WORD.findall(text_of(heading).casefold())
+        ):
+            return heading
+    return None
+
+
+# A word that can tie a heading to a title (four letters or more, no digits).
+LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def in_breadcrumbs(element: Element) -> bool:
@@ -695,11 +717,11 @@ def _named_whole(heading: Element, title_hints: tuple[str, ...]) -> bool:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(text.casefold()))
+    return tuple(TITLE_WORD.findall(text.casefold()))
 
 
 # A word of a title or heading, punctuation aside.
-WORD = re.compile(r"\w+")
+TITLE_WORD = re.compile(r"\w+")
 
 
 def _marked_headline(root: Element) -> Element | None:
