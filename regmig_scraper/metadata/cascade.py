@@ -17,7 +17,9 @@ title
     Every og:title/twitter:title value is read (a theme and an SEO plugin each write one).
     A heading in a breadcrumb trail (its last crumb, in an <h1> for search engines) yields to
     another heading a metadata title names word for word, else to an element marked
-    ``itemprop=headline``; a headline marked so is trusted like an <h1>.
+    ``itemprop=headline``; a headline marked so is trusted like an <h1>. Several <h1> that
+    no title names are boxes' headings: the first h1/h2 sharing a word with a title heads
+    the page.
     1. that headline when a metadata title agrees with it, or when it is the page's only
        <h1> (a copy with the same text, or an <h1> that is all one link, aside), or when a
        metadata title rewords it (``h1``); a line opening the heading that the metadata
@@ -483,7 +485,7 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         result.provenance["title"] = "title_tag"
 
 
-def _microdata_title(root) -> str | None:
+def _microdata_title(root: Element) -> str | None:
     """The ``headline`` (else ``name``) of the page's first microdata item of a publication's
     type (JSON-LD's ``ARTICLE_TYPES``) outside other items' containers (``<meta itemprop=name
     content=...>`` or the element's text); a person's or an organisation's name inside it
@@ -511,7 +513,7 @@ def _microdata_title(root) -> str | None:
     return None
 
 
-def _item_of(element):
+def _item_of(element: Element) -> Element | None:
     """The nearest enclosing ``itemscope`` of an ``itemprop`` element."""
     for ancestor in element.iterancestors():
         if ancestor.get("itemscope") is not None or ancestor.get("itemtype"):

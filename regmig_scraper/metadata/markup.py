@@ -628,11 +628,13 @@ INLINE_TAGS = frozenset(
 
 def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element | None:
     """The page's headline: the first h1/h2/h3 that ``agrees`` with a metadata title
-    (``og:title``, ``<title>``: ``title_hints``); else the first ``<h1>`` outside excluded
-    contexts that does not name the site, preferring one in an ``<article>`` / ``<main>``;
-    else the first h2/h3 whose class says title or headline (``entry-title``, ``post-title``);
-    else an h4-h6 a metadata title names, or on a page without h1-h3 the first h4-h6; None
-    when there is none."""
+    (``og:title``, ``<title>``: ``title_hints``), a breadcrumb trail's crumb yielding to a
+    heading a title names word for word or to an ``itemprop="headline"`` element; else the
+    first ``<h1>`` outside excluded contexts that does not name the site, preferring one in an
+    ``<article>`` / ``<main>``, and among several such the first h1/h2 sharing a word with a
+    title; else the first h2/h3 whose class says title or headline (``entry-title``,
+    ``post-title``); else an h4-h6 a metadata title names, or on a page without h1-h3 the
+    first h4-h6; None when there is none."""
     texts = {}
     for heading in root.iter("h1", "h2", "h3"):
         text = text_of(heading, limit=400)
