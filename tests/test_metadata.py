@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -2811,3 +2812,47 @@ def test_text_of_drops_each_invisible_character(char):
         f"<html><body><p>Mes{char}sen <b>ger{char}</b>{char} dienst</p></body></html>".encode()
     )
     assert text_of(root.find(".//p")) == "Messen ger dienst"
+
+
+FIXTURE_PAGES = sorted(
+    p
+    for site in ("snapshot", "wordpress")
+    for p in (Path(__file__).parent / "fixtures" / site).rglob("*.html")
+    if not p.name.startswith(".")
+)
+# The keys of ``PageMetadata.as_dict()`` each costly field fills.
+COSTLY_KEYS = {"title": ("title",), "published": ("published",), "modified": ("modified",),
+               "authors": ("authors", "authors_raw")}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [{"title"}, {"published"}, {"modified"}, {"authors"}, {"published", "authors"},
+     {"modified", "pdf_urls"}],
+)  # fmt: skip
+def test_a_field_asked_for_alone_is_read_as_with_all_of_them(wanted):
+    assert set(COSTLY_KEYS) == cascade.COSTLY_FIELDS
+    found = 0
+    # the saved pages, and one whose dates are <time> elements at the headline
+    dated = page(
+        head="<title>A report</title>",
+        body="<article><h1>A report</h1><p class='meta'>Published <time datetime='2024-04-01'>"
+        "April 1, 2024</time>, updated <time class='updated' datetime='2024-05-02'>May 2, 2024"
+        "</time></p><p>Text.</p></article>",
+    )
+    pages = [(p.read_bytes(), "https://www.example.org/" + p.stem) for p in FIXTURE_PAGES]
+    for html, url in [*pages, (dated, URL)]:
+        whole = extract_metadata(html, url, today=TODAY).as_dict()
+        part = extract_metadata(html, url, today=TODAY, wanted=wanted).as_dict()
+        costly = {key for keys in COSTLY_KEYS.values() for key in keys}
+        for field, keys in COSTLY_KEYS.items():
+            for key in keys:
+                if field in wanted:
+                    assert part[key] == whole[key], (url, key)
+                    found += bool(whole[key])
+                else:
+                    assert not part[key], (url, key)
+        for key in whole.keys() - costly - {"provenance"}:
+            assert part[key] == whole[key], (url, key)
+        assert part["provenance"].items() <= whole["provenance"].items(), url
+    assert found >= 20  # the pages do have the fields asked for

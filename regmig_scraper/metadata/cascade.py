@@ -101,7 +101,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -171,16 +171,27 @@ LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$", re.IGNORECASE
 MONTH_FIRST_REGIONS = frozenset({"us", "ph", "fm", "pw"})
 # The most PDF links read from a page.
 MAX_PDF_URLS = 20
+# The fields whose rules cost most of the cascade's time (``extract_metadata(wanted=...)``).
+COSTLY_FIELDS = frozenset({"title", "published", "modified", "authors"})
+DATE_FIELDS = frozenset({"published", "modified"})
 
 
 def extract_metadata(
-    html_source: str | bytes, url: str, *, today: dt.date | None = None
+    html_source: str | bytes,
+    url: str,
+    *,
+    today: dt.date | None = None,
+    wanted: Collection[str] | None = None,
 ) -> PageMetadata:
     """The metadata of a publication page (see the module docstring for the cascade).
 
     ``today`` bounds plausible dates (default: the current date); pass it for reproducible
-    results.
+    results. ``wanted`` names the costly fields a caller needs (of ``COSTLY_FIELDS``: a site
+    module's fallback asks for the ones its selectors missed); the others stay None, and
+    each wanted one is read exactly as with ``wanted=None`` (all of them). The cheap fields
+    (language, site name, description, canonical URL, PDF links, page types) are always read.
     """
+    want = COSTLY_FIELDS if wanted is None else COSTLY_FIELDS.intersection(wanted)
     result = PageMetadata(url=url)
     url = original_url(url)
     root = parse_html(html_source)
@@ -198,17 +209,21 @@ def extract_metadata(
     host_labels = frozenset(
         _squash(label) for label in (urlsplit(url).hostname or "").split(".") if label
     )
-    _title(result, root, meta, ld, h1, site_names)
+    if "title" in want:
+        _title(result, root, meta, ld, h1, site_names)
     day_first = _day_first(result)
     # the page's own region, and its <time> elements, read once for both dates
     scope = _metadata_scope(root, h1)
     scope_times = None
-    if scope is not None:
+    if scope is not None and not want.isdisjoint(DATE_FIELDS):
         scope_times = time_elements(scope, today=today, day_first=day_first)
-    _published(result, root, meta, ld, h1, url, today, day_first, scope, scope_times)
-    _modified(result, meta, ld, today, day_first, scope_times)
+    if "published" in want:
+        _published(result, root, meta, ld, h1, url, today, day_first, scope, scope_times)
+    if "modified" in want:
+        _modified(result, meta, ld, today, day_first, scope_times)
     _in_site_time_zone(result, url, today)
-    _authors(result, root, meta, ld, h1, site_names, host_labels)
+    if "authors" in want:
+        _authors(result, root, meta, ld, h1, site_names, host_labels)
     _description(result, meta, ld)
     _canonical(result, links, meta, url)
     _pdf_urls(result, meta, scope, url)

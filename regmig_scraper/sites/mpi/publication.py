@@ -189,7 +189,11 @@ def _with_fallback(record: Record, response: TextResponse) -> Record:
     if record.get("modified_raw"):
         provenance["modified"] = SITE_RULE
     if missing or no_language:
-        found = metadata_fields(extract_metadata(response.text, response.url))
+        unknown_kind = record.get("page_kind") is None
+        wanted = {FALLBACK_FIELDS[f] for f in missing} | {"modified"}
+        if unknown_kind:
+            wanted |= {"published", "authors"}  # what says the page reads like a publication
+        found = metadata_fields(extract_metadata(response.text, response.url, wanted=wanted))
         generic = found["provenance"]
         for field in missing:
             key = FALLBACK_FIELDS[field]
@@ -207,7 +211,7 @@ def _with_fallback(record: Record, response: TextResponse) -> Record:
             record["modified_raw"] = found["modified_raw"]
             provenance["modified"] = generic["modified"]
         dated = found.get("date_raw") and generic.get("published") != "generic:url"
-        if record.get("page_kind") is None and (dated or found.get("authors")):
+        if unknown_kind and (dated or found.get("authors")):
             record["page_kind"] = "unknown"  # no node markup, but it reads like a publication
     record["provenance"] = provenance
     return record
