@@ -151,6 +151,7 @@ from regmig_scraper.metadata.markup import (
     is_marked_headline,
     labelled_dates,
     mark_headline,
+    shares_word,
     text_after_lead,
     text_of,
     time_elements,
@@ -505,27 +506,27 @@ def _microdata_title(root: Element) -> str | None:
     type (JSON-LD's ``ARTICLE_TYPES``) outside other items' containers (``<meta itemprop=name
     content=...>`` or the element's text); a person's or an organisation's name inside it
     belongs to their own item."""
-    for scope in root.iterfind(".//*[@itemtype]"):
-        # "https://schema.org/NewsArticle", the retired "http://data-vocabulary.org/Review"
-        types = (scope.get("itemtype") or "").split()
-        kind = types[0].rstrip("/").rsplit("/", 1)[-1].lower() if types else ""
-        if kind not in ARTICLE_TYPES or is_excluded(scope):
-            continue
-        found: dict[str, str] = {}
-        for element in scope.iterfind(".//*[@itemprop]"):
-            props = (element.get("itemprop") or "").lower().split()
-            key = "headline" if "headline" in props else "name" if "name" in props else None
-            if key is None or key in found or _item_of(element) is not scope:
-                continue
-            value = element.get("content") if element.tag == "meta" else text_of(element)
-            value = " ".join((value or "").split())
-            if value:
-                found[key] = value
-        title = found.get("headline") or found.get("name")
-        if title and len(title) <= 300:
-            return title
+    scope = next((s for s in root.iterfind(".//*[@itemtype]") if _is_article_item(s)), None)
+    if scope is None:
         return None
-    return None
+    found: dict[str, str] = {}
+    for element in scope.iterfind(".//*[@itemprop]"):
+        props = (element.get("itemprop") or "").lower().split()
+        key = "headline" if "headline" in props else "name" if "name" in props else None
+        if key is None or key in found or _item_of(element) is not scope:
+            continue
+        value = element.get("content") if element.tag == "meta" else text_of(element)
+        if value := " ".join((value or "").split()):
+            found[key] = value
+    title = found.get("headline") or found.get("name")
+    return title if title and len(title) <= 300 else None
+
+
+def _is_article_item(scope: Element) -> bool:
+    # "https://schema.org/NewsArticle", the retired "http://data-vocabulary.org/Review"
+    types = (scope.get("itemtype") or "").split()
+    kind = types[0].rstrip("/").rsplit("/", 1)[-1].lower() if types else ""
+    return kind in ARTICLE_TYPES and not is_excluded(scope)
 
 
 def _item_of(element: Element) -> Element | None:
@@ -564,27 +565,8 @@ def _first_content_heading(root, title: str) -> str | None:
             continue
         if is_hidden(heading):
             continue  # a screen reader's "Hauptnavigation" names no page
-        return text if _shares_word(title_words, LONG_WORD.findall(fold(text))) else None
+        return text if shares_word(title_words, LONG_WORD.findall(fold(text))) else None
     return None
-
-
-def _shares_word(title_words: set[str], heading_words: list[str]) -> bool:
-    """True when the heading has a word of the title, or one that begins with a title word or
-    is the beginning of one (an inflection: "Beitragseinreichungen" for "Beitragseinreichung",
-    "Ausbildung" for "Ausbildungen")."""
-    if title_words.intersection(heading_words):
-        return True
-    return any(
-        a.startswith(b) or b.startswith(a)
-        for a in heading_words
-        if len(a) >= MIN_STEM_CHARS
-        for b in title_words
-        if len(b) >= MIN_STEM_CHARS
-    )
-
-
-# The shortest word read as a stem of an inflected one.
-MIN_STEM_CHARS = 6
 
 
 def _reworded(heading: str, title: str) -> bool:

@@ -682,11 +682,11 @@ def find_headline(root: Element, title_hints: tuple[str, ...] = ()) -> Element |
 
 
 def _first_tied(headings: list[Element], title_hints: tuple[str, ...]) -> Element | None:
-    """The first h1/h2 sharing a word of four letters or more with a metadata title."""
+    """The first h1/h2 that ``shares_word`` with a metadata title."""
     words = {w for t in title_hints for w in LONG_WORD.findall(t)}
     for heading in headings:
-        if heading.tag in ("h1", "h2") and words.intersection(
-            LONG_WORD.findall(text_of(heading).casefold())
+        if heading.tag in ("h1", "h2") and shares_word(
+            words, LONG_WORD.findall(text_of(heading).casefold())
         ):
             return heading
     return None
@@ -694,6 +694,25 @@ def _first_tied(headings: list[Element], title_hints: tuple[str, ...]) -> Elemen
 
 # A word that can tie a heading to a title (four letters or more, no digits).
 LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def shares_word(title_words: set[str], heading_words: list[str]) -> bool:
+    """True when a heading is tied to a title: it has one of the title's words (``LONG_WORD``),
+    or one that begins with a title word or is the beginning of one (an inflection:
+    "Beitragseinreichungen" for "Beitragseinreichung", "Ausbildung" for "Ausbildungen")."""
+    if title_words.intersection(heading_words):
+        return True
+    return any(
+        a.startswith(b) or b.startswith(a)
+        for a in heading_words
+        if len(a) >= MIN_STEM_CHARS
+        for b in title_words
+        if len(b) >= MIN_STEM_CHARS
+    )
+
+
+# The shortest word read as a stem of an inflected one.
+MIN_STEM_CHARS = 6
 
 
 def in_breadcrumbs(element: Element) -> bool:
