@@ -27,7 +27,7 @@ from regmig_scraper.metadata.bylines import (
 )
 from regmig_scraper.metadata.dates import date_from_url, find_date_in_text, parse_date_value
 from regmig_scraper.metadata.document import parse_html
-from regmig_scraper.metadata.markup import text_of
+from regmig_scraper.metadata.markup import last_crumbs, text_of
 from regmig_scraper.normalize.text import ZERO_WIDTH_CHARS
 
 TODAY = dt.date(2026, 12, 1)
@@ -1457,6 +1457,32 @@ def test_a_site_name_field_holding_the_headline_names_no_site():
     assert meta_.site_name == "RP Online"
 
 
+def test_a_page_whose_every_title_is_the_sites_name_has_its_headline_read_from_its_class():
+    head = "<title>ICON • Example Magazine</title>" + meta(
+        og_title="Example Magazine", og_site_name="Example Magazine"
+    )
+    body = (
+        "<header><h1 class='head-title'>Example Magazine</h1></header><div class='single'>"
+        "<div class='editorial-module editorial-module--title'><p><em>Before and after"
+        "</em></p></div><p>Text.</p></div>"
+    )
+    story = extract_metadata(
+        page(head=head, body=body), "https://examplemagazine.org/story/interview/", today=TODAY
+    )
+    assert (story.title, story.provenance["title"]) == ("Before and after", "classed_headline")
+    # the home page is the site's own page: its name is its title
+    home = extract_metadata(page(head=head, body=body), "https://examplemagazine.org/", today=TODAY)
+    assert home.title == "Example Magazine"
+
+
+def test_an_application_name_that_is_the_whole_title_names_no_site():
+    headline = "Student halls too full to be safe, experts warn"
+    head = f"<title>{headline}</title><meta name='application-name' content='{headline}'>"
+    body = "<p>Text.</p><div class='section-title'>What to watch next</div>"
+    meta_ = extract(page(head=head, body=body))
+    assert (meta_.title, meta_.site_name) == (headline, None)
+
+
 def test_blog_h1_naming_the_site_is_not_the_title():
     html = page(
         head="<title>Interning of small integers | Four Years Left</title>",
@@ -1951,6 +1977,31 @@ HEADLINES = [
      "<div class='header'><h1>...</h1></div><div class='post'><h3 class='post-title'>Hello "
      "there!</h3><p>Text.</p></div>",
      "Hello there!"),
+    # the breadcrumb trail's last crumb names the page: the heading it repeats is the title,
+    # over metadata titles that word it each their own way for search engines
+    ("<title>What sets us apart from other firms?</title><meta property='og:title' "
+     "content='Outsourcing sales - unlike others, or good to know'>"
+     "<meta name='twitter:title' content='What sets us apart?'>",
+     "<div class='page-title'><h2 class='page-title-heading'>Good to know</h2>"
+     "<ol class='breadcrumb'><li class='breadcrumb-item'><a href='/'>Home</a></li> / "
+     "<li class='breadcrumb-item'><a href='/services'>Services</a></li> / "
+     "<li class='breadcrumb-item active'>Good to know</li></ol></div><p>Text.</p>",
+     "Good to know"),
+    # ... but a heading that repeats a crumb above the page (its section) is not the title
+    ("<meta property='og:title' content='Wildlife-friendly snow sports'>",
+     "<div class='page-title'><h2 class='page-title-heading'>Environment</h2>"
+     "<ol class='breadcrumb'><li class='breadcrumb-item'><a href='/'>Home</a></li>"
+     "<li class='breadcrumb-item'><a href='/env'>Environment</a></li>"
+     "<li class='breadcrumb-item active'>Wildlife-friendly snow sports</li></ol></div>"
+     "<p>Text.</p>",
+     "Wildlife-friendly snow sports"),
+    # no heading and no metadata title but the <title>'s SEO words: the element whose class
+    # names it the headline is the printed one (a box's "title" is not)
+    ("<title>Magic Cleaning | Example Shop Magazine</title>",
+     "<div class='toc'><div class='title'>Table of contents</div></div>"
+     "<div class='l-headline'><span class='l-bold'>The best tricks for wardrobe and "
+     "drawers</span></div><p>Text.</p>",
+     "The best tricks for wardrobe and drawers"),
     # the same <h1> twice (one layout for small screens) is still the page's only headline
     ("<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"Desktop for "
      "Mac\"}</script>",
@@ -1998,6 +2049,26 @@ def test_a_text_holding_the_host_label(text, site_names, is_site):
 @pytest.mark.parametrize(("head", "body", "title"), HEADLINES)
 def test_the_printed_headline_is_the_title(head, body, title):
     assert extract(page(head=head, body=body)).title == title
+
+
+@pytest.mark.parametrize(
+    ("body", "crumbs"),
+    [
+        # separators drawn as text are no crumbs
+        ("<nav class='breadcrumbs'><a href='/'>Home</a> &gt; <a href='/a'>Services</a> &gt; "
+         "<span>Good  to Know</span> &gt; </nav>", {"good to know"}),
+        # a schema.org trail whose crumbs are each marked "breadcrumb" too
+        ("<ol itemscope itemtype='https://schema.org/BreadcrumbList'><li class='breadcrumb'>"
+         "<a href='/'>Home</a></li><li class='breadcrumb'>Reports</li></ol>", {"reports"}),
+        # one trail per layout: both name the page
+        ("<div id='breadcrumb-mobile'><a href='/'>Home</a> / Reports</div>"
+         "<p aria-label='Breadcrumb'><a href='/'>Start</a> / Berichte</p>",
+         {"reports", "berichte"}),
+        ("<nav class='main-menu'><a href='/'>Home</a><a href='/a'>About</a></nav>", set()),
+    ],
+)  # fmt: skip
+def test_the_last_crumb_of_each_breadcrumb_trail(body, crumbs):
+    assert last_crumbs(parse_html(page(body=body))) == crumbs
 
 
 @pytest.mark.parametrize(

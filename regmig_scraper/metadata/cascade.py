@@ -22,7 +22,8 @@ title
     the page.
     1. that headline when a metadata title agrees with it, or when it is the page's only
        <h1> (a copy with the same text, or an <h1> that is all one link, aside), or when a
-       metadata title rewords it (``h1``); a line opening the heading that the metadata
+       metadata title rewords it, or when a breadcrumb trail's last crumb (the page the
+       reader is on) repeats it (``h1``); a line opening the heading that the metadata
        title leaves out is a kicker, and the rest is the headline;
     2. JSON-LD ``headline``/``name`` of the main item (``jsonld``), the microdata
        ``headline``/``name`` of the first article-like item (``microdata``), ``citation_title``,
@@ -30,8 +31,13 @@ title
        " | Site Name" part (``og:site_name``, JSON-LD ``WebSite``/``publisher``, the host, or
        the part that is not the headline);
     3. the headline alone; 4. with no headline and no metadata title but ``<title>``, the
-       first content <h2> sharing a word, or an inflection of one, with it
-       (``first_heading``); 5. ``<title>`` without its site part (``title_tag``).
+       first content <h2> sharing a word, or an inflection of one, with it, else the first
+       element whose class says headline (``first_heading``); 5. ``<title>`` without its
+       site part (``title_tag``).
+    A title that is the site's name on a page below the home page (every source gave it)
+    yields to the first element whose class says title or headline (``classed_headline``).
+    An ``application-name`` that is the whole ``<title>`` (a CMS's per-page value) names no
+    site.
 published (never a modification date, a copyright year, a comment's or a teaser's date)
     Metadata:
     1. JSON-LD ``datePublished`` / ``dateCreated`` / ``uploadDate`` / ``startDate`` of the main
@@ -131,11 +137,14 @@ from regmig_scraper.metadata.dates import (
 from regmig_scraper.metadata.document import Element, parse_html
 from regmig_scraper.metadata.jsonld import ARTICLE_TYPES, JsonLdData, read_jsonld
 from regmig_scraper.metadata.markup import (
+    HEADLINE_CLASS,
+    HEADLINE_ONLY_CLASS,
     LONG_WORD,
     TITLE_WORD,
     _site_sides,
     agrees,
     byline_candidates,
+    classed_headlines,
     date_elements,
     date_lines_near,
     find_headline,
@@ -150,6 +159,7 @@ from regmig_scraper.metadata.markup import (
     is_hidden,
     is_marked_headline,
     labelled_dates,
+    last_crumbs,
     mark_headline,
     shares_word,
     text_after_lead,
@@ -206,12 +216,13 @@ def extract_metadata(
     mark_headline(h1)
 
     _language(result, root, meta, ld)
-    site_names = _site_names(result, meta, ld, url)
+    site_names = _site_names(result, root, meta, ld, url)
     host_labels = frozenset(
         _squash(label) for label in (urlsplit(url).hostname or "").split(".") if label
     )
     if "title" in want:
         _title(result, root, meta, ld, h1, site_names)
+        _not_site_name(result, root, site_names, url)
     day_first = _day_first(result)
     # the page's own region, and its <time> elements, read once for both dates
     scope = _metadata_scope(root, h1)
@@ -340,13 +351,15 @@ def _in_site_time_zone(result: PageMetadata, url: str, today: dt.date | None) ->
 # --- title ----------------------------------------------------------------------------------
 
 
-def _site_names(result: PageMetadata, meta, ld: JsonLdData | None, url: str) -> frozenset[str]:
-    names = []
-    for key in ("og:site_name", "application-name", "twitter:site"):
-        names.extend(meta.get(key, [])[:1])
+def _site_names(
+    result: PageMetadata, root, meta, ld: JsonLdData | None, url: str
+) -> frozenset[str]:
+    # a CMS that fills ``application-name`` with each page's headline, or its whole
+    # <title>, names no site by it
+    application = [n for n in meta.get("application-name", [])[:1] if fold(n) != _title_tag(root)]
+    names = [*meta.get("og:site_name", [])[:1], *application, *meta.get("twitter:site", [])[:1]]
     if ld:
         names.extend(n for n in (ld.site_name, ld.publisher) if n)
-    # a CMS that fills ``application-name`` with each page's headline names no site by it
     titles = {fold(t) for key in ("og:title", "twitter:title") for t in meta.get(key, [])[:1]}
     if ld and ld.title:
         titles.add(fold(ld.title))
@@ -369,6 +382,12 @@ BLOG_PLATFORMS = (
     ".wordpress.com", ".blogspot.com", ".blogspot.de", ".tumblr.com", ".substack.com",
     ".typepad.com", ".livejournal.com", ".over-blog.com", ".blogger.com", ".medium.com",
 )  # fmt: skip
+
+
+def _title_tag(root) -> str:
+    """The casefolded text of the page's ``<title>``."""
+    element = root.find(".//title")
+    return fold("".join(element.itertext())) if element is not None else ""
 
 
 def _squash(text: str) -> str:
@@ -480,10 +499,24 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     ):
         result.title, result.provenance["title"] = h1_text, "h1"
         return
+    if (
+        h1_text
+        and not h1_is_site
+        and h1 is not None
+        and not in_breadcrumbs(h1)
+        and fold(h1_text) in last_crumbs(root)
+    ):
+        # the breadcrumb trail's last crumb names the page the reader is on: the headline it
+        # repeats is the page's title, over metadata titles worded for search engines
+        result.title, result.provenance["title"] = h1_text, "h1"
+        return
     if h1 is None and [source for source, _ in candidates] == ["title_tag"]:
         # no headline found and no metadata title: the first content heading is the page's
-        # title more often than its <title> ("Page - Section - Site")
-        heading = _first_content_heading(root, tag_text)
+        # title more often than its <title> ("Page - Section - Site"), else an element
+        # whose class names it the headline ("<div class=l-headline>")
+        heading = _first_content_heading(root, tag_text) or _classed_headline(
+            root, site_names, HEADLINE_ONLY_CLASS
+        )
         if heading is not None and not is_site_name(heading, site_names):
             result.title, result.provenance["title"] = heading, "first_heading"
             return
@@ -499,6 +532,38 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
     elif tag_text:
         result.title = _strip_site(tag_text, site_names, None)
         result.provenance["title"] = "title_tag"
+
+
+def _not_site_name(result: PageMetadata, root, site_names: frozenset[str], url: str) -> None:
+    """A page below the home page whose every title source gives the site's name ("ICON
+    Magazine" on iconmagazine.de/story/...) prints its headline where its class says so."""
+    title = result.title
+    if not title or result.provenance.get("title") == "h1" or not urlsplit(url).path.strip("/"):
+        return  # a printed headline is the page's, whatever name a CMS gives the site
+    if fold(title) in site_names or _squash(title) in site_names:
+        headline = _classed_headline(root, site_names)
+        if headline is not None:
+            result.title, result.provenance["title"] = headline, "classed_headline"
+
+
+def _classed_headline(
+    root, site_names: frozenset[str], named: re.Pattern[str] = HEADLINE_CLASS
+) -> str | None:
+    """The first ``classed_headlines`` text of a headline's length that is not the site's
+    name."""
+    return next(
+        (
+            text
+            for text in classed_headlines(root, named)
+            if MIN_TITLE_CHARS <= len(text) <= MAX_CLASSED_CHARS
+            and not is_site_name(text, site_names)
+        ),
+        None,
+    )
+
+
+# The longest text read as a headline from an element's class alone.
+MAX_CLASSED_CHARS = 200
 
 
 def _microdata_title(root: Element) -> str | None:

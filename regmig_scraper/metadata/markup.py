@@ -721,13 +721,60 @@ def in_breadcrumbs(element: Element) -> bool:
     for node in element.iterancestors():
         if node.tag in ("body", "html"):
             return False
-        attrs = " ".join(
-            v for v in (node.get("class"), node.get("id"), node.get("itemtype"),
-                        node.get("aria-label")) if v
-        )  # fmt: skip
-        if attrs and "breadcrumb" in attrs.lower():
+        if _names_breadcrumbs(node):
             return True
     return False
+
+
+def _names_breadcrumbs(node: Element) -> bool:
+    attrs = " ".join(
+        v for v in (node.get("class"), node.get("id"), node.get("itemtype"),
+                    node.get("aria-label")) if v
+    )  # fmt: skip
+    return "breadcrumb" in attrs.lower()
+
+
+def last_crumbs(root: Element) -> frozenset[str]:
+    """The casefolded last crumb of each breadcrumb trail on the page: the name of the page
+    the reader is on ("Start > Leistungen > Gut zu wissen"); separators drawn as text
+    (">", "/") are no crumbs."""
+    crumbs = set()
+    for trail in root.iter(*TRAIL_TAGS):
+        if not _names_breadcrumbs(trail) or in_breadcrumbs(trail):
+            continue  # not a trail, or a crumb inside one ("breadcrumb-item")
+        texts = [t for t in trail.itertext() if any(c.isalnum() for c in t)]
+        if texts:
+            crumbs.add(" ".join(texts[-1].strip(CRUMB_SEPARATORS).split()).casefold())
+    return frozenset(crumbs)
+
+
+# Elements that hold a breadcrumb trail.
+TRAIL_TAGS = ("nav", "ol", "ul", "div", "p")
+# Separators drawn between crumbs as text ("Home / Reports", "Start » Berichte").
+CRUMB_SEPARATORS = " \t\n\r\xa0>»›/\\|·•→-–—"
+
+
+def classed_headlines(root: Element, named: re.Pattern[str] = HEADLINE_CLASS) -> Iterator[str]:
+    """Texts of the elements outside other items whose class ``named`` matches (a title or a
+    headline), in page order: a headline a theme sets in a ``<div>`` or ``<p>`` rather than
+    a heading. Menu entries, links and the site's own title are none."""
+    for element in root.iterfind(".//*[@class]"):
+        if element.tag in NOT_HEADLINE_TAGS:
+            continue
+        classes = element.get("class") or ""
+        if not named.search(classes) or SITE_TITLE_CLASS.search(classes):
+            continue
+        text = text_of(element, limit=400)
+        if text and not is_excluded(element) and not is_hidden(element):
+            yield text
+
+
+# A class that names a headline and nothing else ("l-headline"; "title" names boxes too).
+HEADLINE_ONLY_CLASS = re.compile(r"headline", re.IGNORECASE)
+# Elements whose text is no page's headline, whatever their class says.
+NOT_HEADLINE_TAGS = frozenset(
+    {"a", "li", "ul", "ol", "nav", "option", "button", "label", "title", "body", "html"}
+)
 
 
 def _named_whole(heading: Element, title_hints: tuple[str, ...]) -> bool:
