@@ -222,7 +222,7 @@ def extract_metadata(
     )
     if "title" in want:
         _title(result, root, meta, ld, h1, site_names)
-        _not_site_name(result, root, site_names, url)
+        _replace_site_name_title(result, root, site_names, url)
     day_first = _day_first(result)
     # the page's own region, and its <time> elements, read once for both dates
     scope = _metadata_scope(root, h1)
@@ -534,7 +534,9 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         result.provenance["title"] = "title_tag"
 
 
-def _not_site_name(result: PageMetadata, root, site_names: frozenset[str], url: str) -> None:
+def _replace_site_name_title(
+    result: PageMetadata, root, site_names: frozenset[str], url: str
+) -> None:
     """A page below the home page whose every title source gives the site's name ("ICON
     Magazine" on iconmagazine.de/story/...) prints its headline where its class says so."""
     title = result.title
