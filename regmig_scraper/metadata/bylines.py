@@ -421,10 +421,9 @@ def is_site_name(text: str, site_names: frozenset[str]) -> bool:
     bayrische-bembel.de; "Limespacer" on limespace.de is a member's handle; a headline that
     mentions the site, "Hochauflösende Schneekarten auf Gipfelbuch.ch", is not its name)."""
     folded = fold(text)
-    squashed = "".join(c for c in folded if c.isalnum())
-    bare = "".join(c for c in LEADING_ARTICLE.sub("", folded) if c.isalnum())
-    if folded in site_names or squashed in site_names or bare in site_names:
+    if _names_site(folded, site_names):
         return True
+    squashed = "".join(c for c in folded if c.isalnum())
     # a one-word name that extends the site's is its member's handle ("Limespacer" on
     # limespace.de, "Krimiblogger" on krimiblog.de), not the site
     if folded.isalpha():
@@ -439,6 +438,18 @@ def is_site_name(text: str, site_names: frozenset[str]) -> bool:
         and name in squashed
         for name in site_names
     )
+
+
+def is_site_name_exactly(text: str, site_names: frozenset[str]) -> bool:
+    """True when ``text`` is one of ``site_names`` as it is, in letters and digits only, or
+    without a leading article ("The Example Times" for "Example Times")."""
+    return _names_site(fold(text), site_names)
+
+
+def _names_site(folded: str, site_names: frozenset[str]) -> bool:
+    squashed = "".join(c for c in folded if c.isalnum())
+    bare = "".join(c for c in LEADING_ARTICLE.sub("", folded) if c.isalnum())
+    return folded in site_names or squashed in site_names or bare in site_names
 
 
 # The least share of a name's letters its host label makes ("Marktplatz für ein gutes Leben").

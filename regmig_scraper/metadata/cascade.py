@@ -121,6 +121,7 @@ from regmig_scraper.metadata.bylines import (
     first_last,
     fold,
     is_site_name,
+    is_site_name_exactly,
     looks_like_name,
     reads_as_byline,
     split_byline,
@@ -212,16 +213,17 @@ def extract_metadata(
     meta = meta_tags.read_meta(root)
     links = meta_tags.read_links(root)
     ld = read_jsonld(root, url)
-    h1 = find_headline(root, _title_hints(root, meta, ld))
+    tag_text = _title_text(root)
+    h1 = find_headline(root, _title_hints(meta, ld, tag_text))
     mark_headline(h1)
 
     _language(result, root, meta, ld)
-    site_names = _site_names(result, root, meta, ld, url)
+    site_names = _site_names(result, tag_text, meta, ld, url)
     host_labels = frozenset(
         _squash(label) for label in (urlsplit(url).hostname or "").split(".") if label
     )
     if "title" in want:
-        _title(result, root, meta, ld, h1, site_names)
+        _title(result, root, meta, ld, h1, site_names, tag_text)
         _replace_site_name_title(result, root, site_names, url)
     day_first = _day_first(result)
     # the page's own region, and its <time> elements, read once for both dates
@@ -243,16 +245,20 @@ def extract_metadata(
     return result
 
 
-def _title_hints(root, meta, ld: JsonLdData | None) -> tuple[str, ...]:
+def _title_hints(meta, ld: JsonLdData | None, tag_text: str) -> tuple[str, ...]:
     hints = [
         v for key in ("og:title", "twitter:title") for v in meta.get(key, [])[:MAX_TITLE_VALUES]
     ]
     if ld and ld.title:
         hints.append(ld.title)
-    title = root.find(".//title")
-    if title is not None:
-        hints.append("".join(title.itertext()))
+    hints.append(tag_text)
     return tuple(" ".join(h.split()).casefold() for h in hints if h)
+
+
+def _title_text(root: Element) -> str:
+    """The text of the page's ``<title>``, whitespace collapsed ("" without one)."""
+    element = root.find(".//title")
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 
 # A web archive's copy of a page: /web/<timestamp>/<original URL>.
@@ -352,11 +358,11 @@ def _in_site_time_zone(result: PageMetadata, url: str, today: dt.date | None) ->
 
 
 def _site_names(
-    result: PageMetadata, root, meta, ld: JsonLdData | None, url: str
+    result: PageMetadata, tag_text: str, meta, ld: JsonLdData | None, url: str
 ) -> frozenset[str]:
     # a CMS that fills ``application-name`` with each page's headline, or its whole
     # <title>, names no site by it
-    application = [n for n in meta.get("application-name", [])[:1] if fold(n) != _title_tag(root)]
+    application = [n for n in meta.get("application-name", [])[:1] if fold(n) != fold(tag_text)]
     names = [*meta.get("og:site_name", [])[:1], *application, *meta.get("twitter:site", [])[:1]]
     if ld:
         names.extend(n for n in (ld.site_name, ld.publisher) if n)
@@ -382,12 +388,6 @@ BLOG_PLATFORMS = (
     ".wordpress.com", ".blogspot.com", ".blogspot.de", ".tumblr.com", ".substack.com",
     ".typepad.com", ".livejournal.com", ".over-blog.com", ".blogger.com", ".medium.com",
 )  # fmt: skip
-
-
-def _title_tag(root) -> str:
-    """The casefolded text of the page's ``<title>``."""
-    element = root.find(".//title")
-    return fold("".join(element.itertext())) if element is not None else ""
 
 
 def _squash(text: str) -> str:
@@ -434,7 +434,9 @@ def _strip_site(title: str, site_names: frozenset[str], h1_text: str | None) -> 
     return stripped if len(stripped) >= MIN_TITLE_CHARS else title
 
 
-def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str]) -> None:
+def _title(
+    result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str], tag_text: str
+) -> None:
     h1_text = headline_text(h1) if h1 is not None else None
     if h1_text and (len(h1_text) > 300 or is_site_name(h1_text, site_names)):
         h1_text = None  # no headline, or the blog's name in an <h1>
@@ -449,8 +451,6 @@ def _title(result: PageMetadata, root, meta, ld, h1, site_names: frozenset[str])
         # agreeing with one of them
         for value in meta.get(key, [])[:MAX_TITLE_VALUES]:
             candidates.append((key, value))
-    title_tag = root.find(".//title")
-    tag_text = " ".join(("".join(title_tag.itertext()) if title_tag is not None else "").split())
     if ld and ld.page_title:
         candidates.append(("jsonld_webpage", ld.page_title))
     if tag_text:
@@ -542,7 +542,7 @@ def _replace_site_name_title(
     title = result.title
     if not title or result.provenance.get("title") == "h1" or not urlsplit(url).path.strip("/"):
         return  # a printed headline is the page's, whatever name a CMS gives the site
-    if fold(title) in site_names or _squash(title) in site_names:
+    if is_site_name_exactly(title, site_names):
         headline = _classed_headline(root, site_names)
         if headline is not None:
             result.title, result.provenance["title"] = headline, "classed_headline"
